@@ -1,0 +1,259 @@
+"""Hotline JSON API (/api/v1): call-centre systems post call transcripts.
+
+A token submits and never reads. Every error is application/problem+json. Transcripts,
+tokens and receipt codes are never logged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from crypto.receipts import format_receipt
+from intake import context, db
+from intake.content import LIMITS, Contact, ReportContent
+from intake.errors import Problem
+from intake.hotline import (
+    Answer,
+    IdempotencyConflict,
+    StillInProgress,
+    TokenError,
+    authenticate,
+    idempotent,
+)
+from intake.models import HotlineToken
+from intake.openapi import openapi_document
+from intake.reports import Receipt, Submission, submit_report
+from intake.text import REPLACEMENT_CHARACTER, normalise_text
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+IDEMPOTENCY_KEY_LIMIT = 200
+CATEGORY_LIMIT = 100
+HOTLINE_LIMIT = 100
+TEXT_FIELDS = {
+    "transcript": LIMITS["what_happened"],
+    "institution": LIMITS["institution"],
+    "people": LIMITS["people"],
+    "place": LIMITS["place"],
+    "when": LIMITS["when"],
+    "amount": LIMITS["amount"],
+    "hotline": HOTLINE_LIMIT,
+    "category": CATEGORY_LIMIT,
+}
+KNOWN_FIELDS = {*TEXT_FIELDS, "official_involved", "contact", "call_date"}
+REQUIRED = ("transcript", "hotline", "call_date")
+
+T_UNAUTHORISED = _l("A valid bearer token is needed")
+D_MISSING = _l("Send the header Authorization: Bearer <token>.")
+D_UNKNOWN = _l("This token is not known.")
+D_REVOKED = _l("This token was revoked.")
+T_CONTENT_TYPE = _l("Unsupported content type")
+D_CONTENT_TYPE = _l("Send the body as application/json.")
+T_MALFORMED = _l("Malformed JSON")
+D_MALFORMED = _l("The body is not valid JSON in UTF-8.")
+D_NOT_OBJECT = _l("The body must be a JSON object.")
+T_INVALID = _l("Some fields are missing or invalid")
+T_IDEMPOTENCY = _l("Idempotency-Key reused")
+D_IDEMPOTENCY = _l("This Idempotency-Key was used before with a different body.")
+T_BAD_KEY = _l("Invalid Idempotency-Key")
+D_BAD_KEY = _l("An Idempotency-Key has 1 to 200 printable ASCII characters.")
+T_IN_PROGRESS = _l("The first request with this Idempotency-Key is still being processed")
+D_IN_PROGRESS = _l("Retry after a few seconds; the same answer will be given.")
+
+E_REQUIRED = _l("This field is required.")
+E_STRING = _l("This field must be a string.")
+E_TOO_LONG = _l("Too long: at most %(max)d characters.")
+E_UNREADABLE = _l("This text contains characters that could not be read.")
+E_BOOLEAN = _l("This field must be true or false.")
+E_OBJECT = _l("This field must be an object with name and phone.")
+E_DATE = _l("A date as YYYY-MM-DD, not in the future.")
+E_UNKNOWN_FIELD = _l("Unknown field. (The caller's number is accepted only inside contact.)")
+
+
+def client_key() -> str:
+    """Rate-limit key of the API: the hashed Authorization header (the token, not the address)."""
+    from intake.hotline import token_hash
+
+    return "api:" + token_hash(request.headers.get("Authorization", "")).hex()[:32]
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3.1 document of this API."""
+    return jsonify(openapi_document())
+
+
+@bp.post("/reports")
+def create_report() -> tuple[Response, int]:
+    """Submit a call transcript; answers 201 with the receipt code to read to the caller."""
+    token = _authenticate()
+    body = _parse_body()
+    key = _idempotency_key()
+    submission, call_date = _validate(body)
+    raw_token = request.headers["Authorization"].partition(" ")[2].strip()
+
+    def work(store: Callable[[Answer], None]) -> Answer:
+        answers: list[Answer] = []
+
+        def before_commit(receipt: Receipt) -> None:
+            answers.append(_answer(receipt))
+            store(answers[0])  # in the report's own transaction
+
+        submit_report(
+            db.session(),
+            context.settings(),
+            context.taxonomy(),
+            submission,
+            call_date,
+            before_commit=before_commit,
+        )
+        return answers[0]
+
+    try:
+        answer = idempotent(
+            db.session(), token, raw_token, key, request.get_data(), context.today(), work
+        )
+    except IdempotencyConflict:
+        raise Problem(422, T_IDEMPOTENCY, D_IDEMPOTENCY) from None
+    except StillInProgress:
+        raise Problem(409, T_IN_PROGRESS, D_IN_PROGRESS, headers={"Retry-After": "2"}) from None
+    return jsonify(answer.body), answer.status
+
+
+def _answer(receipt: Receipt) -> Answer:
+    bureau = context.taxonomy().bureau(receipt.report.routing["lead"])
+    return Answer(
+        201,
+        {
+            "receipt_code": format_receipt(receipt.code),
+            "status_url": url_for("public.status", _external=True),
+            "bureau": {"code": bureau.code, "name_zh": bureau.name_zh, "name_en": bureau.name_en},
+            "received_on": receipt.report.received_on.isoformat(),
+            "decision_due": receipt.report.decision_due.isoformat(),
+        },
+    )
+
+
+def _authenticate() -> HotlineToken:
+    try:
+        return authenticate(db.session(), request.headers.get("Authorization"))
+    except TokenError as exc:
+        detail = {"missing": D_MISSING, "unknown": D_UNKNOWN, "revoked": D_REVOKED}[exc.reason]
+        raise Problem(
+            401, T_UNAUTHORISED, detail, headers={"WWW-Authenticate": 'Bearer realm="hotline"'}
+        ) from None
+
+
+def _parse_body() -> dict[str, Any]:
+    if request.mimetype != "application/json":
+        raise Problem(415, T_CONTENT_TYPE, D_CONTENT_TYPE)
+    try:
+        body = json.loads(request.get_data().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise Problem(400, T_MALFORMED, D_MALFORMED) from None
+    if not isinstance(body, dict):
+        raise Problem(400, T_MALFORMED, D_NOT_OBJECT)
+    return body
+
+
+def _idempotency_key() -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not 1 <= len(key) <= IDEMPOTENCY_KEY_LIMIT or not all(" " <= c <= "~" for c in key):
+        raise Problem(400, T_BAD_KEY, D_BAD_KEY)
+    return key
+
+
+def _validate(body: dict[str, Any]) -> tuple[Submission, dt.date]:
+    errors: list[dict[str, str]] = []
+
+    def fail(field: str, message: str, **values: object) -> None:
+        errors.append({"field": field, "detail": str(message) % values if values else str(message)})
+
+    def text(field: str, value: object, limit: int) -> str:
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            fail(field, E_STRING)
+            return ""
+        value = normalise_text(value)
+        if len(value) > limit:
+            fail(field, E_TOO_LONG, max=limit)
+        if REPLACEMENT_CHARACTER in value:
+            fail(field, E_UNREADABLE)
+        return value
+
+    for field in sorted(set(body) - KNOWN_FIELDS):
+        fail(field, E_UNKNOWN_FIELD)
+    values = {field: text(field, body.get(field), limit) for field, limit in TEXT_FIELDS.items()}
+    for field in REQUIRED:
+        if field != "call_date" and not values.get(field) and not _failed(errors, field):
+            fail(field, E_REQUIRED)
+
+    official = body.get("official_involved", False)
+    if not isinstance(official, bool):
+        fail("official_involved", E_BOOLEAN)
+
+    contact = _contact(body.get("contact"), fail, text)
+    call_date = _call_date(body.get("call_date"), fail)
+    if errors or call_date is None:
+        raise Problem(422, T_INVALID, None, errors=errors)
+    submission = Submission(
+        category=values["category"] or None,
+        official_involved=bool(official),
+        content=ReportContent(
+            what_happened=values["transcript"],
+            institution=values["institution"],
+            people=values["people"],
+            place=values["place"],
+            when=values["when"],
+            amount=values["amount"],
+        ),
+        contact=contact,
+        channel="hotline",
+        source=values["hotline"],
+    )
+    return submission, call_date
+
+
+def _failed(errors: list[dict[str, str]], field: str) -> bool:
+    return any(e["field"] == field for e in errors)
+
+
+def _contact(value: object, fail: Any, text: Any) -> Contact | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) - {"name", "phone"}:
+        fail("contact", E_OBJECT)
+        return None
+    name = text("contact.name", value.get("name"), LIMITS["name"])
+    phone = text("contact.phone", value.get("phone"), LIMITS["phone"])
+    if not name:
+        fail("contact.name", E_REQUIRED)
+    if not phone:
+        fail("contact.phone", E_REQUIRED)
+    return Contact(name=name, phone=phone)
+
+
+def _call_date(value: object, fail: Any) -> dt.date | None:
+    if value is None:
+        fail("call_date", E_REQUIRED)
+        return None
+    try:
+        parsed = (
+            dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+        )
+    except ValueError:
+        parsed = None
+    # One day of slack: the call centre's clock may already be past midnight.
+    if parsed is None or parsed > context.today() + dt.timedelta(days=1) or parsed.year < 2000:
+        fail("call_date", E_DATE)
+        return None
+    return parsed

@@ -1,0 +1,82 @@
+"""The `qingfeng` command: demo, and later the operator commands."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from intake import context, db, hotline
+from intake.config import Settings
+from intake.factory import create_app
+from intake.installation import install_demo
+
+
+@click.group()
+def main() -> None:
+    """Qingfeng (清风): anonymous reporting for medical-sector anti-corruption campaigns."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--no-serve", is_flag=True, help="Set up the demo installation and exit.")
+def demo(host: str, port: int, no_serve: bool) -> None:
+    """Run the embedded default: SQLite under instance/, demo bureaus and staff."""
+    settings = Settings.from_env()
+    app = create_app(settings)
+    with app.app_context():
+        db.database().create_all()
+        accounts = install_demo(db.session(), settings, app.extensions["qingfeng.taxonomy"])
+    click.echo(f"Database: {settings.database_url}")
+    if accounts:
+        click.echo("Demo staff accounts (invented demo data; passwords are shown only now):")
+        for account in accounts:
+            click.echo(
+                f"  {account.username:<28} password {account.password}  "
+                f"recovery key {account.recovery_key}"
+            )
+    else:
+        click.echo("Demo installation already exists; its staff passwords were shown when created.")
+    if no_serve:
+        return
+    from intake.serving import serve
+
+    click.echo(f"Serving on http://{host}:{port}/  (Ctrl-C to stop)")
+    serve(app, host, port)
+
+
+@main.group("hotline-token")
+def hotline_token() -> None:
+    """Bearer tokens of call-centre systems (they can submit, never read)."""
+
+
+@hotline_token.command("create")
+@click.argument("name")
+def hotline_token_create(name: str) -> None:
+    """Create a token for NAME and print it once."""
+    app = create_app()
+    with app.app_context():
+        db.database().create_all()
+        try:
+            token = hotline.create_token(db.session(), name, context.today())
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(f"Token for {name} (shown only now; store it in the call-centre system):")
+    click.echo(token)
+
+
+@hotline_token.command("revoke")
+@click.argument("name")
+def hotline_token_revoke(name: str) -> None:
+    """Revoke the token of NAME; its posts are refused from now on."""
+    app = create_app()
+    with app.app_context():
+        if not hotline.revoke_token(db.session(), name, context.today()):
+            raise click.ClickException(f"no active token named {name!r}")
+    click.echo(f"Revoked the token of {name}.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""Typed settings, parsed once from the environment and passed explicitly to create_app."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from crypto.kdf import PASSWORD_PARAMS, RECEIPT_PARAMS, Argon2Params
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = ROOT / "instance"
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; start-up stops with this message."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the service reads from its environment, validated once at start."""
+
+    secret_key: bytes
+    receipt_salt: bytes
+    database_url: str
+    instance_path: Path
+    ratelimit_storage_uri: str = "memory://"
+    hotline_number: str = "12345"
+    receipt_kdf: Argon2Params = RECEIPT_PARAMS
+    password_kdf: Argon2Params = PASSWORD_PARAMS
+    max_body_bytes: int = 512 * 1024
+    report_rate_limit: str = "20 per hour"
+    status_rate_limit: str = "10 per minute;100 per hour"
+    api_rate_limit: str = "120 per minute"
+    decision_days: int = 15
+    conclusion_days: int = 60
+    csrf_time_limit_seconds: int = 4 * 3600
+    session_cookie_secure: bool = False
+    taxonomy_path: Path | None = None
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from QINGFENG_* variables, creating instance secrets on first run."""
+        env = os.environ if environ is None else environ
+        instance = Path(env.get("QINGFENG_INSTANCE", str(DEFAULT_INSTANCE))).resolve()
+        stored = _instance_secrets(instance, env)
+        return cls(
+            secret_key=_hex_or(env, "QINGFENG_SECRET_KEY", stored["secret_key"]),
+            receipt_salt=_hex_or(env, "QINGFENG_RECEIPT_SALT", stored["receipt_salt"]),
+            database_url=env.get("DATABASE_URL", f"sqlite:///{instance / 'qingfeng.sqlite3'}"),
+            instance_path=instance,
+            ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI", "memory://"),
+            hotline_number=env.get("QINGFENG_HOTLINE_NUMBER", "12345"),
+            receipt_kdf=_params(env, "QINGFENG_RECEIPT_KDF", RECEIPT_PARAMS),
+            password_kdf=_params(env, "QINGFENG_PASSWORD_KDF", PASSWORD_PARAMS),
+            max_body_bytes=_int(env, "QINGFENG_MAX_BODY_BYTES", 512 * 1024),
+            report_rate_limit=env.get("QINGFENG_REPORT_RATE_LIMIT", "20 per hour"),
+            status_rate_limit=env.get("QINGFENG_STATUS_RATE_LIMIT", "10 per minute;100 per hour"),
+            api_rate_limit=env.get("QINGFENG_API_RATE_LIMIT", "120 per minute"),
+            decision_days=_int(env, "QINGFENG_DECISION_DAYS", 15),
+            conclusion_days=_int(env, "QINGFENG_CONCLUSION_DAYS", 60),
+            session_cookie_secure=env.get("QINGFENG_SECURE_COOKIES", "0") == "1",
+            taxonomy_path=Path(env["QINGFENG_TAXONOMY"]) if "QINGFENG_TAXONOMY" in env else None,
+        )
+
+
+def _instance_secrets(instance: Path, env: Mapping[str, str]) -> dict[str, str]:
+    """Read or create instance/secrets.json so the embedded default needs no set-up.
+
+    Production passes both secrets in the environment; then nothing is written.
+    """
+    if "QINGFENG_SECRET_KEY" in env and "QINGFENG_RECEIPT_SALT" in env:
+        return {
+            "secret_key": env["QINGFENG_SECRET_KEY"],
+            "receipt_salt": env["QINGFENG_RECEIPT_SALT"],
+        }
+    path = instance / "secrets.json"
+    if path.exists():
+        return json.loads(path.read_text(encoding="utf-8"))
+    instance.mkdir(parents=True, exist_ok=True)
+    values = {"secret_key": secrets.token_hex(32), "receipt_salt": secrets.token_hex(16)}
+    # Created with 0600 from the start: the salt is not a key, but there is no reason to share it.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(values, handle)
+    return values
+
+
+def _hex_or(env: Mapping[str, str], name: str, fallback: str) -> bytes:
+    text = env.get(name, fallback)
+    try:
+        value = bytes.fromhex(text)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be hexadecimal") from exc
+    if len(value) < 16:
+        raise ConfigError(f"{name} must be at least 16 bytes (32 hex digits)")
+    return value
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    try:
+        value = int(env.get(name, default))
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number") from exc
+    if value <= 0:
+        raise ConfigError(f"{name} must be positive")
+    return value
+
+
+def _params(env: Mapping[str, str], prefix: str, default: Argon2Params) -> Argon2Params:
+    try:
+        return Argon2Params(
+            memory_kib=_int(env, f"{prefix}_MEMORY_KIB", default.memory_kib),
+            iterations=_int(env, f"{prefix}_ITERATIONS", default.iterations),
+        )
+    except ValueError as exc:
+        raise ConfigError(f"{prefix}: {exc}") from exc

@@ -1,0 +1,69 @@
+"""The app factory: the only place that knows crypto, intake and admin together."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask
+from flask_babel import get_locale
+from flask_wtf.csrf import CSRFProtect
+
+from intake import api, db, errors, headers, i18n, public, ratelimit
+from intake.config import ROOT, Settings
+from intake.markup import plain_text_to_html
+from intake.taxonomy import Taxonomy, load_taxonomy
+
+
+def create_app(settings: Settings | None = None, *, taxonomy: Taxonomy | None = None) -> Flask:
+    """Build the Flask app from explicit settings (from the environment when omitted)."""
+    settings = settings or Settings.from_env()
+    # A malformed taxonomy stops start-up here, with the file and line in the message.
+    taxonomy = taxonomy or load_taxonomy(settings.taxonomy_path)
+
+    app = Flask(
+        "intake",
+        static_folder=str(ROOT / "static"),
+        instance_path=str(settings.instance_path),
+    )
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        MAX_FORM_MEMORY_SIZE=settings.max_body_bytes,
+        WTF_CSRF_TIME_LIMIT=settings.csrf_time_limit_seconds,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=8),
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+    )
+    app.extensions["qingfeng.settings"] = settings
+    app.extensions["qingfeng.taxonomy"] = taxonomy
+
+    database = db.Database(settings.database_url)
+    db.init_app(app, database)
+    i18n.init_app(app)
+    csrf = CSRFProtect(app)
+    # The API authenticates with bearer tokens, not cookies, so CSRF does not apply to it.
+    csrf.exempt(api.bp)
+    headers.init_app(app)
+    app.jinja_env.globals.update(html_lang=i18n.html_lang, languages=i18n.LANGUAGES)
+    app.jinja_env.filters["plain"] = plain_text_to_html
+    app.context_processor(lambda: {"locale": str(get_locale())})
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(api.bp)
+
+    ratelimit.init_app(
+        app,
+        settings,
+        {
+            "public.report": (settings.report_rate_limit, None),
+            "public.status": (settings.status_rate_limit, None),
+            "api.create_report": (settings.api_rate_limit, api.client_key),
+        },
+    )
+    errors.init_app(
+        app,
+        {"public.report": public.recover_report_form, "public.status": public.recover_status_form},
+    )
+    return app

@@ -1,0 +1,155 @@
+"""Tables. Report content is stored only as ciphertext; everything in clear here is metadata.
+
+Metadata carries dates, not times, for anything the public side creates (promise 1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from intake.db import Base
+
+
+class Bureau(Base):
+    """A bureau (or the intake desk) with its X25519 public key; names live in the taxonomy."""
+
+    __tablename__ = "bureaus"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class StaffMember(Base):
+    """A console user; the private key is stored only locked under the password or recovery key."""
+
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    private_key_locked: Mapped[bytes] = mapped_column(LargeBinary)
+    private_key_recovery: Mapped[bytes | None] = mapped_column(LargeBinary)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    memberships: Mapped[list[BureauMembership]] = relationship(back_populates="staff")
+
+
+class BureauMembership(Base):
+    """A bureau's private key sealed to one member's public key."""
+
+    __tablename__ = "bureau_memberships"
+
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), primary_key=True)
+    bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"), primary_key=True)
+    wrapped_bureau_key: Mapped[bytes] = mapped_column(LargeBinary)
+
+    staff: Mapped[StaffMember] = relationship(back_populates="memberships")
+    bureau: Mapped[Bureau] = relationship()
+
+
+class Report(Base):
+    """One case file (一案一档). `content` and `contact` are AES-GCM ciphertexts."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    lookup_tag: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True, index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str | None] = mapped_column(String(100))
+    category: Mapped[str] = mapped_column(String(40), index=True)
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    received_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    decision_due: Mapped[dt.date] = mapped_column(Date)
+    lead_bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"), index=True)
+    routing: Mapped[dict[str, Any]] = mapped_column(JSON)
+    official_involved: Mapped[bool]
+    real_name: Mapped[bool]
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    contact: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+    lead_bureau: Mapped[Bureau] = relationship()
+    key_wraps: Mapped[list[KeyWrap]] = relationship(
+        back_populates="report", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[Event]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="Event.id"
+    )
+
+
+class KeyWrap(Base):
+    """The report's data key wrapped for one holder: a bureau, or the reporter's receipt key."""
+
+    __tablename__ = "report_key_wraps"
+    __table_args__ = (UniqueConstraint("report_id", "holder"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), index=True)
+    holder: Mapped[str] = mapped_column(String(60))
+    bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"))
+    wrapped: Mapped[bytes] = mapped_column(LargeBinary)
+
+    report: Mapped[Report] = relationship(back_populates="key_wraps")
+
+
+class Event(Base):
+    """A step in a case's life. Public-side events carry a date only; staff events a time too."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    occurred_on: Mapped[dt.date] = mapped_column(Date)
+    occurred_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    actor_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    report: Mapped[Report] = relationship(back_populates="events")
+
+
+class UsedFormToken(Base):
+    """Hash of a submitted form's one-time token, so a resubmitted page makes no second report."""
+
+    __tablename__ = "used_form_tokens"
+
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    used_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class HotlineToken(Base):
+    """A call-centre system's bearer token, stored only as a SHA-256 hash. It can submit only."""
+
+    __tablename__ = "hotline_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True, index=True)
+    created_on: Mapped[dt.date] = mapped_column(Date)
+    revoked_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class IdempotencyRecord(Base):
+    """The answer to one Idempotency-Key of one token, so a retried post makes no second report.
+
+    The answer holds the receipt code, so it is stored only sealed under a key derived from
+    the bearer token (never stored) and the idempotency key, and purged after a day.
+    """
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("token_id", "key_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("hotline_tokens.id"), index=True)
+    key_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    request_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    answer: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_on: Mapped[dt.date] = mapped_column(Date)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,168 @@
+"""The public side: home, report form, receipt, status. Thin views over intake.reports."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from flask import Blueprint, Response, redirect, render_template, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from crypto.errors import ReceiptChecksumError, ReceiptFormatError
+from crypto.receipts import format_receipt, normalise_receipt
+from intake import context, db
+from intake.forms import ReportForm, StatusForm
+from intake.i18n import COOKIE, LANGUAGES
+from intake.lifecycle import reporter_label
+from intake.reports import (
+    AlreadySubmitted,
+    ReportNotFound,
+    ReportUnreadable,
+    Submission,
+    form_token_used,
+    open_with_receipt,
+    submit_report,
+)
+
+bp = Blueprint("public", __name__)
+log = logging.getLogger("qingfeng.public")
+
+ALREADY_SENT = _l(
+    "This form was already sent, and its receipt code was shown on the page that followed. "
+    "If you did not write the code down, you can send the text below again as a new report."
+)
+MISTYPED = _l(
+    "This code is probably mistyped: its last digit does not match. Please check each digit."
+)
+NOT_FOUND = _l("No report has this code. Please check it, or contact the hotline.")
+UNREADABLE = _l(
+    "Your report was found but could not be opened: it may be damaged. Please contact the "
+    "hotline and give the date you sent it."
+)
+BAD_FORMAT = _l("A receipt code has 20 digits, written in groups of four.")
+
+
+def locale() -> str:
+    """The request's locale as a string (zh_CN or en)."""
+    return str(get_locale())
+
+
+@bp.get("/")
+def index() -> str:
+    """What can be reported, what stays anonymous, how to follow up."""
+    return render_template(
+        "index.html",
+        categories=context.taxonomy().categories,
+        hotline=context.settings().hotline_number,
+    )
+
+
+@bp.route("/report", methods=["GET", "POST"])
+def report() -> Response | str | tuple[str, int]:
+    """The report form; a valid POST stores the report and shows its receipt once."""
+    form = _report_form()
+    if request.method == "GET":
+        form.form_token.data = _new_form_token()
+        return render_template("report.html", form=form)
+    if not form.validate():
+        return render_template("report.html", form=form), 422
+    token = form.form_token.data or None
+    if token and form_token_used(db.session(), token):
+        return _render_already_sent(form)
+    submission = Submission(
+        category=form.category.data,
+        official_involved=form.official_involved.data == "yes",
+        content=form.content(),
+        contact=form.contact(),
+    )
+    try:
+        receipt = submit_report(
+            db.session(), context.settings(), context.taxonomy(), submission, context.today(), token
+        )
+    except AlreadySubmitted:
+        return _render_already_sent(form)
+    bureau = context.taxonomy().bureau(receipt.report.routing["lead"])
+    return render_template(
+        "receipt.html",
+        code=format_receipt(receipt.code),
+        bureau=bureau.name(locale()),
+        report=receipt.report,
+    )
+
+
+def recover_report_form(message: str, status: int) -> Response:
+    """Render the report form again with everything that was posted and a message."""
+    form = _report_form()
+    return Response(render_template("report.html", form=form, alert=message), status=status)
+
+
+@bp.get("/receipt")
+def receipt_info() -> str:
+    """A receipt is shown only in the answer to a report; this page says so."""
+    return render_template("receipt_info.html")
+
+
+@bp.route("/status", methods=["GET", "POST"])
+def status() -> str | tuple[str, int]:
+    """Enter a receipt code and read the case."""
+    form = StatusForm()
+    if request.method == "GET" or not form.validate():
+        return render_template("status.html", form=form), 200 if request.method == "GET" else 422
+    try:
+        code = normalise_receipt(form.code.data)
+        opened = open_with_receipt(db.session(), context.settings(), code)
+    except ReceiptChecksumError:
+        return _status_error(form, MISTYPED)
+    except ReceiptFormatError:
+        return _status_error(form, BAD_FORMAT)
+    except ReportNotFound:
+        return _status_error(form, NOT_FOUND, 404)
+    except ReportUnreadable as exc:
+        log.error("report %s could not be decrypted with a valid receipt", exc)
+        return _status_error(form, UNREADABLE, 500)
+    bureau = context.taxonomy().bureau(opened.report.lead_bureau.code)
+    category = context.taxonomy().category(opened.report.category)
+    return render_template(
+        "status_result.html",
+        opened=opened,
+        state_label=reporter_label(opened.report.state),
+        bureau=bureau.name(locale()),
+        category=category.name(locale()) if category else opened.report.category,
+        next_deadline=opened.report.decision_due,
+    )
+
+
+def recover_status_form(message: str, status: int) -> Response:
+    """Render the status form again with a message."""
+    return Response(render_template("status.html", form=StatusForm(), alert=message), status=status)
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str) -> Response:
+    """Switch language (a preference cookie) and go back to the page the person was on."""
+    target = request.args.get("next", "/")
+    if not target.startswith("/") or target.startswith(("//", "/\\")):
+        target = "/"
+    response = redirect(target, code=303)
+    if code in LANGUAGES:
+        response.set_cookie(COOKIE, code, max_age=365 * 86400, samesite="Lax", httponly=True)
+    return response
+
+
+def _report_form() -> ReportForm:
+    return ReportForm(context.taxonomy(), locale())
+
+
+def _new_form_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def _render_already_sent(form: ReportForm) -> tuple[str, int]:
+    form.form_token.data = _new_form_token()
+    return render_template("report.html", form=form, alert=str(ALREADY_SENT)), 409
+
+
+def _status_error(form: StatusForm, message: str, status: int = 422) -> tuple[str, int]:
+    form.code.errors = [*form.code.errors, str(message)]
+    return render_template("status.html", form=form), status

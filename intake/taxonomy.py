@@ -1,0 +1,282 @@
+"""The taxonomy: bureaus, categories and escalation rules, loaded from TOML and validated.
+
+A malformed file stops start-up with a TaxonomyError that names the file and the line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+DEFAULT_PATH = Path(__file__).with_name("taxonomy.toml")
+_CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+
+
+class TaxonomyError(Exception):
+    """The taxonomy file is malformed; the message names the file and line."""
+
+
+def _is_english(locale: str) -> bool:
+    return locale.lower().startswith("en")
+
+
+@dataclass(frozen=True)
+class Bureau:
+    """A bureau that can hold cases (or the intake desk)."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    intake_desk: bool = False
+
+    def name(self, locale: str) -> str:
+        """The bureau's name in `locale`."""
+        return self.name_en if _is_english(locale) else self.name_zh
+
+
+@dataclass(frozen=True)
+class Category:
+    """A category of report and where it is routed."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    lead: str
+    co: tuple[str, ...]
+    examples_zh: tuple[str, ...]
+    examples_en: tuple[str, ...]
+    reward_eligible: bool = False
+
+    def name(self, locale: str) -> str:
+        """The category's name in `locale`."""
+        return self.name_en if _is_english(locale) else self.name_zh
+
+    def examples(self, locale: str) -> tuple[str, ...]:
+        """Short examples in `locale`."""
+        return self.examples_en if _is_english(locale) else self.examples_zh
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """The whole taxonomy; its version is recorded with every routing decision."""
+
+    version: str
+    bureaus: tuple[Bureau, ...]
+    categories: tuple[Category, ...]
+    official_involved_adds: str
+    police: str
+    discipline: str
+
+    def bureau(self, code: str) -> Bureau:
+        """The bureau with `code`; KeyError if there is none."""
+        for bureau in self.bureaus:
+            if bureau.code == code:
+                return bureau
+        raise KeyError(code)
+
+    def category(self, code: str | None) -> Category | None:
+        """The category with `code`, or None."""
+        return next((c for c in self.categories if c.code == code), None)
+
+    @property
+    def intake_desk(self) -> Bureau:
+        """The bureau that triages unclassified reports."""
+        return next(b for b in self.bureaus if b.intake_desk)
+
+    @property
+    def category_codes(self) -> tuple[str, ...]:
+        """Codes of every category, in order."""
+        return tuple(c.code for c in self.categories)
+
+
+class _Source:
+    """The raw text, to find the line of a value that tomllib does not locate."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.name = path.name
+        self.lines = text.splitlines()
+
+    def line_of(self, *needles: str, after: int = 0) -> int:
+        """The first line (1-based) at or after `after` containing every needle."""
+        for number, line in enumerate(self.lines[after:], start=after + 1):
+            if all(n in line for n in needles):
+                return number
+        return after or 1
+
+    def entry_line(self, table: str, code: object) -> int:
+        """The line where `code = "..."` appears in an entry of `table`."""
+        start = 0
+        while True:
+            header = self.line_of(f"[[{table}]]", after=start)
+            if header <= start or header > len(self.lines):
+                return self.line_of(f'"{code}"')
+            found = self.line_of(f'"{code}"', "code", after=header)
+            if found > header and "[[" not in "".join(self.lines[header : found - 1]):
+                return found
+            start = header
+
+    def error(self, line: int, message: str) -> TaxonomyError:
+        return TaxonomyError(f"{self.name}, line {line}: {message}")
+
+
+def load_taxonomy(path: Path | None = None) -> Taxonomy:
+    """Load and validate a taxonomy file (the shipped one by default)."""
+    path = path or DEFAULT_PATH
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TaxonomyError(f"{path.name}: cannot be read ({exc})") from exc
+    source = _Source(path, text)
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise source.error(int(match.group(1)) if match else 1, str(exc)) from exc
+    return _build(raw, source)
+
+
+def _build(raw: dict[str, Any], source: _Source) -> Taxonomy:
+    version = raw.get("version")
+    if not isinstance(version, str) or not version:
+        raise source.error(source.line_of("version"), "'version' must be a non-empty string")
+    bureaus = tuple(_bureau(entry, source) for entry in _entries(raw, "bureaus", source))
+    codes = [b.code for b in bureaus]
+    for code in codes:
+        if codes.count(code) > 1:
+            line = source.line_of(f'"{code}"', after=source.entry_line("bureaus", code))
+            raise source.error(line, f"bureau code '{code}' appears twice")
+    desks = [b for b in bureaus if b.intake_desk]
+    if len(desks) != 1:
+        line = (
+            source.line_of("intake_desk", after=source.entry_line("bureaus", desks[1].code))
+            if len(desks) > 1
+            else source.line_of("[[bureaus]]")
+        )
+        raise source.error(
+            line, f"exactly one bureau must have intake_desk = true, found {len(desks)}"
+        )
+
+    categories = tuple(
+        _category(entry, source, set(codes)) for entry in _entries(raw, "categories", source)
+    )
+    category_codes = [c.code for c in categories]
+    for code in category_codes:
+        if category_codes.count(code) > 1:
+            lines = [
+                i
+                for i, line in enumerate(source.lines, 1)
+                if f'"{code}"' in line and "code" in line
+            ]
+            raise source.error(lines[-1] if lines else 1, f"category code '{code}' appears twice")
+    if "other" not in category_codes:
+        raise source.error(
+            source.line_of("[[categories]]"), "a category with code 'other' is required"
+        )
+
+    escalation = raw.get("escalation")
+    if not isinstance(escalation, dict):
+        raise source.error(1, "an [escalation] table is required")
+    targets = {}
+    for key in ("official_involved_adds", "police", "discipline"):
+        value = escalation.get(key)
+        if value not in codes:
+            raise source.error(
+                source.line_of(key), f"escalation '{key}' names unknown bureau '{value}'"
+            )
+        targets[key] = value
+    return Taxonomy(version=version, bureaus=bureaus, categories=categories, **targets)
+
+
+def _entries(raw: dict[str, Any], table: str, source: _Source) -> list[dict[str, Any]]:
+    entries = raw.get(table)
+    if (
+        not isinstance(entries, list)
+        or not entries
+        or not all(isinstance(e, dict) for e in entries)
+    ):
+        raise source.error(1, f"at least one [[{table}]] entry is required")
+    return entries
+
+
+def _string(entry: dict[str, Any], key: str, table: str, source: _Source) -> str:
+    value = entry.get(key)
+    line = source.entry_line(table, entry.get("code"))
+    if value is None:
+        raise source.error(line, f"{table} entry '{entry.get('code')}' lacks '{key}'")
+    if not isinstance(value, str) or not value:
+        raise source.error(
+            source.line_of(key, after=line - 1), f"'{key}' must be a non-empty string"
+        )
+    return value
+
+
+def _strings(entry: dict[str, Any], key: str, table: str, source: _Source) -> tuple[str, ...]:
+    value = entry.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        line = source.line_of(key, after=source.entry_line(table, entry.get("code")) - 1)
+        raise source.error(line, f"'{key}' must be a list of strings")
+    return tuple(value)
+
+
+def _code(entry: dict[str, Any], table: str, source: _Source) -> str:
+    code = entry.get("code")
+    if not isinstance(code, str) or not _CODE.match(code):
+        line = source.entry_line(table, code) if isinstance(code, str) else source.line_of("code")
+        raise source.error(line, f"{table} code {code!r} must match {_CODE.pattern}")
+    return code
+
+
+def _bureau(entry: dict[str, Any], source: _Source) -> Bureau:
+    code = _code(entry, "bureaus", source)
+    desk = entry.get("intake_desk", False)
+    if not isinstance(desk, bool):
+        raise source.error(
+            source.entry_line("bureaus", code), "'intake_desk' must be true or false"
+        )
+    return Bureau(
+        code=code,
+        name_zh=_string(entry, "name_zh", "bureaus", source),
+        name_en=_string(entry, "name_en", "bureaus", source),
+        intake_desk=desk,
+    )
+
+
+def _category(entry: dict[str, Any], source: _Source, bureaus: set[str]) -> Category:
+    code = _code(entry, "categories", source)
+    line = source.entry_line("categories", code)
+    lead = _string(entry, "lead", "categories", source)
+    if lead not in bureaus:
+        raise source.error(
+            source.line_of("lead", f'"{lead}"', after=line - 1),
+            f"category '{code}' names unknown bureau '{lead}'",
+        )
+    co = _strings(entry, "co", "categories", source)
+    for other in co:
+        if other not in bureaus:
+            raise source.error(
+                source.line_of("co", f'"{other}"', after=line - 1),
+                f"category '{code}' names unknown co-bureau '{other}'",
+            )
+    if lead in co:
+        raise source.error(
+            source.line_of("co", after=line - 1), f"category '{code}' lists its lead among co"
+        )
+    reward = entry.get("reward_eligible", False)
+    if not isinstance(reward, bool):
+        raise source.error(
+            source.line_of("reward_eligible", after=line - 1),
+            "'reward_eligible' must be true or false",
+        )
+    return Category(
+        code=code,
+        name_zh=_string(entry, "name_zh", "categories", source),
+        name_en=_string(entry, "name_en", "categories", source),
+        lead=lead,
+        co=co,
+        examples_zh=_strings(entry, "examples_zh", "categories", source),
+        examples_en=_strings(entry, "examples_en", "categories", source),
+        reward_eligible=reward,
+    )

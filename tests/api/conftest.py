@@ -1,0 +1,15 @@
+"""Fixtures of the hotline API tests."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from intake import context, db, hotline
+
+
+@pytest.fixture
+def token(app: Flask) -> str:
+    """A fresh hotline token of a call-centre system."""
+    with app.test_request_context():
+        return hotline.create_token(db.session(), "call-centre-a", context.today())

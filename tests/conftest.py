@@ -1,0 +1,81 @@
+"""Fixtures: an app on a temporary instance with cheap key derivation, and its demo staff.
+
+QINGFENG_TEST_DATABASE_URL selects the database (the PostgreSQL tier of .ci/run sets it);
+otherwise every test gets its own SQLite file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from crypto.kdf import TEST_PARAMS
+from intake import db
+from intake.config import Settings
+from intake.db import Base
+from intake.factory import create_app
+from intake.installation import DemoAccount, install_demo
+
+TEST_DATABASE_URL = os.environ.get("QINGFENG_TEST_DATABASE_URL")
+TEST_RATELIMIT_URI = os.environ.get("QINGFENG_TEST_RATELIMIT_URI", "memory://")
+
+
+def make_settings(instance: Path, **overrides: object) -> Settings:
+    """Settings for a test app: temporary instance, cheap KDF, generous limits."""
+    values: dict[str, object] = {
+        "secret_key": b"test-secret-key-0123456789abcdef",
+        "receipt_salt": b"test-receipt-salt-0123456789",
+        "database_url": TEST_DATABASE_URL or f"sqlite:///{instance / 'test.sqlite3'}",
+        "instance_path": instance,
+        "ratelimit_storage_uri": TEST_RATELIMIT_URI,
+        "receipt_kdf": TEST_PARAMS,
+        "password_kdf": TEST_PARAMS,
+        "report_rate_limit": "1000 per hour",
+        "status_rate_limit": "1000 per hour",
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def build_app(settings: Settings) -> tuple[Flask, list[DemoAccount]]:
+    """An app with its tables and demo bureaus created."""
+    app = create_app(settings)
+    app.config["TESTING"] = True
+    with app.app_context():
+        database = db.database()
+        if TEST_DATABASE_URL:
+            Base.metadata.drop_all(database.engine)
+        database.create_all()
+        accounts = install_demo(db.session(), settings, app.extensions["qingfeng.taxonomy"])
+    return app, accounts
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Test settings on a fresh instance folder."""
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+def app_and_accounts(settings: Settings) -> Iterator[tuple[Flask, list[DemoAccount]]]:
+    """The app and the demo accounts it was installed with."""
+    app, accounts = build_app(settings)
+    yield app, accounts
+    with app.app_context():
+        db.database().engine.dispose()
+
+
+@pytest.fixture
+def app(app_and_accounts: tuple[Flask, list[DemoAccount]]) -> Flask:
+    """The app under test (pytest-flask builds `client` from it)."""
+    return app_and_accounts[0]
+
+
+@pytest.fixture
+def accounts(app_and_accounts: tuple[Flask, list[DemoAccount]]) -> dict[str, DemoAccount]:
+    """Demo accounts by bureau code."""
+    return {a.bureau: a for a in app_and_accounts[1]}

@@ -1,0 +1,305 @@
+"""The report form: happy path, the receipt, and every kind of bad input."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from crypto.receipts import damm_is_valid
+from intake import db
+from intake.content import LIMITS
+from intake.models import Report
+from tests.helpers import (
+    VALID_REPORT,
+    check_status,
+    form_values,
+    hidden_tokens,
+    post_report,
+    receipt_of,
+)
+
+
+def count_reports(app: Flask) -> int:
+    with app.app_context():
+        return db.session().scalar(select(func.count()).select_from(Report))
+
+
+def test_form_is_chinese_by_default_and_english_on_request(client: FlaskClient) -> None:
+    zh = client.get("/report").get_data(as_text=True)
+    assert '<html lang="zh-CN">' in zh
+    assert "发生了什么" in zh
+    en = client.get("/report?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in en
+    assert "What happened?" in en
+
+
+def test_language_switch_sets_a_cookie_and_returns_to_the_page(client: FlaskClient) -> None:
+    response = client.get("/lang/en?next=/report")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/report"
+    assert "What happened?" in client.get("/report").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil"])
+def test_language_switch_never_redirects_off_site(client: FlaskClient, target: str) -> None:
+    response = client.get("/lang/en", query_string={"next": target})
+    assert response.headers["Location"] == "/"
+
+
+def test_a_valid_report_shows_a_receipt_once(client: FlaskClient, app: Flask) -> None:
+    response = post_report(client)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    code = receipt_of(response)
+    assert len(code) == 20
+    assert damm_is_valid(code)
+    assert count_reports(app) == 1
+    page = response.get_data(as_text=True)
+    assert "只显示这一次" in page
+    # The receipt's page says where the case went.
+    assert "县卫生健康局" in page
+    # /receipt never shows a code again.
+    again = client.get("/receipt").get_data(as_text=True)
+    assert code[:4] not in again.replace("20 ", "")
+
+
+def test_the_receipt_opens_the_report_as_written(client: FlaskClient) -> None:
+    code = receipt_of(post_report(client))
+    page = check_status(client, code).get_data(as_text=True)
+    for value in (
+        "某医院心内科主任收取支架供应商回扣(测试数据,虚构)",
+        "某县人民医院(虚构)",
+        "约3万元",
+    ):
+        assert value in page
+    assert "已提交,待受理" in page
+
+
+def test_routing_is_recorded_with_the_taxonomy_version(client: FlaskClient, app: Flask) -> None:
+    post_report(client, category="insurance_fraud", official_involved="yes")
+    with app.app_context():
+        report = db.session().scalars(select(Report)).one()
+        assert report.lead_bureau.code == "healthcare_security"
+        assert report.routing["lead"] == "healthcare_security"
+        assert "discipline" in report.routing["co"]
+        assert report.routing["taxonomy_version"] == app.extensions["qingfeng.taxonomy"].version
+        assert report.routing["rule"].endswith("+official_involved")
+        assert report.channel == "web"
+        holders = {w.holder for w in report.key_wraps}
+        assert holders == {"reporter", "bureau:healthcare_security", "bureau:intake"}
+
+
+def test_other_goes_to_the_intake_desk(client: FlaskClient, app: Flask) -> None:
+    post_report(client, category="other")
+    with app.app_context():
+        assert db.session().scalars(select(Report)).one().lead_bureau.code == "intake"
+
+
+def test_real_name_contact_is_kept_and_shown_to_the_reporter(client: FlaskClient) -> None:
+    response = post_report(client, real_name="y", name="张三(虚构)", phone="138 0000 0000")
+    page = check_status(client, receipt_of(response)).get_data(as_text=True)
+    assert "张三(虚构)" in page
+    assert "138 0000 0000" in page
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"real_name": "y", "name": "", "phone": "13800000000"}, "实名举报需要填写姓名"),
+        ({"real_name": "y", "name": "李四", "phone": ""}, "实名举报需要填写电话号码"),
+        ({"real_name": "y", "name": "李四", "phone": "call me"}, "只能使用数字"),
+    ],
+)
+def test_real_name_needs_name_and_phone(client: FlaskClient, fields: dict, message: str) -> None:
+    response = post_report(client, **fields)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+
+
+def assert_kept(response, fields: dict[str, str]) -> None:
+    """Everything typed comes back in the form."""
+    values = form_values(response.get_data(as_text=True))
+    for name, value in fields.items():
+        if name in ("category", "official_involved", "csrf_token"):
+            continue
+        assert values.get(name) == value, name
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"what_happened": ""}, "此项必填"),
+        ({"what_happened": "   \n\t  "}, "此项必填"),
+        ({"category": ""}, "请选择举报的类别"),
+        ({"category": "no_such_category"}, "请从列出的类别中选择一个"),
+        ({"official_involved": "maybe"}, "请选择一个选项"),
+    ],
+)
+def test_bad_input_is_refused_with_the_form_kept(
+    client: FlaskClient, app: Flask, fields: dict, message: str
+) -> None:
+    response = post_report(client, **fields)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert message in page
+    assert 'role="alert"' in page
+    assert count_reports(app) == 0
+    kept = {**VALID_REPORT, **fields}
+    kept.pop("what_happened") if not kept["what_happened"].strip() else None
+    assert_kept(response, kept)
+
+
+@pytest.mark.parametrize("name", sorted(LIMITS))
+def test_every_field_accepts_its_limit_and_refuses_one_more(
+    client: FlaskClient, app: Flask, name: str
+) -> None:
+    filler = "9" if name == "phone" else "测"
+    extra = {"real_name": "y", "name": "王五", "phone": "13800000000"}
+    at_limit = post_report(client, **{**extra, name: filler * LIMITS[name]})
+    assert at_limit.status_code == 200, name
+    over = post_report(client, **{**extra, name: filler * (LIMITS[name] + 1)})
+    assert over.status_code == 422
+    assert f"最多 {LIMITS[name]} 个字" in over.get_data(as_text=True)
+    assert form_values(over.get_data(as_text=True))[name] == filler * (LIMITS[name] + 1)
+    assert count_reports(app) == 1
+
+
+def test_markup_is_stored_as_text_and_shown_escaped(client: FlaskClient) -> None:
+    attack = '<script>alert(1)</script><img src=x onerror=alert(2)> & "quotes"'
+    code = receipt_of(post_report(client, what_happened=attack, institution=attack))
+    page = check_status(client, code).get_data(as_text=True)
+    assert "<script>alert(1)" not in page
+    assert "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in page
+
+
+def test_line_breaks_survive_and_control_and_bidi_characters_are_removed(
+    client: FlaskClient,
+) -> None:
+    text = "第一行\r\n第二行\x00\x07\u202e倒置\u2066隔离\u2069"
+    code = receipt_of(post_report(client, what_happened=text))
+    page = check_status(client, code).get_data(as_text=True)
+    assert "第一行<br>\n第二行倒置隔离" in page
+    for removed in ("\x00", "\x07", "\u202e", "\u2066"):
+        assert removed not in page
+
+
+def test_invalid_utf8_is_refused_with_a_message(client: FlaskClient, app: Flask) -> None:
+    tokens = hidden_tokens(client, "/report")
+    body = (
+        f"csrf_token={tokens['csrf_token']}&form_token={tokens['form_token']}"
+        "&category=kickbacks&official_involved=no&what_happened=%E6%B5%8B%FF%FE"
+    )
+    response = client.post("/report", data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 422
+    assert "无法识别" in response.get_data(as_text=True)
+    assert count_reports(app) == 0
+
+
+@pytest.mark.parametrize("token", [None, "", "forged-token"])
+def test_a_missing_or_wrong_csrf_token_keeps_the_text(
+    client: FlaskClient, app: Flask, token: str | None
+) -> None:
+    client.get("/report")
+    data = {**VALID_REPORT, "what_happened": "保留我写的内容"}
+    if token is not None:
+        data["csrf_token"] = token
+    response = client.post("/report", data=data)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "表单已过期" in page
+    assert form_values(page)["what_happened"] == "保留我写的内容"
+    assert count_reports(app) == 0
+    # The page carries a fresh token, so sending it again works.
+    values = form_values(page)
+    retry = client.post("/report", data={**data, **values})
+    assert retry.status_code == 200
+
+
+def test_an_expired_csrf_token_keeps_the_text(tmp_path, monkeypatch) -> None:
+    import time
+
+    from tests.conftest import build_app, make_settings
+
+    app, _ = build_app(make_settings(tmp_path, csrf_time_limit_seconds=60))
+    client = app.test_client()
+    tokens = hidden_tokens(client, "/report")
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + 3600)
+    response = client.post("/report", data={**VALID_REPORT, **tokens})
+    assert response.status_code == 400
+    assert "表单已过期" in response.get_data(as_text=True)
+    assert (
+        form_values(response.get_data(as_text=True))["what_happened"]
+        == VALID_REPORT["what_happened"]
+    )
+
+
+def test_a_body_over_the_limit_gets_a_clear_413(client: FlaskClient, app: Flask) -> None:
+    tokens = hidden_tokens(client, "/report")
+    huge = "x" * (app.extensions["qingfeng.settings"].max_body_bytes + 1)
+    response = client.post("/report", data={**VALID_REPORT, **tokens, "what_happened": huge})
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert "内容超过了可接收的长度" in page
+    assert "Traceback" not in page
+    assert count_reports(app) == 0
+
+
+@pytest.mark.parametrize("method", ["put", "delete", "patch"])
+def test_a_wrong_method_gets_405_with_allow(client: FlaskClient, method: str) -> None:
+    response = getattr(client, method)("/report")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
+    assert "此网址不接受这种请求" in response.get_data(as_text=True)
+
+
+def test_sending_the_same_form_twice_makes_one_report(client: FlaskClient, app: Flask) -> None:
+    tokens = hidden_tokens(client, "/report")
+    first = client.post("/report", data={**VALID_REPORT, **tokens})
+    assert first.status_code == 200
+    second = client.post("/report", data={**VALID_REPORT, **tokens})
+    assert second.status_code == 409
+    page = second.get_data(as_text=True)
+    assert "此表单已经提交过" in page
+    assert form_values(page)["what_happened"] == VALID_REPORT["what_happened"]
+    assert form_values(page)["form_token"] != tokens["form_token"]
+    assert count_reports(app) == 1
+
+
+def test_the_rate_limit_on_reports_keeps_the_text(tmp_path) -> None:
+    from tests.conftest import build_app, make_settings
+
+    app, _ = build_app(make_settings(tmp_path, report_rate_limit="2 per hour"))
+    client = app.test_client()
+    assert post_report(client).status_code == 200
+    assert post_report(client).status_code == 200
+    third = post_report(client, what_happened="第三份举报")
+    assert third.status_code == 429
+    assert int(third.headers["Retry-After"]) > 0
+    assert "请等几分钟后重新提交" in third.get_data(as_text=True)
+    assert form_values(third.get_data(as_text=True))["what_happened"] == "第三份举报"
+    assert count_reports(app) == 2
+
+
+def test_a_database_failure_keeps_the_text_and_stores_nothing(
+    client: FlaskClient, app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    def broken_commit(self: Session) -> None:
+        raise OperationalError("COMMIT", {}, Exception("database is down"))
+
+    tokens = hidden_tokens(client, "/report")
+    monkeypatch.setattr(Session, "commit", broken_commit)
+    response = client.post("/report", data={**VALID_REPORT, **tokens})
+    monkeypatch.undo()
+    assert response.status_code == 503
+    page = response.get_data(as_text=True)
+    assert "未能保存" in page
+    assert "database is down" not in page
+    assert form_values(page)["what_happened"] == VALID_REPORT["what_happened"]
+    assert count_reports(app) == 0
