@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask
-from flask_babel import get_locale
 from flask_wtf.csrf import CSRFProtect
 
 from intake import api, db, errors, headers, i18n, public, ratelimit
@@ -42,13 +41,15 @@ def create_app(settings: Settings | None = None, *, taxonomy: Taxonomy | None = 
     database = db.Database(settings.database_url)
     db.init_app(app, database)
     i18n.init_app(app)
+    # Registered before CSRFProtect, whose check parses the form and consumes the body.
+    app.before_request(public.keep_raw_form_body)
     csrf = CSRFProtect(app)
     # The API authenticates with bearer tokens, not cookies, so CSRF does not apply to it.
     csrf.exempt(api.bp)
     headers.init_app(app)
     app.jinja_env.globals.update(html_lang=i18n.html_lang, languages=i18n.LANGUAGES)
     app.jinja_env.filters["plain"] = plain_text_to_html
-    app.context_processor(lambda: {"locale": str(get_locale())})
+    app.context_processor(lambda: {"locale": i18n.current()})
 
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)

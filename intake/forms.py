@@ -16,7 +16,7 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length
 
 from intake.content import LIMITS, Contact, ReportContent
 from intake.taxonomy import Taxonomy
@@ -38,11 +38,11 @@ def _readable(_form: FlaskForm, field: StringField) -> None:
 
 
 def _text(label: str, limit_key: str, *, required: bool = False, **kwargs) -> StringField:
-    validators = [
-        DataRequired(message=_l("Please fill this in.")) if required else Optional(),
-        Length(max=LIMITS[limit_key], message=TOO_LONG),
-        _readable,
-    ]
+    # No Optional() for the others: it would stop the chain before the form's own checks
+    # (a real-name report needs name and phone), and an empty string passes Length anyway.
+    validators = [Length(max=LIMITS[limit_key], message=TOO_LONG), _readable]
+    if required:
+        validators.insert(0, DataRequired(message=_l("Please fill this in.")))
     field_class = kwargs.pop("field_class", StringField)
     return field_class(label, filters=[normalise_text], validators=validators, **kwargs)
 

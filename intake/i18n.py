@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, request
-from flask_babel import Babel
+from flask_babel import Babel, get_locale
 
 LANGUAGES = {"zh_CN": "中文", "en": "English"}
 DEFAULT = "zh_CN"
@@ -18,9 +18,14 @@ def select_locale() -> str:
     return DEFAULT
 
 
+def current() -> str:
+    """The request's language as one of LANGUAGES (Babel spells Chinese zh_Hans_CN)."""
+    return "en" if str(get_locale()).startswith("en") else "zh_CN"
+
+
 def html_lang(locale: str) -> str:
     """The value of <html lang>."""
-    return "zh-CN" if locale == "zh_CN" else "en"
+    return "en" if locale.startswith("en") else "zh-CN"
 
 
 def init_app(app: Flask) -> None:

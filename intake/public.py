@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 import secrets
+import urllib.parse
 
 from flask import Blueprint, Response, redirect, render_template, request
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from crypto.errors import ReceiptChecksumError, ReceiptFormatError
 from crypto.receipts import format_receipt, normalise_receipt
-from intake import context, db
+from intake import context, db, i18n
 from intake.forms import ReportForm, StatusForm
 from intake.i18n import COOKIE, LANGUAGES
 from intake.lifecycle import reporter_label
@@ -40,12 +40,16 @@ UNREADABLE = _l(
     "Your report was found but could not be opened: it may be damaged. Please contact the "
     "hotline and give the date you sent it."
 )
+UNREADABLE_BODY = _l(
+    "Part of what you sent could not be read (it was not valid text), so nothing was stored. "
+    "Please check the fields below, retype anything that looks wrong, and send it again."
+)
 BAD_FORMAT = _l("A receipt code has 20 digits, written in groups of four.")
 
 
 def locale() -> str:
-    """The request's locale as a string (zh_CN or en)."""
-    return str(get_locale())
+    """The request's language (zh_CN or en)."""
+    return i18n.current()
 
 
 @bp.get("/")
@@ -65,6 +69,9 @@ def report() -> Response | str | tuple[str, int]:
     if request.method == "GET":
         form.form_token.data = _new_form_token()
         return render_template("report.html", form=form)
+    if not _body_is_utf8():
+        form.validate()
+        return render_template("report.html", form=form, alert=str(UNREADABLE_BODY)), 422
     if not form.validate():
         return render_template("report.html", form=form), 422
     token = form.form_token.data or None
@@ -148,6 +155,27 @@ def set_language(code: str) -> Response:
     if code in LANGUAGES:
         response.set_cookie(COOKIE, code, max_age=365 * 86400, samesite="Lax", httponly=True)
     return response
+
+
+def keep_raw_form_body() -> None:
+    """Before any form parsing (CSRF runs first), keep the raw url-encoded body for _body_is_utf8."""
+    if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+        request.get_data(cache=True, parse_form_data=False)
+
+
+def _body_is_utf8() -> bool:
+    """Whether a url-encoded body decodes as UTF-8.
+
+    Werkzeug keeps undecodable escapes as literal text ("%FF"); refuse instead of storing them.
+    """
+    if request.mimetype != "application/x-www-form-urlencoded":
+        return True
+    try:
+        text = request.get_data(cache=True).decode("utf-8")
+        urllib.parse.parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _report_form() -> ReportForm:

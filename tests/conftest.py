@@ -79,3 +79,13 @@ def app(app_and_accounts: tuple[Flask, list[DemoAccount]]) -> Flask:
 def accounts(app_and_accounts: tuple[Flask, list[DemoAccount]]) -> dict[str, DemoAccount]:
     """Demo accounts by bureau code."""
     return {a.bureau: a for a in app_and_accounts[1]}
+
+
+@pytest.fixture(autouse=True)
+def _push_request_context() -> None:
+    """Override pytest-flask's fixture of this name, which pushes a request context per test.
+
+    With it, every request of a test would share one app context (and `g`), so the per-request
+    database session and language choice would leak from one request to the next, which
+    never happens in production. Tests push contexts themselves where they need one.
+    """

@@ -42,7 +42,10 @@ class _Inputs(HTMLParser):
             self.textareas[self._textarea] += data
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "textarea":
+        if tag == "textarea" and self._textarea is not None:
+            # Browsers drop one newline right after <textarea>; WTForms writes one.
+            text = self.textareas[self._textarea]
+            self.textareas[self._textarea] = text.removeprefix("\r\n").removeprefix("\n")
             self._textarea = None
 
 

@@ -40,5 +40,6 @@ def test_pages_load_nothing_from_another_origin(client: FlaskClient, path: str) 
 
 def test_the_stylesheet_is_served_and_cacheable(client: FlaskClient) -> None:
     response = client.get("/static/qingfeng.css")
+    response.close()
     assert response.status_code == 200
     assert "no-store" not in response.headers.get("Cache-Control", "")

@@ -36,7 +36,8 @@ def test_a_report_over_real_http_leaves_no_trace_of_the_client(
     opener.addheaders = [("User-Agent", USER_AGENT)]
 
     form = form_values(opener.open(base + "/report").read().decode())
-    body = urllib.parse.urlencode({**VALID_REPORT, **form}).encode()
+    tokens = {"csrf_token": form["csrf_token"], "form_token": form["form_token"]}
+    body = urllib.parse.urlencode({**VALID_REPORT, **tokens}).encode()
     receipt_page = opener.open(base + "/report", data=body).read().decode()
     match = RECEIPT_PATTERN.search(receipt_page)
     assert match, receipt_page[:500]

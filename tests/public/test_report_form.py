@@ -194,7 +194,9 @@ def test_invalid_utf8_is_refused_with_a_message(client: FlaskClient, app: Flask)
     )
     response = client.post("/report", data=body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 422
-    assert "无法识别" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "无法识别" in page
+    assert form_values(page)["what_happened"].startswith("测")
     assert count_reports(app) == 0
 
 
