@@ -158,7 +158,7 @@ def set_language(code: str) -> Response:
 
 
 def keep_raw_form_body() -> None:
-    """Before any form parsing (CSRF runs first), keep the raw url-encoded body for _body_is_utf8."""
+    """Keep the raw url-encoded body for _body_is_utf8, before CSRF parses the form."""
     if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
         request.get_data(cache=True, parse_form_data=False)
 

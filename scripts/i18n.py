@@ -26,7 +26,8 @@ def main() -> None:
         known = {m.id: m.string for m in read_po(handle) if m.id}
     catalog = Catalog(locale="zh_CN", project="qingfeng", version="1")
     for package in ("intake", "admin"):
-        for _f, _l, message, _c, _ctx in extract_from_dir(str(ROOT / package), METHODS, keywords=KEYWORDS):
+        found = extract_from_dir(str(ROOT / package), METHODS, keywords=KEYWORDS)
+        for _file, _line, message, _comments, _context in found:
             message_id = message if isinstance(message, str) else message[0]
             catalog.add(message_id, known.get(message_id, ""))
     with PO.open("wb") as handle:
