@@ -7,7 +7,7 @@ otherwise every test gets its own SQLite file.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -61,12 +61,28 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
+def make_app(tmp_path: Path) -> Iterator[Callable[..., Flask]]:
+    """Build an app with settings overridden; its connections are closed after the test."""
+    built: list[Flask] = []
+
+    def make(**overrides: object) -> Flask:
+        instance = tmp_path / f"app{len(built)}"
+        instance.mkdir()
+        app, _accounts = build_app(make_settings(instance, **overrides))
+        built.append(app)
+        return app
+
+    yield make
+    for app in built:
+        app.extensions["qingfeng.db"].engine.dispose()
+
+
+@pytest.fixture
 def app_and_accounts(settings: Settings) -> Iterator[tuple[Flask, list[DemoAccount]]]:
     """The app and the demo accounts it was installed with."""
     app, accounts = build_app(settings)
     yield app, accounts
-    with app.app_context():
-        db.database().engine.dispose()
+    app.extensions["qingfeng.db"].engine.dispose()
 
 
 @pytest.fixture

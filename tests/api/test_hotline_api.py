@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -193,10 +194,8 @@ def test_an_unknown_api_path_is_a_problem_404(client: FlaskClient) -> None:
     assert_problem(client.get("/api/v1/nothing"), 404)
 
 
-def test_too_many_requests_is_429_with_retry_after(tmp_path) -> None:
-    from tests.conftest import build_app, make_settings
-
-    app, _ = build_app(make_settings(tmp_path, api_rate_limit="2 per minute"))
+def test_too_many_requests_is_429_with_retry_after(make_app: Callable[..., Flask]) -> None:
+    app = make_app(api_rate_limit="2 per minute")
     client = app.test_client()
     with app.test_request_context():
         token = hotline.create_token(db.session(), "busy", context.today())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -220,12 +222,12 @@ def test_a_missing_or_wrong_csrf_token_keeps_the_text(
     assert retry.status_code == 200
 
 
-def test_an_expired_csrf_token_keeps_the_text(tmp_path, monkeypatch) -> None:
+def test_an_expired_csrf_token_keeps_the_text(
+    make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import time
 
-    from tests.conftest import build_app, make_settings
-
-    app, _ = build_app(make_settings(tmp_path, csrf_time_limit_seconds=60))
+    app = make_app(csrf_time_limit_seconds=60)
     client = app.test_client()
     tokens = hidden_tokens(client, "/report")
     real_time = time.time
@@ -271,10 +273,8 @@ def test_sending_the_same_form_twice_makes_one_report(client: FlaskClient, app: 
     assert count_reports(app) == 1
 
 
-def test_the_rate_limit_on_reports_keeps_the_text(tmp_path) -> None:
-    from tests.conftest import build_app, make_settings
-
-    app, _ = build_app(make_settings(tmp_path, report_rate_limit="2 per hour"))
+def test_the_rate_limit_on_reports_keeps_the_text(make_app: Callable[..., Flask]) -> None:
+    app = make_app(report_rate_limit="2 per hour")
     client = app.test_client()
     assert post_report(client).status_code == 200
     assert post_report(client).status_code == 200

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from crypto.receipts import damm_check_digit, format_receipt
-from tests.conftest import build_app, make_settings
 from tests.helpers import check_status, post_report, receipt_of
 
 
@@ -58,8 +60,8 @@ def test_an_overlong_code_field_is_refused(client: FlaskClient) -> None:
     assert "最多 64 个字" in response.get_data(as_text=True)
 
 
-def test_status_checks_are_rate_limited(tmp_path) -> None:
-    app, _ = build_app(make_settings(tmp_path, status_rate_limit="3 per minute"))
+def test_status_checks_are_rate_limited(make_app: Callable[..., Flask]) -> None:
+    app = make_app(status_rate_limit="3 per minute")
     client = app.test_client()
     for _ in range(3):
         assert check_status(client, "1234").status_code == 422
@@ -69,8 +71,8 @@ def test_status_checks_are_rate_limited(tmp_path) -> None:
     assert "请等几分钟后重新提交" in limited.get_data(as_text=True)
 
 
-def test_the_limit_is_per_client(tmp_path) -> None:
-    app, _ = build_app(make_settings(tmp_path, status_rate_limit="1 per minute"))
+def test_the_limit_is_per_client(make_app: Callable[..., Flask]) -> None:
+    app = make_app(status_rate_limit="1 per minute")
     one = app.test_client()
     two = app.test_client()
     assert check_status(one, "1234").status_code == 422
