@@ -106,6 +106,14 @@ class _Source:
                 return number
         return after or 1
 
+    def key_line(self, key: str, after: int = 0) -> int:
+        """The first line at or after `after` that assigns `key` (`key = ...`)."""
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for number, line in enumerate(self.lines[after:], start=after + 1):
+            if pattern.match(line):
+                return number
+        return after or 1
+
     def entry_line(self, table: str, code: object) -> int:
         """The line where `code = "..."` appears in an entry of `table`."""
         start = 0
@@ -141,7 +149,7 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
 def _build(raw: dict[str, Any], source: _Source) -> Taxonomy:
     version = raw.get("version")
     if not isinstance(version, str) or not version:
-        raise source.error(source.line_of("version"), "'version' must be a non-empty string")
+        raise source.error(source.key_line("version"), "'version' must be a non-empty string")
     bureaus = tuple(_bureau(entry, source) for entry in _entries(raw, "bureaus", source))
     codes = [b.code for b in bureaus]
     for code in codes:
@@ -151,7 +159,7 @@ def _build(raw: dict[str, Any], source: _Source) -> Taxonomy:
     desks = [b for b in bureaus if b.intake_desk]
     if len(desks) != 1:
         line = (
-            source.line_of("intake_desk", after=source.entry_line("bureaus", desks[1].code))
+            source.key_line("intake_desk", after=source.entry_line("bureaus", desks[1].code))
             if len(desks) > 1
             else source.line_of("[[bureaus]]")
         )
@@ -184,7 +192,7 @@ def _build(raw: dict[str, Any], source: _Source) -> Taxonomy:
         value = escalation.get(key)
         if value not in codes:
             raise source.error(
-                source.line_of(key), f"escalation '{key}' names unknown bureau '{value}'"
+                source.key_line(key), f"escalation '{key}' names unknown bureau '{value}'"
             )
         targets[key] = value
     return Taxonomy(version=version, bureaus=bureaus, categories=categories, **targets)
@@ -208,7 +216,7 @@ def _string(entry: dict[str, Any], key: str, table: str, source: _Source) -> str
         raise source.error(line, f"{table} entry '{entry.get('code')}' lacks '{key}'")
     if not isinstance(value, str) or not value:
         raise source.error(
-            source.line_of(key, after=line - 1), f"'{key}' must be a non-empty string"
+            source.key_line(key, after=line - 1), f"'{key}' must be a non-empty string"
         )
     return value
 
@@ -216,7 +224,7 @@ def _string(entry: dict[str, Any], key: str, table: str, source: _Source) -> str
 def _strings(entry: dict[str, Any], key: str, table: str, source: _Source) -> tuple[str, ...]:
     value = entry.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        line = source.line_of(key, after=source.entry_line(table, entry.get("code")) - 1)
+        line = source.key_line(key, after=source.entry_line(table, entry.get("code")) - 1)
         raise source.error(line, f"'{key}' must be a list of strings")
     return tuple(value)
 
@@ -250,24 +258,24 @@ def _category(entry: dict[str, Any], source: _Source, bureaus: set[str]) -> Cate
     lead = _string(entry, "lead", "categories", source)
     if lead not in bureaus:
         raise source.error(
-            source.line_of("lead", f'"{lead}"', after=line - 1),
+            source.key_line("lead", after=line - 1),
             f"category '{code}' names unknown bureau '{lead}'",
         )
     co = _strings(entry, "co", "categories", source)
     for other in co:
         if other not in bureaus:
             raise source.error(
-                source.line_of("co", f'"{other}"', after=line - 1),
+                source.line_of(f'"{other}"', after=source.key_line("co", after=line - 1) - 1),
                 f"category '{code}' names unknown co-bureau '{other}'",
             )
     if lead in co:
         raise source.error(
-            source.line_of("co", after=line - 1), f"category '{code}' lists its lead among co"
+            source.key_line("co", after=line - 1), f"category '{code}' lists its lead among co"
         )
     reward = entry.get("reward_eligible", False)
     if not isinstance(reward, bool):
         raise source.error(
-            source.line_of("reward_eligible", after=line - 1),
+            source.key_line("reward_eligible", after=line - 1),
             "'reward_eligible' must be true or false",
         )
     return Category(
