@@ -32,6 +32,8 @@ from intake.reports import Receipt, Submission, submit_report
 from intake.text import REPLACEMENT_CHARACTER, normalise_text
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+#: A field that was not sent at all (JSON null is sent, and is not a string).
+_ABSENT = object()
 
 IDEMPOTENCY_KEY_LIMIT = 200
 CATEGORY_LIMIT = 100
@@ -178,21 +180,25 @@ def _validate(body: dict[str, Any]) -> tuple[Submission, dt.date]:
         errors.append({"field": field, "detail": str(message) % values if values else str(message)})
 
     def text(field: str, value: object, limit: int) -> str:
-        if value is None:
+        if value is _ABSENT:
             return ""
         if not isinstance(value, str):
             fail(field, E_STRING)
             return ""
-        value = normalise_text(value)
+        # The limit holds for what was sent, as the OpenAPI document says, not only for
+        # what remains after normalisation.
         if len(value) > limit:
             fail(field, E_TOO_LONG, max=limit)
+        value = normalise_text(value)
         if REPLACEMENT_CHARACTER in value:
             fail(field, E_UNREADABLE)
         return value
 
     for field in sorted(set(body) - KNOWN_FIELDS):
         fail(field, E_UNKNOWN_FIELD)
-    values = {field: text(field, body.get(field), limit) for field, limit in TEXT_FIELDS.items()}
+    values = {
+        field: text(field, body.get(field, _ABSENT), limit) for field, limit in TEXT_FIELDS.items()
+    }
     for field in REQUIRED:
         if field != "call_date" and not values.get(field) and not _failed(errors, field):
             fail(field, E_REQUIRED)
@@ -201,7 +207,7 @@ def _validate(body: dict[str, Any]) -> tuple[Submission, dt.date]:
     if not isinstance(official, bool):
         fail("official_involved", E_BOOLEAN)
 
-    contact = _contact(body.get("contact"), fail, text)
+    contact = _contact(body.get("contact", _ABSENT), fail, text)
     call_date = _call_date(body.get("call_date"), fail)
     if errors or call_date is None:
         raise Problem(422, T_INVALID, None, errors=errors)
@@ -228,13 +234,13 @@ def _failed(errors: list[dict[str, str]], field: str) -> bool:
 
 
 def _contact(value: object, fail: Any, text: Any) -> Contact | None:
-    if value is None:
+    if value is _ABSENT:
         return None
     if not isinstance(value, dict) or set(value) - {"name", "phone"}:
         fail("contact", E_OBJECT)
         return None
-    name = text("contact.name", value.get("name"), LIMITS["name"])
-    phone = text("contact.phone", value.get("phone"), LIMITS["phone"])
+    name = text("contact.name", value.get("name", _ABSENT), LIMITS["name"])
+    phone = text("contact.phone", value.get("phone", _ABSENT), LIMITS["phone"])
     if not name:
         fail("contact.name", E_REQUIRED)
     if not phone:

@@ -138,6 +138,7 @@ def test_malformed_json_is_400(client: FlaskClient, token: str, raw: bytes) -> N
         ({"call_date": "2999-01-01"}, "call_date"),
         ({"call_date": "2026-11-20T10:31:00"}, "call_date"),
         ({"official_involved": "yes"}, "official_involved"),
+        ({"when": None, "keep_null": True}, "when"),
         ({"caller_number": "13800000000"}, "caller_number"),
         ({"contact": {"name": "x"}}, "contact.phone"),
         ({"contact": "13800000000"}, "contact"),
@@ -146,8 +147,10 @@ def test_malformed_json_is_400(client: FlaskClient, token: str, raw: bytes) -> N
 def test_missing_or_invalid_fields_are_422(
     client: FlaskClient, app: Flask, token: str, change: dict, field: str
 ) -> None:
+    change = dict(change)  # the parameter is shared between runs; do not mutate it
+    keep_null = change.pop("keep_null", False)
     body = {**CALL, **change}
-    body = {k: v for k, v in body.items() if v is not None}
+    body = {k: v for k, v in body.items() if v is not None or keep_null}
     problem = assert_problem(post(client, token, body), 422)
     assert field in {e["field"] for e in problem["errors"]}
     assert count_reports(app) == 0
