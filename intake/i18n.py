@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, Response, request
 from flask_babel import Babel, get_locale
 
 LANGUAGES = {"zh_CN": "中文", "en": "English"}
@@ -28,7 +28,22 @@ def html_lang(locale: str) -> str:
     return "en" if locale.startswith("en") else "zh-CN"
 
 
+def remember(response: Response, code: str) -> Response:
+    """Keep a language choice for the next pages (a preference, not an identifier)."""
+    response.set_cookie(COOKIE, code, max_age=365 * 86400, samesite="Lax", httponly=True)
+    return response
+
+
+def _remember_query_choice(response: Response) -> Response:
+    # A link with ?lang= must not switch back on the next page (a form posted from it).
+    choice = request.args.get("lang")
+    if choice in LANGUAGES and request.cookies.get(COOKIE) != choice:
+        remember(response, choice)
+    return response
+
+
 def init_app(app: Flask) -> None:
     """Install Flask-Babel with our selector."""
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     Babel(app, locale_selector=select_locale)
+    app.after_request(_remember_query_choice)

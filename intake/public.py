@@ -13,7 +13,7 @@ from crypto.errors import ReceiptChecksumError, ReceiptFormatError
 from crypto.receipts import format_receipt, normalise_receipt
 from intake import context, db, i18n
 from intake.forms import ReportForm, StatusForm
-from intake.i18n import COOKIE, LANGUAGES
+from intake.i18n import LANGUAGES
 from intake.lifecycle import reporter_label
 from intake.reports import (
     AlreadySubmitted,
@@ -153,7 +153,7 @@ def set_language(code: str) -> Response:
         target = "/"
     response = redirect(target, code=303)
     if code in LANGUAGES:
-        response.set_cookie(COOKIE, code, max_age=365 * 86400, samesite="Lax", httponly=True)
+        i18n.remember(response, code)
     return response
 
 
