@@ -28,6 +28,8 @@ from intake.models import HotlineToken, IdempotencyRecord
 TOKEN_PREFIX = "qfh_"  # noqa: S105 (a prefix, not a secret)
 #: How long a first attempt may hold its key before a retry may take over (a crashed worker).
 LOCK_SECONDS = 60
+#: Whole days an answer is kept for retries before it is deleted.
+ANSWER_DAYS = 1
 #: How long a concurrent retry waits for the first attempt's answer.
 WAIT_SECONDS = 15.0
 
@@ -130,6 +132,13 @@ def idempotent(
     seal_key = _answer_key(raw_token, idempotency_key)
     aad = aead.associated_data("idempotency", str(token.id), key_hash)
 
+    # Answers hold sealed receipt codes: keep them only as long as a retry is plausible.
+    db.execute(
+        delete(IdempotencyRecord).where(
+            IdempotencyRecord.created_on < today - dt.timedelta(days=ANSWER_DAYS)
+        )
+    )
+    db.commit()
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
         claimed = _claim(db, token.id, key_hash, request_hash, today)

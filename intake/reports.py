@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -147,6 +147,10 @@ def submit_report(
     )
     db.add(report)
     if form_token is not None:
+        # A form's CSRF token expires within hours; older one-time tokens need not be kept.
+        db.execute(
+            delete(UsedFormToken).where(UsedFormToken.used_on < today - dt.timedelta(days=2))
+        )
         db.add(UsedFormToken(token_hash=form_token_hash(form_token), used_on=today))
     receipt = Receipt(code=code, report=report)
     if before_commit is not None:

@@ -268,3 +268,19 @@ def test_nothing_secret_reaches_the_logs(
     post(client, token, {**CALL, "transcript": None})
     for secret in (token, code, code.replace(" ", ""), CALL["transcript"]):
         assert secret not in caplog.text
+
+
+def test_answers_older_than_a_day_are_deleted(client: FlaskClient, app: Flask, token: str) -> None:
+    import datetime as dt
+
+    from intake.models import IdempotencyRecord
+
+    post(client, token, headers={"Idempotency-Key": "old-call"})
+    with app.app_context():
+        session = db.session()
+        record = session.scalars(select(IdempotencyRecord)).one()
+        record.created_on = record.created_on - dt.timedelta(days=3)
+        session.commit()
+    post(client, token, headers={"Idempotency-Key": "new-call"})
+    with app.app_context():
+        assert db.session().scalar(select(func.count()).select_from(IdempotencyRecord)) == 1
