@@ -27,7 +27,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     settings = Settings.from_env()
     app = create_app(settings)
     with app.app_context():
-        db.database().create_all()
+        db.database().upgrade()
         accounts = install_demo(db.session(), settings, app.extensions["qingfeng.taxonomy"])
     click.echo(f"Database: {settings.database_url}")
     if accounts:
@@ -47,6 +47,35 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     serve(app, host, port)
 
 
+@main.group("db")
+def db_group() -> None:
+    """Schema migrations (Alembic)."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Upgrade the database schema to REVISION (default: the newest)."""
+    from intake import migrate
+
+    app = create_app()
+    with app.app_context():
+        migrate.upgrade(db.database().engine, revision)
+    click.echo(f"Schema upgraded to {revision}.")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Downgrade the database schema to REVISION ("base" removes every table)."""
+    from intake import migrate
+
+    app = create_app()
+    with app.app_context():
+        migrate.downgrade(db.database().engine, revision)
+    click.echo(f"Schema downgraded to {revision}.")
+
+
 @main.group("hotline-token")
 def hotline_token() -> None:
     """Bearer tokens of call-centre systems (they can submit, never read)."""
@@ -58,7 +87,7 @@ def hotline_token_create(name: str) -> None:
     """Create a token for NAME and print it once."""
     app = create_app()
     with app.app_context():
-        db.database().create_all()
+        db.database().upgrade()
         try:
             token = hotline.create_token(db.session(), name, context.today())
         except ValueError as exc:

@@ -21,10 +21,16 @@ class Database:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def create_all(self) -> None:
-        """Create missing tables (embedded default; production uses migrations)."""
+        """Create missing tables straight from the models (tests only: fast)."""
         from intake import models  # noqa: F401  (registers the tables on Base.metadata)
 
         Base.metadata.create_all(self.engine)
+
+    def upgrade(self) -> None:
+        """Bring the schema to the newest migration (what the service itself uses)."""
+        from intake import migrate
+
+        migrate.upgrade(self.engine)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
