@@ -47,6 +47,23 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     serve(app, host, port)
 
 
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def serve(ctx: click.Context) -> None:
+    """Run production: migrate, then gunicorn with intake/gunicorn_conf.py (extra args pass on)."""
+    import os
+    import sys
+
+    from intake.config import ROOT
+
+    app = create_app()
+    with app.app_context():
+        db.database().upgrade()
+    command = [sys.executable, "-m", "gunicorn", "--chdir", str(ROOT),
+               "-c", "python:intake.gunicorn_conf", *ctx.args, "wsgi:app"]  # fmt: skip
+    os.execv(sys.executable, command)  # noqa: S606 (replaces this process with gunicorn)
+
+
 @main.group("db")
 def db_group() -> None:
     """Schema migrations (Alembic)."""
