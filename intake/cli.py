@@ -64,6 +64,38 @@ def serve(ctx: click.Context) -> None:
     os.execv(sys.executable, command)  # noqa: S606 (replaces this process with gunicorn)
 
 
+@main.command("rotate-bureau-key")
+@click.argument("bureau")
+@click.option(
+    "--username", required=True, help="A member of BUREAU, who proves it with a password."
+)
+@click.password_option("--password", confirmation_prompt=False, help="Prompted when not given.")
+def rotate_bureau_key(bureau: str, username: str, password: str) -> None:
+    """Give BUREAU a new key pair and re-seal its reports and members' copies."""
+    from sqlalchemy import select
+
+    from crypto.errors import DecryptionError
+    from intake import keyring
+    from intake.models import StaffMember
+
+    app = create_app()
+    with app.app_context():
+        session = db.session()
+        member = session.scalars(
+            select(StaffMember).where(StaffMember.username == username, StaffMember.active)
+        ).first()
+        try:
+            if member is None:
+                raise KeyError(username)
+            staff_private = keyring.unlock_staff_key(member, password)
+            count = keyring.rotate_bureau_key(session, member, staff_private, bureau)
+        except (KeyError, DecryptionError):
+            raise click.ClickException(
+                f"{username!r} is not an active member of {bureau!r} with that password"
+            ) from None
+    click.echo(f"Bureau {bureau}: new key; {count} report keys re-sealed.")
+
+
 @main.group("db")
 def db_group() -> None:
     """Schema migrations (Alembic)."""

@@ -39,6 +39,7 @@ class Settings:
     conclusion_days: int = 60
     csrf_time_limit_seconds: int = 4 * 3600
     session_cookie_secure: bool = False
+    trusted_proxies: int = 0
     taxonomy_path: Path | None = None
     extra: Mapping[str, object] = field(default_factory=dict)
 
@@ -64,6 +65,7 @@ class Settings:
             decision_days=_int(env, "QINGFENG_DECISION_DAYS", 15),
             conclusion_days=_int(env, "QINGFENG_CONCLUSION_DAYS", 60),
             session_cookie_secure=env.get("QINGFENG_SECURE_COOKIES", "0") == "1",
+            trusted_proxies=_count(env, "QINGFENG_TRUSTED_PROXIES"),
             taxonomy_path=Path(env["QINGFENG_TAXONOMY"]) if "QINGFENG_TAXONOMY" in env else None,
         )
 
@@ -108,6 +110,16 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number") from exc
     if value <= 0:
         raise ConfigError(f"{name} must be positive")
+    return value
+
+
+def _count(env: Mapping[str, str], name: str) -> int:
+    try:
+        value = int(env.get(name, "0"))
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number") from exc
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative")
     return value
 
 

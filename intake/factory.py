@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from intake import api, db, errors, headers, i18n, public, ratelimit
 from intake.config import ROOT, Settings
@@ -35,6 +36,12 @@ def create_app(settings: Settings | None = None, *, taxonomy: Taxonomy | None = 
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=8),
         SEND_FILE_MAX_AGE_DEFAULT=3600,
     )
+    if settings.trusted_proxies:
+        # Only behind proxies we run: otherwise anyone could choose the address the rate
+        # limit hashes, and claim HTTPS.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
+        )
     app.extensions["qingfeng.settings"] = settings
     app.extensions["qingfeng.taxonomy"] = taxonomy
 

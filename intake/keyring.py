@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from crypto import aead, keywrap, locking
 from crypto.kdf import Argon2Params
-from intake.models import Bureau, BureauMembership, Report, StaffMember
+from intake.models import Bureau, BureauMembership, KeyWrap, Report, StaffMember
 
 
 def bureau_holder(code: str) -> str:
@@ -92,3 +92,37 @@ def data_key_for_bureau(report: Report, code: str, bureau_private: bytes) -> byt
         if wrap.holder == holder:
             return keywrap.open_sealed_to(bureau_private, wrap.wrapped, wrap_aad(report.id, holder))
     raise KeyError(code)
+
+
+def rotate_bureau_key(db: Session, member: StaffMember, staff_private: bytes, code: str) -> int:
+    """Give a bureau a new key pair; returns how many report wraps were re-sealed.
+
+    Run by a logged-in member (their unlocked key opens the old bureau key). Every report
+    wrap of the bureau and every active member's copy of the bureau key are re-sealed in one
+    transaction; inactive members lose their copy, which is the usual reason to rotate.
+    """
+    bureau = db.scalars(select(Bureau).where(Bureau.code == code)).one()
+    old_private = bureau_private_key(db, member, staff_private, code)
+    new_private, new_public = keywrap.generate_keypair()
+    holder = bureau_holder(code)
+    wrap_ids = list(db.scalars(select(KeyWrap.id).where(KeyWrap.holder == holder)))
+    for start in range(0, len(wrap_ids), 500):
+        batch = db.scalars(select(KeyWrap).where(KeyWrap.id.in_(wrap_ids[start : start + 500])))
+        for wrap in batch:
+            aad = wrap_aad(wrap.report_id, holder)
+            data_key = keywrap.open_sealed_to(old_private, wrap.wrapped, aad)
+            wrap.wrapped = keywrap.seal_to(new_public, data_key, aad)
+    memberships = db.scalars(
+        select(BureauMembership).where(BureauMembership.bureau_id == bureau.id)
+    )
+    for membership in memberships:
+        staff = membership.staff
+        if not staff.active:
+            db.delete(membership)
+            continue
+        membership.wrapped_bureau_key = keywrap.seal_to(
+            staff.public_key, new_private, _membership_aad(code, staff.public_key)
+        )
+    bureau.public_key = new_public
+    db.commit()
+    return len(wrap_ids)
