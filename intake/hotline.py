@@ -25,7 +25,8 @@ from crypto import aead, keywrap
 from crypto.errors import DecryptionError
 from intake.models import HotlineToken, IdempotencyRecord
 
-TOKEN_PREFIX = "qfh_"  # noqa: S105 (a prefix, not a secret)
+# A prefix that makes leaked tokens easy to recognise, not a secret.
+TOKEN_PREFIX = "qfh_"  # noqa: S105  # nosec B105
 #: How long a first attempt may hold its key before a retry may take over (a crashed worker).
 LOCK_SECONDS = 60
 #: Whole days an answer is kept for retries before it is deleted.

@@ -13,7 +13,8 @@ from intake.keyring import create_bureau, create_staff, grant_bureau
 from intake.models import Bureau, StaffMember
 from intake.taxonomy import Taxonomy
 
-_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # noqa: S105 (an alphabet, not a password)
+# The letters demo passwords are drawn from (no 0/o, 1/l), not a password.
+_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # noqa: S105  # nosec B105
 
 
 @dataclass(frozen=True)

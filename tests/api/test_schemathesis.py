@@ -51,7 +51,7 @@ def test_schemathesis_finds_nothing(tmp_path: Path) -> None:
         }
         result = subprocess.run(
             command, env=environment, capture_output=True, text=True, timeout=600,
-            cwd=HERE.parents[1],
+            cwd=tmp_path,
         )  # fmt: skip
     finally:
         server.stop()
