@@ -37,6 +37,15 @@ class Settings:
     api_rate_limit: str = "120 per minute"
     decision_days: int = 15
     conclusion_days: int = 60
+    extension_days: int = 30
+    deadline_mode: str = "calendar"
+    calendar_path: Path | None = None
+    console_idle_minutes: int = 30
+    console_absolute_hours: int = 12
+    reauth_minutes: int = 5
+    reward_categories: tuple[str, ...] = ("insurance_fraud",)
+    reward_min_yuan: int = 200
+    reward_max_yuan: int = 200_000
     csrf_time_limit_seconds: int = 4 * 3600
     session_cookie_secure: bool = False
     trusted_proxies: int = 0
@@ -64,6 +73,19 @@ class Settings:
             api_rate_limit=env.get("QINGFENG_API_RATE_LIMIT", "120 per minute"),
             decision_days=_int(env, "QINGFENG_DECISION_DAYS", 15),
             conclusion_days=_int(env, "QINGFENG_CONCLUSION_DAYS", 60),
+            extension_days=_int(env, "QINGFENG_EXTENSION_DAYS", 30),
+            deadline_mode=_choice(env, "QINGFENG_DEADLINE_DAYS", ("calendar", "working")),
+            calendar_path=Path(env["QINGFENG_CALENDAR"]) if "QINGFENG_CALENDAR" in env else None,
+            console_idle_minutes=_int(env, "QINGFENG_CONSOLE_IDLE_MINUTES", 30),
+            console_absolute_hours=_int(env, "QINGFENG_CONSOLE_ABSOLUTE_HOURS", 12),
+            reauth_minutes=_int(env, "QINGFENG_REAUTH_MINUTES", 5),
+            reward_categories=tuple(
+                c.strip()
+                for c in env.get("QINGFENG_REWARD_CATEGORIES", "insurance_fraud").split(",")
+                if c.strip()
+            ),
+            reward_min_yuan=_int(env, "QINGFENG_REWARD_MIN_YUAN", 200),
+            reward_max_yuan=_int(env, "QINGFENG_REWARD_MAX_YUAN", 200_000),
             session_cookie_secure=env.get("QINGFENG_SECURE_COOKIES", "0") == "1",
             trusted_proxies=_count(env, "QINGFENG_TRUSTED_PROXIES"),
             taxonomy_path=Path(env["QINGFENG_TAXONOMY"]) if "QINGFENG_TAXONOMY" in env else None,
@@ -110,6 +132,13 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number") from exc
     if value <= 0:
         raise ConfigError(f"{name} must be positive")
+    return value
+
+
+def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str:
+    value = env.get(name, allowed[0])
+    if value not in allowed:
+        raise ConfigError(f"{name} must be one of: {', '.join(allowed)}")
     return value
 
 

@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from intake import api, db, errors, headers, i18n, public, ratelimit
 from intake.config import ROOT, Settings
+from intake.deadlines import clock_for
 from intake.markup import plain_text_to_html
 from intake.taxonomy import Taxonomy, load_taxonomy
 
@@ -19,6 +20,8 @@ def create_app(settings: Settings | None = None, *, taxonomy: Taxonomy | None = 
     settings = settings or Settings.from_env()
     # A malformed taxonomy stops start-up here, with the file and line in the message.
     taxonomy = taxonomy or load_taxonomy(settings.taxonomy_path)
+    # So is a malformed working-day calendar.
+    clock_for(settings)
 
     app = Flask(
         "intake",

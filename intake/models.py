@@ -8,7 +8,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.db import Base
@@ -37,6 +46,13 @@ class StaffMember(Base):
     private_key_recovery: Mapped[bytes | None] = mapped_column(LargeBinary)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # Until enrolled, the password is a temporary one and no second factor is set.
+    enrolled: Mapped[bool] = mapped_column(default=False)
+    # The TOTP secret, sealed under a key derived from the installation's secret key.
+    totp_secret_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The last time step accepted, so one code cannot be used twice.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     memberships: Mapped[list[BureauMembership]] = relationship(back_populates="staff")
 
@@ -74,13 +90,38 @@ class Report(Base):
     real_name: Mapped[bool]
     content: Mapped[bytes] = mapped_column(LargeBinary)
     contact: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Case work (metadata in clear so queues and statistics never decrypt).
+    accepted_on: Mapped[dt.date | None] = mapped_column(Date)
+    conclusion_due: Mapped[dt.date | None] = mapped_column(Date)
+    extended: Mapped[bool] = mapped_column(default=False)
+    concluded_on: Mapped[dt.date | None] = mapped_column(Date)
+    finding: Mapped[str | None] = mapped_column(String(24))
+    handed_over_to: Mapped[str | None] = mapped_column(String(24))
+    major: Mapped[bool] = mapped_column(default=False)
+    assigned_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # The reporter wrote something no staff member has opened yet.
+    awaiting_staff: Mapped[bool] = mapped_column(default=False)
+    # What the reporter is told: the reason for not accepting, or the outcome (sealed).
+    public_reason: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Reward (举报奖励): the claim is sealed; the amounts decided and paid are metadata.
+    reward_claim: Mapped[bytes | None] = mapped_column(LargeBinary)
+    reward_claimed_on: Mapped[dt.date | None] = mapped_column(Date)
+    reward_amount: Mapped[int | None] = mapped_column(Integer)
+    reward_paid_on: Mapped[dt.date | None] = mapped_column(Date)
 
     lead_bureau: Mapped[Bureau] = relationship()
+    assigned_staff: Mapped[StaffMember | None] = relationship()
     key_wraps: Mapped[list[KeyWrap]] = relationship(
         back_populates="report", cascade="all, delete-orphan"
     )
     events: Mapped[list[Event]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="Event.id"
+    )
+    messages: Mapped[list[Message]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="Message.id"
+    )
+    notes: Mapped[list[Note]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="Note.id"
     )
 
 
@@ -153,3 +194,94 @@ class IdempotencyRecord(Base):
     answer: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_on: Mapped[dt.date] = mapped_column(Date)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Message(Base):
+    """A message between the bureau and the reporter, sealed with the report's data key.
+
+    A reporter's message carries its date only; a staff message its time and author.
+    """
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), index=True)
+    author: Mapped[str] = mapped_column(String(10))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    occurred_on: Mapped[dt.date] = mapped_column(Date)
+    occurred_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+
+    report: Mapped[Report] = relationship(back_populates="messages")
+
+
+class Note(Base):
+    """An internal note on a case, sealed with the report's data key; never shown to reporters."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    occurred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+
+    report: Mapped[Report] = relationship(back_populates="notes")
+
+
+class StaffSession(Base):
+    """A console session. The staff member's private key is kept sealed under a key that
+    exists only in their cookie, so this table alone unlocks nothing."""
+
+    __tablename__ = "staff_sessions"
+
+    id_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    authenticated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    sealed_key: Mapped[bytes] = mapped_column(LargeBinary)
+
+    staff: Mapped[StaffMember] = relationship()
+
+
+class LoginThrottle(Base):
+    """Failed logins per account and per hashed client address, for progressive delay.
+
+    Keyed by both, so an attacker elsewhere cannot lock a member out of their own desk.
+    """
+
+    __tablename__ = "login_throttles"
+
+    key_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEvent(Base):
+    """An append-only audit record; each one hashes the one before it (a hash chain).
+
+    `report_id` is not a foreign key: the trail outlives a destroyed (shredded) report.
+    """
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor_staff_id: Mapped[int | None] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    report_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class AuditHead(Base):
+    """One row: the newest link of the audit chain, locked while an event is appended."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_hash: Mapped[bytes] = mapped_column(LargeBinary(32))

@@ -7,6 +7,7 @@ stored and never logged.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import secrets
@@ -22,7 +23,7 @@ from crypto import aead, keywrap, receipts
 from crypto.errors import DecryptionError
 from intake.config import Settings
 from intake.content import Contact, ReportContent
-from intake.deadlines import decision_due
+from intake.deadlines import clock_for
 from intake.keyring import bureau_holder, data_key_for_bureau, wrap_aad
 from intake.lifecycle import State
 from intake.models import Bureau, Event, KeyWrap, Report, UsedFormToken
@@ -72,12 +73,13 @@ class Receipt:
 
 @dataclass(frozen=True)
 class OpenedReport:
-    """A report with its decrypted content."""
+    """A report with its decrypted content, and the data key that opened it."""
 
     report: Report
     content: ReportContent
     contact: Contact | None
     routing: RoutingDecision
+    data_key: bytes = dataclasses.field(repr=False, default=b"")
 
 
 def submit_report(
@@ -115,7 +117,7 @@ def submit_report(
         category=submission.category if taxonomy.category(submission.category or "") else "other",
         state=State.RECEIVED,
         received_on=today,
-        decision_due=decision_due(today, settings.decision_days),
+        decision_due=clock_for(settings).due(today, settings.decision_days),
         lead_bureau=bureaus[decision.lead],
         routing=decision.to_dict(),
         official_involved=submission.official_involved,
@@ -221,7 +223,9 @@ def _opened(report: Report, data_key: bytes) -> OpenedReport:
         )
     except DecryptionError as exc:
         raise ReportUnreadable(report.reference) from exc
-    return OpenedReport(report, content, contact, RoutingDecision.from_dict(report.routing))
+    return OpenedReport(
+        report, content, contact, RoutingDecision.from_dict(report.routing), data_key
+    )
 
 
 def _new_reference() -> str:
