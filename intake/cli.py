@@ -1,4 +1,7 @@
-"""The `qingfeng` command: demo, and later the operator commands."""
+"""The `qingfeng` command: demo, serve, migrations, hotline tokens, key rotation.
+
+admin/cli.py adds the console's commands (staff accounts, audit) to the same group.
+"""
 
 from __future__ import annotations
 
@@ -31,12 +34,13 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         accounts = install_demo(db.session(), settings, app.extensions["qingfeng.taxonomy"])
     click.echo(f"Database: {settings.database_url}")
     if accounts:
-        click.echo("Demo staff accounts (invented demo data; passwords are shown only now):")
+        click.echo(
+            "Demo staff accounts (invented demo data; temporary passwords, shown only now).\n"
+            "Log in at /admin/login; the first login asks for a new password and sets up an\n"
+            "authenticator app (TOTP), then shows the account's recovery key."
+        )
         for account in accounts:
-            click.echo(
-                f"  {account.username:<28} password {account.password}  "
-                f"recovery key {account.recovery_key}"
-            )
+            click.echo(f"  {account.username:<28} password {account.password}  ({account.role})")
     else:
         click.echo("Demo installation already exists; its staff passwords were shown when created.")
     if no_serve:

@@ -35,6 +35,7 @@ class Settings:
     report_rate_limit: str = "20 per hour"
     status_rate_limit: str = "10 per minute;100 per hour"
     api_rate_limit: str = "120 per minute"
+    login_rate_limit: str = "30 per minute;200 per hour"
     decision_days: int = 15
     conclusion_days: int = 60
     extension_days: int = 30
@@ -71,6 +72,7 @@ class Settings:
             report_rate_limit=env.get("QINGFENG_REPORT_RATE_LIMIT", "20 per hour"),
             status_rate_limit=env.get("QINGFENG_STATUS_RATE_LIMIT", "10 per minute;100 per hour"),
             api_rate_limit=env.get("QINGFENG_API_RATE_LIMIT", "120 per minute"),
+            login_rate_limit=env.get("QINGFENG_LOGIN_RATE_LIMIT", "30 per minute;200 per hour"),
             decision_days=_int(env, "QINGFENG_DECISION_DAYS", 15),
             conclusion_days=_int(env, "QINGFENG_CONCLUSION_DAYS", 60),
             extension_days=_int(env, "QINGFENG_EXTENSION_DAYS", 30),

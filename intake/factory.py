@@ -8,6 +8,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import admin
 from intake import api, db, errors, headers, i18n, public, ratelimit
 from intake.config import ROOT, Settings
 from intake.deadlines import clock_for
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, *, taxonomy: Taxonomy | None = 
 
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
+    admin.init_app(app)
 
     ratelimit.init_app(
         app,
@@ -71,10 +73,18 @@ def create_app(settings: Settings | None = None, *, taxonomy: Taxonomy | None = 
             "public.report": (settings.report_rate_limit, None),
             "public.status": (settings.status_rate_limit, None),
             "api.create_report": (settings.api_rate_limit, api.client_key),
+            "public.status_reply": (settings.status_rate_limit, None),
+            "public.status_reward": (settings.status_rate_limit, None),
+            "admin.login": (settings.login_rate_limit, None),
+            "admin.recover": (settings.login_rate_limit, None),
         },
     )
     errors.init_app(
         app,
-        {"public.report": public.recover_report_form, "public.status": public.recover_status_form},
+        {
+            "public.report": public.recover_report_form,
+            "public.status": public.recover_status_form,
+            "public.status_reply": public.recover_reply_form,
+        },
     )
     return app

@@ -26,6 +26,8 @@ _PHONE = re.compile(r"[0-9+\-() ]+")
 TOO_LONG = _l("At most %(max)d characters, please; this has %(length)d.")
 RECEIPT_INPUT_LIMIT = 64
 FORM_TOKEN_LIMIT = 64
+#: Characters in one message from the reporter.
+MESSAGE_LIMIT = 5_000
 
 
 def _readable(_form: FlaskForm, field: StringField) -> None:
@@ -135,3 +137,57 @@ class StatusForm(FlaskForm):
             Length(max=RECEIPT_INPUT_LIMIT, message=TOO_LONG),
         ],
     )
+
+
+class ReplyForm(FlaskForm):
+    """The reporter answers a question or adds information (/status/reply)."""
+
+    code = HiddenField(validators=[Length(max=RECEIPT_INPUT_LIMIT)])
+    text = TextAreaField(
+        _l("Your answer or more information"),
+        filters=[normalise_text],
+        validators=[
+            DataRequired(message=_l("Please fill this in.")),
+            Length(max=MESSAGE_LIMIT, message=TOO_LONG),
+            _readable,
+        ],
+    )
+
+
+class RewardClaimForm(FlaskForm):
+    """A reward claim (举报奖励): contact and payment details, given only now."""
+
+    code = HiddenField(validators=[Length(max=RECEIPT_INPUT_LIMIT)])
+    name = StringField(
+        _l("Your name"),
+        filters=[normalise_text],
+        validators=[
+            DataRequired(message=_l("Please fill this in.")),
+            Length(max=50, message=TOO_LONG),
+            _readable,
+        ],
+    )
+    phone = StringField(
+        _l("Your phone number"),
+        filters=[normalise_text],
+        validators=[
+            DataRequired(message=_l("Please fill this in.")),
+            Length(max=30, message=TOO_LONG),
+        ],
+    )
+    payment = StringField(
+        _l("Bank account or other payment details"),
+        filters=[normalise_text],
+        validators=[
+            DataRequired(message=_l("Please fill this in.")),
+            Length(max=200, message=TOO_LONG),
+            _readable,
+        ],
+    )
+
+    def validate_phone(self, field: StringField) -> None:
+        """Digits and the usual separators."""
+        if field.data and (
+            not _PHONE.fullmatch(field.data) or sum(c.isdigit() for c in field.data) < 5
+        ):
+            raise ValidationError(_l("Use digits, spaces, +, - and brackets only."))

@@ -23,12 +23,14 @@ class DemoAccount:
 
     username: str
     password: str
-    bureau: str
+    bureau: str | None
     recovery_key: str
+    role: str = "handler"
 
 
 def install_demo(db: Session, settings: Settings, taxonomy: Taxonomy) -> list[DemoAccount]:
-    """Create every missing bureau with one demo member each; return the new accounts.
+    """Create every missing bureau with one demo member each, a demo supervisor (no bureau
+    key, so no report content) and a demo system administrator; return the new accounts.
 
     Already existing bureaus are left alone, so running the demo twice reopens the same data.
     """
@@ -45,7 +47,14 @@ def install_demo(db: Session, settings: Settings, taxonomy: Taxonomy) -> list[De
         role = "intake" if bureau_info.intake_desk else "handler"
         member, recovery_key = create_staff(db, username, role, password, settings.password_kdf)
         grant_bureau(db, bureau, bureau_private, member)
-        accounts.append(DemoAccount(username, password, bureau_info.code, recovery_key))
+        accounts.append(DemoAccount(username, password, bureau_info.code, recovery_key, role))
+    for role in ("supervisor", "admin"):
+        username = f"demo-{role}"
+        if db.scalars(select(StaffMember).where(StaffMember.username == username)).first():
+            continue
+        password = new_password()
+        _member, recovery_key = create_staff(db, username, role, password, settings.password_kdf)
+        accounts.append(DemoAccount(username, password, None, recovery_key, role))
     db.commit()
     return accounts
 

@@ -35,3 +35,43 @@ REPORTER_LABELS = {
 def reporter_label(state: str) -> str:
     """The reporter-facing label of a stored state, in the request's language."""
     return str(REPORTER_LABELS[State(state)])
+
+
+class IllegalTransition(Exception):
+    """An action that the case's current state does not allow; the message says which."""
+
+    def __init__(self, action: str, state: str) -> None:
+        super().__init__(f"{action} is not possible in state {state}")
+        self.action = action
+        self.state = state
+
+
+_OPEN = (State.ACCEPTED, State.IN_PROGRESS, State.TRANSFERRED, State.UNDER_REVIEW)
+
+#: action -> the states it may start from, and the state it leads to (None: unchanged).
+TRANSITIONS: dict[str, tuple[tuple[State, ...], State | None]] = {
+    "accept": ((State.RECEIVED, State.TRANSFERRED), State.ACCEPTED),
+    "not_accept": ((State.RECEIVED, State.TRANSFERRED), State.NOT_ACCEPTED),
+    "start": ((State.ACCEPTED,), State.IN_PROGRESS),
+    "transfer": ((State.RECEIVED, *_OPEN), State.TRANSFERRED),
+    "hand_over": (_OPEN, State.HANDED_OVER),
+    "conclude": ((*_OPEN, State.HANDED_OVER), State.CONCLUDED),
+    "reopen": ((State.CONCLUDED, State.NOT_ACCEPTED), State.UNDER_REVIEW),
+    "extend": ((*_OPEN, State.HANDED_OVER), None),
+    "assign": ((State.RECEIVED, *_OPEN, State.HANDED_OVER), None),
+    "share": ((State.RECEIVED, *_OPEN, State.HANDED_OVER), None),
+}
+
+
+def allowed(action: str, state: str) -> bool:
+    """Whether `action` may be taken on a case in `state`."""
+    sources, _target = TRANSITIONS[action]
+    return State(state) in sources
+
+
+def next_state(action: str, state: str) -> State:
+    """The state after `action`; IllegalTransition when the lifecycle forbids it."""
+    if not allowed(action, state):
+        raise IllegalTransition(action, state)
+    target = TRANSITIONS[action][1]
+    return target if target is not None else State(state)

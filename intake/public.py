@@ -11,12 +11,14 @@ from flask_babel import lazy_gettext as _l
 
 from crypto.errors import ReceiptChecksumError, ReceiptFormatError
 from crypto.receipts import format_receipt, normalise_receipt
-from intake import context, db, i18n
-from intake.forms import ReportForm, StatusForm
+from intake import casework, context, db, i18n
+from intake.deadlines import current_deadline
+from intake.forms import ReplyForm, ReportForm, RewardClaimForm, StatusForm
 from intake.i18n import LANGUAGES
 from intake.lifecycle import reporter_label
 from intake.reports import (
     AlreadySubmitted,
+    OpenedReport,
     ReportNotFound,
     ReportUnreadable,
     Submission,
@@ -112,13 +114,60 @@ def receipt_info() -> str:
 
 @bp.route("/status", methods=["GET", "POST"])
 def status() -> str | tuple[str, int]:
-    """Enter a receipt code and read the case."""
+    """Enter a receipt code and read the case, its messages, and answer."""
     form = StatusForm()
     if request.method == "GET" or not form.validate():
         return render_template("status.html", form=form), 200 if request.method == "GET" else 422
+    opened = _open_by_code(form.code.data, form)
+    if not isinstance(opened, OpenedReport):
+        return opened
+    return _render_case(opened, form.code.data)
+
+
+SENT = _l("Your message was sent. The bureau sees it the next time it opens your case.")
+CLAIMED = _l("Your claim was sent to the bureau. It will contact you.")
+
+
+@bp.post("/status/reply")
+def status_reply() -> str | tuple[str, int]:
+    """The reporter answers or adds information; it carries the date only."""
+    form = ReplyForm()
+    opened = _open_by_code(form.code.data or "", StatusForm(formdata=None))
+    if not isinstance(opened, OpenedReport):
+        return opened
+    if not form.validate():
+        return _render_case(opened, form.code.data, reply=form), 422
+    casework.reporter_writes(opened.report, opened.data_key, context.today(), form.text.data)
+    db.session().commit()
+    return _render_case(opened, form.code.data, notice=str(SENT))
+
+
+@bp.post("/status/reward")
+def status_reward() -> str | tuple[str, int]:
+    """Claim a reward: contact and payment details, sealed for the bureau only."""
+    form = RewardClaimForm()
+    opened = _open_by_code(form.code.data or "", StatusForm(formdata=None))
+    if not isinstance(opened, OpenedReport):
+        return opened
+    if not form.validate():
+        return _render_case(opened, form.code.data, claim=form), 422
+    claim = casework.RewardClaim(form.name.data, form.phone.data, form.payment.data)
     try:
-        code = normalise_receipt(form.code.data)
-        opened = open_with_receipt(db.session(), context.settings(), code)
+        casework.claim_reward(
+            opened.report, opened.data_key, context.settings(), context.today(), claim
+        )
+    except casework.CaseworkError as exc:
+        return _render_case(opened, form.code.data, claim=form, alert=str(exc.args[0])), 409
+    db.session().commit()
+    return _render_case(opened, form.code.data, notice=str(CLAIMED))
+
+
+def _open_by_code(typed: str, form: StatusForm) -> OpenedReport | tuple[str, int]:
+    """Open a report by a typed receipt code, or the status form with the reason it failed."""
+    form.code.data = typed
+    try:
+        code = normalise_receipt(typed)
+        return open_with_receipt(db.session(), context.settings(), code)
     except ReceiptChecksumError:
         return _status_error(form, MISTYPED)
     except ReceiptFormatError:
@@ -128,16 +177,47 @@ def status() -> str | tuple[str, int]:
     except ReportUnreadable as exc:
         log.error("report %s could not be decrypted with a valid receipt", exc)
         return _status_error(form, UNREADABLE, 500)
-    bureau = context.taxonomy().bureau(opened.report.lead_bureau.code)
-    category = context.taxonomy().category(opened.report.category)
+
+
+def _render_case(
+    opened: OpenedReport,
+    code: str,
+    *,
+    reply: ReplyForm | None = None,
+    claim: RewardClaimForm | None = None,
+    notice: str | None = None,
+    alert: str | None = None,
+) -> str:
+    report, taxonomy, settings = opened.report, context.taxonomy(), context.settings()
+    bureau = taxonomy.bureau(report.lead_bureau.code)
+    category = taxonomy.category(report.category)
+    reply = reply or ReplyForm(formdata=None)
+    claim = claim or RewardClaimForm(formdata=None)
+    reply.code.data = claim.code.data = code
     return render_template(
         "status_result.html",
         opened=opened,
-        state_label=reporter_label(opened.report.state),
+        state_label=reporter_label(report.state),
         bureau=bureau.name(locale()),
-        category=category.name(locale()) if category else opened.report.category,
-        next_deadline=opened.report.decision_due,
+        category=category.name(locale()) if category else report.category,
+        next_deadline=current_deadline(report.state, report.decision_due, report.conclusion_due),
+        messages=casework.messages(report, opened.data_key),
+        public_reason=casework.public_reason(report, opened.data_key),
+        reward_open=casework.reward_open(report, settings) and report.reward_claim is None,
+        reward_claimed=report.reward_claim is not None,
+        reward_min=settings.reward_min_yuan,
+        reward_max=settings.reward_max_yuan,
+        reply=reply,
+        claim=claim,
+        notice=notice,
+        alert=alert,
     )
+
+
+def recover_reply_form(message: str, status: int) -> Response:
+    """A reply that could not be taken (expired form, rate limit): the text comes back."""
+    form = ReplyForm()
+    return Response(render_template("reply_retry.html", form=form, alert=message), status=status)
 
 
 def recover_status_form(message: str, status: int) -> Response:

@@ -196,12 +196,12 @@ def open_with_receipt(db: Session, settings: Settings, code: str) -> OpenedRepor
         )
     except DecryptionError as exc:
         raise ReportNotFound from exc
-    return _opened(report, data_key)
+    return open_with_key(report, data_key)
 
 
 def open_for_bureau(report: Report, code: str, bureau_private: bytes) -> OpenedReport:
     """Decrypt a report with the private key of a bureau that holds it."""
-    return _opened(report, data_key_for_bureau(report, code, bureau_private))
+    return open_with_key(report, data_key_for_bureau(report, code, bureau_private))
 
 
 def field_aad(report_id: str, field: str) -> bytes:
@@ -209,7 +209,8 @@ def field_aad(report_id: str, field: str) -> bytes:
     return aead.associated_data("report", report_id, field)
 
 
-def _opened(report: Report, data_key: bytes) -> OpenedReport:
+def open_with_key(report: Report, data_key: bytes) -> OpenedReport:
+    """Decrypt a report with its data key, however the caller unwrapped it."""
     try:
         content = ReportContent.from_bytes(
             aead.open_sealed(data_key, report.content, field_aad(report.id, "content"))

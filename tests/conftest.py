@@ -93,8 +93,8 @@ def app(app_and_accounts: tuple[Flask, list[DemoAccount]]) -> Flask:
 
 @pytest.fixture
 def accounts(app_and_accounts: tuple[Flask, list[DemoAccount]]) -> dict[str, DemoAccount]:
-    """Demo accounts by bureau code."""
-    return {a.bureau: a for a in app_and_accounts[1]}
+    """Demo accounts by bureau code (the supervisor and administrator by role)."""
+    return {a.bureau or a.role: a for a in app_and_accounts[1]}
 
 
 @pytest.fixture(autouse=True)

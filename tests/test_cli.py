@@ -28,7 +28,10 @@ def test_demo_creates_an_installation_and_prints_passwords_once(
     first = runner.invoke(main, ["demo", "--no-serve"], env=env)
     assert first.exit_code == 0, first.output
     assert "demo-health " in first.output
-    assert first.output.count("password ") == 9
+    # One member per bureau (9), the demo supervisor and the demo system administrator.
+    assert first.output.count("password ") == 11
+    assert "demo-supervisor " in first.output
+    assert "demo-admin " in first.output
     assert (tmp_path / "instance" / "qingfeng.sqlite3").exists()
     secrets_file = tmp_path / "instance" / "secrets.json"
     assert secrets_file.stat().st_mode & 0o077 == 0

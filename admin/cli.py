@@ -1,0 +1,131 @@
+"""Console commands added to `qingfeng`: staff accounts and the audit chain.
+
+The console script is this module's `main`, so the intake side never imports the console.
+"""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy import select
+
+from intake import context, db
+from intake.cli import main
+from intake.factory import create_app
+
+
+@click.group("staff")
+def staff_group() -> None:
+    """Staff accounts: create, reset the second factor, deactivate."""
+
+
+def _create_account(username: str, role: str) -> None:
+    from admin import audit
+    from intake.installation import new_password
+    from intake.keyring import create_staff
+    from intake.models import StaffMember
+
+    app = create_app()
+    with app.app_context():
+        db.database().upgrade()
+        session = db.session()
+        if session.scalars(select(StaffMember).where(StaffMember.username == username)).first():
+            raise click.ClickException(f"the username {username!r} is taken")
+        password = new_password()
+        settings = context.settings()
+        create_staff(session, username, role, password, settings.password_kdf)
+        audit.record(
+            session, None, "account_created", actor_name="cli", username=username, role=role
+        )
+        session.commit()
+    click.echo(f"Created {username} ({role}). Temporary password, shown only now: {password}")
+    click.echo("At the first login they choose a password and set up their authenticator app.")
+
+
+@staff_group.command("create-admin")
+@click.argument("username")
+def staff_create_admin(username: str) -> None:
+    """Create a system administrator (accounts and tokens; never report content)."""
+    _create_account(username, "admin")
+
+
+@staff_group.command("create")
+@click.argument("username")
+@click.option(
+    "--role",
+    type=click.Choice(["intake", "handler", "supervisor", "admin"]),
+    required=True,
+    help="intake desk, bureau handler, supervisor or system administrator.",
+)
+def staff_create(username: str, role: str) -> None:
+    """Create a staff member; a member of a bureau then grants them its key in the console."""
+    _create_account(username, role)
+
+
+def _change_account(username: str, action: str) -> None:
+    from admin import audit, credentials
+
+    app = create_app()
+    with app.app_context():
+        session = db.session()
+        member = credentials.find_active(session, username)
+        if member is None:
+            raise click.ClickException(f"no active staff member named {username!r}")
+        if action == "reset-2fa":
+            credentials.reset_second_factor(session, member)
+        else:
+            credentials.deactivate(session, member)
+        audit.record(
+            session,
+            None,
+            f"account_{action.replace('-', '_')}",
+            actor_name="cli",
+            username=username,
+        )
+        session.commit()
+
+
+@staff_group.command("reset-2fa")
+@click.argument("username")
+def staff_reset_2fa(username: str) -> None:
+    """Clear USERNAME's second factor; they set up a new one at the next login."""
+    _change_account(username, "reset-2fa")
+    click.echo(f"The second factor of {username} was reset; their sessions ended.")
+
+
+@staff_group.command("deactivate")
+@click.argument("username")
+def staff_deactivate(username: str) -> None:
+    """Deactivate USERNAME: no login; rotate their bureaus' keys to drop their copies."""
+    _change_account(username, "deactivate")
+    click.echo(f"{username} was deactivated; their sessions ended.")
+    click.echo(
+        "Rotate the keys of their bureaus (qingfeng rotate-bureau-key) to drop their copies."
+    )
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """The audit trail."""
+
+
+@audit_group.command("verify")
+def audit_verify() -> None:
+    """Check the audit hash chain; name the first broken link."""
+    from admin import audit
+
+    app = create_app()
+    with app.app_context():
+        result = audit.verify(db.session())
+    if not result.ok:
+        raise click.ClickException(
+            f"audit chain broken at event {result.broken_at}: it {result.reason} "
+            f"({result.checked} events checked)"
+        )
+    click.echo(f"Audit chain intact: {result.checked} events.")
+
+
+main.add_command(staff_group)
+main.add_command(audit_group)
+
+if __name__ == "__main__":
+    main()

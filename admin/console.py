@@ -1,0 +1,145 @@
+"""The console blueprint, its guard (session, enrolment, role) and helpers shared by the views."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Blueprint, abort, g, redirect, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from admin import audit, sessions
+from intake import context, db
+from intake.casework import Actor
+from intake.keyring import bureau_private_key, data_key_for_bureau
+from intake.models import AuditEvent, Bureau, BureauMembership, KeyWrap, Report, StaffMember
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+
+#: Roles that work cases (they read content only through a bureau membership).
+CASE_ROLES = ("intake", "handler", "supervisor")
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def now() -> dt.datetime:
+    """The current time in UTC (staff actions carry full times)."""
+    return dt.datetime.now(dt.UTC)
+
+
+@bp.before_request
+def _load_session() -> None:
+    g.console = sessions.open_cookie(
+        db.session(), request.cookies.get(sessions.COOKIE), context.settings(), now()
+    )
+    if g.console is not None:
+        db.session().commit()
+
+
+def opened() -> sessions.Opened:
+    """The request's live session (only inside views guarded by `requires`)."""
+    return g.console
+
+
+def staff() -> StaffMember:
+    """The member making the request."""
+    return g.console.staff
+
+
+def actor() -> Actor:
+    """The member as the actor of a case action."""
+    return Actor(staff(), now(), context.today())
+
+
+def requires(*roles: str, enrolled: bool = True) -> Callable[[View], View]:
+    """Guard a view: a live session (else the login page), enrolment, and one of `roles`."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if g.get("console") is None:
+                return redirect(url_for("admin.login", next=request.path), code=303)
+            if enrolled and not staff().enrolled:
+                return redirect(url_for("admin.enrol"), code=303)
+            if roles and staff().role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        guarded.roles = roles  # type: ignore[attr-defined]
+        return guarded  # type: ignore[return-value]
+
+    return decorate
+
+
+def record_audit(action: str, report: Report | None = None, **detail: Any) -> AuditEvent:
+    """Audit an action of the current member (committed with the caller's transaction)."""
+    return audit.record(
+        db.session(), staff(), action, report.id if report else None, now(), **detail
+    )
+
+
+def bureau_codes(member: StaffMember) -> list[str]:
+    """Codes of the bureaus a member holds a key for."""
+    return sorted(m.bureau.code for m in member.memberships)
+
+
+def load_case(reference: str) -> Report:
+    """A case the member's bureaus hold a key for; 404 otherwise, never 403 (no oracle)."""
+    bureau_ids = [m.bureau_id for m in staff().memberships]
+    report = (
+        db.session()
+        .scalars(
+            select(Report)
+            .join(KeyWrap, KeyWrap.report_id == Report.id)
+            .where(Report.reference == reference, KeyWrap.bureau_id.in_(bureau_ids))
+        )
+        .first()
+    )
+    if report is None:
+        abort(404)
+    return report
+
+
+def case_data_key(report: Report) -> tuple[bytes, str]:
+    """Unwrap the case's data key through one of the member's bureaus (lead bureau first)."""
+    holders = {w.bureau_id for w in report.key_wraps if w.bureau_id is not None}
+    ordered = sorted(
+        (m for m in staff().memberships if m.bureau_id in holders),
+        key=lambda m: m.bureau_id != report.lead_bureau_id,
+    )
+    if not ordered:
+        abort(404)
+    code = ordered[0].bureau.code
+    private = bureau_private_key(db.session(), staff(), opened().staff_private, code)
+    return data_key_for_bureau(report, code, private), code
+
+
+def bureau_by_code(code: str) -> Bureau:
+    """A bureau by code; 404 if unknown."""
+    bureau = db.session().scalars(select(Bureau).where(Bureau.code == code)).first()
+    if bureau is None:
+        abort(404)
+    return bureau
+
+
+def is_member(member: StaffMember, bureau: Bureau) -> bool:
+    """Whether a member holds a key for a bureau."""
+    return (
+        db.session().get(BureauMembership, {"staff_id": member.id, "bureau_id": bureau.id})
+        is not None
+    )
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """A local path to go on to after login, never another site."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return default
+    return target
+
+
+def back_to_case(report: Report) -> Response:
+    """See Other to the case page after an action."""
+    return redirect(url_for("admin.case", reference=report.reference), code=303)

@@ -1,0 +1,230 @@
+"""Checking and changing a staff member's credentials: password, second factor, recovery key.
+
+The password is checked by unlocking the member's private key with it (Argon2id), so there is
+no separate password hash to steal. Failed attempts are counted per account *and* per hashed
+client address, with a delay that doubles and is capped: an attacker elsewhere cannot keep a
+member locked out of their own desk, and nobody can lock an account for ever.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from admin import sessions, totp
+from crypto import locking
+from crypto.errors import DecryptionError
+from crypto.kdf import Argon2Params
+from intake.config import Settings
+from intake.models import LoginThrottle, StaffMember
+
+#: Failures allowed before the delay starts; then 1, 2, 4, ... minutes, never more than 15.
+FREE_FAILURES = 5
+MAX_DELAY = dt.timedelta(minutes=15)
+PASSWORD_MIN = 12
+PASSWORD_MAX = 256
+ROLES = ("intake", "handler", "supervisor", "admin")
+
+
+class LoginRefused(Exception):
+    """Wrong credentials, or still locked; `retry_after` is set while locked."""
+
+    def __init__(self, retry_after: dt.datetime | None = None) -> None:
+        super().__init__("login refused")
+        self.retry_after = retry_after
+
+
+class PasswordRejected(ValueError):
+    """A new password that does not meet the rules; the message says which."""
+
+
+@dataclass(frozen=True)
+class LoggedIn:
+    """A member whose password (and second factor, once enrolled) was right."""
+
+    member: StaffMember
+    staff_private: bytes
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def throttle_key(secret_key: bytes, username: str, client: str) -> bytes:
+    """The key failures are counted under; the address is kept only inside this HMAC."""
+    message = f"{username.casefold()}\0{client}".encode()
+    return hmac.new(secret_key, b"login-throttle\0" + message, hashlib.sha256).digest()
+
+
+def _locked_until(db: Session, key: bytes, now: dt.datetime) -> dt.datetime | None:
+    row = db.get(LoginThrottle, key)
+    if row is None or row.locked_until is None or _aware(row.locked_until) <= now:
+        return None
+    return _aware(row.locked_until)
+
+
+def _fail(db: Session, key: bytes, now: dt.datetime) -> dt.datetime | None:
+    row = db.get(LoginThrottle, key)
+    if row is None:
+        row = LoginThrottle(key_hash=key, failures=0, updated_at=now)
+        db.add(row)
+    row.failures += 1
+    row.updated_at = now
+    over = row.failures - FREE_FAILURES
+    if over >= 0:
+        row.locked_until = now + min(dt.timedelta(minutes=2**over), MAX_DELAY)
+    return row.locked_until if over >= 0 else None
+
+
+def _forget(db: Session, key: bytes) -> None:
+    row = db.get(LoginThrottle, key)
+    if row is not None:
+        db.delete(row)
+
+
+def find_active(db: Session, username: str) -> StaffMember | None:
+    """An active member by username (case-insensitive)."""
+    return db.scalars(
+        select(StaffMember).where(
+            func.lower(StaffMember.username) == username.strip().lower(), StaffMember.active
+        )
+    ).first()
+
+
+# A locked blob under a random passphrase: unknown usernames cost the same Argon2id work.
+_DECOY: dict[tuple[int, int], bytes] = {}
+
+
+def _decoy(params: Argon2Params) -> bytes:
+    key = (params.memory_kib, params.iterations)
+    if key not in _DECOY:
+        _DECOY[key] = locking.lock_with_passphrase(b"\0" * 32, "decoy-not-a-password", params)
+    return _DECOY[key]
+
+
+def check_login(
+    db: Session,
+    settings: Settings,
+    username: str,
+    password: str,
+    code: str,
+    client: str,
+    now: dt.datetime,
+) -> LoggedIn:
+    """Check a login; count a failure (committed) and raise LoginRefused when it is wrong.
+
+    A member who has not enrolled yet logs in with the temporary password alone and is
+    sent to enrolment.
+    """
+    key = throttle_key(settings.secret_key, username, client)
+    locked = _locked_until(db, key, now)
+    if locked is not None:
+        raise LoginRefused(locked)
+    member = find_active(db, username)
+    try:
+        if member is None:
+            locking.unlock_with_passphrase(_decoy(settings.password_kdf), password)
+            raise DecryptionError("no such member")
+        staff_private = locking.unlock_with_passphrase(member.private_key_locked, password)
+        if member.enrolled:
+            secret = totp.open_secret(settings.secret_key, member)
+            step = totp.verify(secret, code, member.totp_last_step, now) if secret else None
+            if step is None:
+                raise DecryptionError("wrong second factor")
+            member.totp_last_step = step
+    except DecryptionError:
+        retry_after = _fail(db, key, now)
+        db.commit()
+        raise LoginRefused(retry_after) from None
+    _forget(db, key)
+    member.last_login_at = now
+    return LoggedIn(member, staff_private)
+
+
+def check_second_factor(
+    settings: Settings, member: StaffMember, code: str, now: dt.datetime
+) -> bool:
+    """Check (and use up) a TOTP code of an enrolled member."""
+    secret = totp.open_secret(settings.secret_key, member)
+    step = totp.verify(secret, code, member.totp_last_step, now) if secret else None
+    if step is None:
+        return False
+    member.totp_last_step = step
+    return True
+
+
+def check_password_rules(password: str, confirm: str, username: str) -> None:
+    """Length, confirmation, and not the username; PasswordRejected says what is wrong."""
+    if password != confirm:
+        raise PasswordRejected(_l("The two passwords differ."))
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise PasswordRejected(
+            _l("A password has %(min)d to %(max)d characters.", min=PASSWORD_MIN, max=PASSWORD_MAX)
+        )
+    if username.casefold() in password.casefold():
+        raise PasswordRejected(_l("The password must not contain the username."))
+
+
+def relock(
+    db: Session, settings: Settings, member: StaffMember, staff_private: bytes, password: str
+) -> str:
+    """Lock the private key under a new password and a new recovery key; return that key.
+
+    Every other session of the member ends: whoever held the old password is logged out.
+    """
+    recovery_key = locking.generate_recovery_key()
+    member.private_key_locked = locking.lock_with_passphrase(
+        staff_private, password, settings.password_kdf
+    )
+    member.private_key_recovery = locking.lock_with_recovery_key(staff_private, recovery_key)
+    sessions.end_all(db, member)
+    return recovery_key
+
+
+def recover(
+    db: Session,
+    settings: Settings,
+    username: str,
+    recovery_key: str,
+    code: str,
+    client: str,
+    now: dt.datetime,
+) -> LoggedIn:
+    """Unlock the private key with the recovery key and a second-factor code (throttled)."""
+    key = throttle_key(settings.secret_key, username, client)
+    locked = _locked_until(db, key, now)
+    if locked is not None:
+        raise LoginRefused(locked)
+    member = find_active(db, username)
+    try:
+        if member is None or member.private_key_recovery is None or not member.enrolled:
+            raise DecryptionError("cannot recover")
+        staff_private = locking.unlock_with_recovery_key(member.private_key_recovery, recovery_key)
+        if not check_second_factor(settings, member, code, now):
+            raise DecryptionError("wrong second factor")
+    except DecryptionError:
+        retry_after = _fail(db, key, now)
+        db.commit()
+        raise LoginRefused(retry_after) from None
+    _forget(db, key)
+    return LoggedIn(member, staff_private)
+
+
+def reset_second_factor(db: Session, member: StaffMember) -> None:
+    """Clear the second factor: at the next login the member enrols a new one."""
+    member.totp_secret_sealed = None
+    member.totp_last_step = None
+    member.enrolled = False
+    sessions.end_all(db, member)
+
+
+def deactivate(db: Session, member: StaffMember) -> None:
+    """Deactivate: no login, sessions end; rotating the bureau keys drops their copies."""
+    member.active = False
+    sessions.end_all(db, member)

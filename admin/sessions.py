@@ -1,0 +1,111 @@
+"""Console sessions: the cookie holds a session id and the key that unseals the staff key.
+
+The server stores only the session id's hash and the staff member's private key sealed under
+the cookie's key (DESIGN.md, "Bureau keys"): a copy of the database, even of a live session,
+unlocks nothing without the browser that holds the cookie.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from crypto import aead
+from crypto.errors import DecryptionError
+from intake.config import Settings
+from intake.models import StaffMember, StaffSession
+
+COOKIE = "qf_console"
+COOKIE_PATH = "/admin"
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A live session with the staff member's unlocked private key."""
+
+    record: StaffSession
+    staff: StaffMember
+    staff_private: bytes
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    # SQLite returns naive datetimes; everything is stored in UTC.
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _aad(id_hash: bytes) -> bytes:
+    return aead.associated_data("console-session", id_hash)
+
+
+def create(db: Session, member: StaffMember, staff_private: bytes, now: dt.datetime) -> str:
+    """Store a new session; return the cookie value (the only copy of its key)."""
+    session_id, key = secrets.token_bytes(32), aead.new_data_key()
+    id_hash = hashlib.sha256(session_id).digest()
+    db.add(
+        StaffSession(
+            id_hash=id_hash,
+            staff_id=member.id,
+            created_at=now,
+            last_seen_at=now,
+            authenticated_at=now,
+            sealed_key=aead.seal(key, staff_private, _aad(id_hash)),
+        )
+    )
+    return base64.urlsafe_b64encode(session_id + key).decode("ascii")
+
+
+def open_cookie(
+    db: Session, cookie: str | None, settings: Settings, now: dt.datetime
+) -> Opened | None:
+    """The session a cookie names, if it is live; expired sessions are deleted on sight."""
+    if not cookie or len(cookie) > 100:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cookie.encode("ascii"))
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        return None
+    if len(raw) != 64:
+        return None
+    id_hash = hashlib.sha256(raw[:32]).digest()
+    record = db.get(StaffSession, id_hash)
+    if record is None:
+        return None
+    idle = dt.timedelta(minutes=settings.console_idle_minutes)
+    absolute = dt.timedelta(hours=settings.console_absolute_hours)
+    if (
+        now - _aware(record.last_seen_at) > idle
+        or now - _aware(record.created_at) > absolute
+        or not record.staff.active
+    ):
+        db.delete(record)
+        db.commit()
+        return None
+    try:
+        staff_private = aead.open_sealed(raw[32:], record.sealed_key, _aad(id_hash))
+    except DecryptionError:
+        return None
+    record.last_seen_at = now
+    return Opened(record, record.staff, staff_private)
+
+
+def recently_authenticated(opened: Opened, settings: Settings, now: dt.datetime) -> bool:
+    """Whether the member proved their password and second factor within the re-auth window."""
+    window = dt.timedelta(minutes=settings.reauth_minutes)
+    return now - _aware(opened.record.authenticated_at) <= window
+
+
+def end(db: Session, record: StaffSession) -> None:
+    """Delete one session (logout)."""
+    db.delete(record)
+
+
+def end_all(db: Session, member: StaffMember) -> None:
+    """Delete every session of a member (deactivation, password or second-factor reset)."""
+    db.execute(delete(StaffSession).where(StaffSession.staff_id == member.id))

@@ -1,0 +1,317 @@
+"""The queue and the case page with its actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from admin import queue
+from admin.console import (
+    CASE_ROLES,
+    actor,
+    back_to_case,
+    bp,
+    bureau_by_code,
+    case_data_key,
+    load_case,
+    record_audit,
+    requires,
+    staff,
+)
+from admin.forms import (
+    AssignForm,
+    ConcludeForm,
+    HandOverForm,
+    MajorForm,
+    MessageForm,
+    ReasonForm,
+    RewardForm,
+    ShareForm,
+    TransferForm,
+)
+from intake import casework, context, db, i18n
+from intake.deadlines import current_deadline
+from intake.lifecycle import IllegalTransition, State, allowed
+from intake.models import Bureau, BureauMembership, Report, StaffMember
+from intake.reports import CHANNELS, open_with_key
+
+ILLEGAL = _l("This action is not possible while the case is “%(state)s”.")
+STATE_NAMES = {
+    State.RECEIVED: _l("Received"),
+    State.ACCEPTED: _l("Accepted (受理)"),
+    State.NOT_ACCEPTED: _l("Not accepted (不予受理)"),
+    State.IN_PROGRESS: _l("In progress"),
+    State.TRANSFERRED: _l("Transferred (转办)"),
+    State.HANDED_OVER: _l("Handed over (移送)"),
+    State.CONCLUDED: _l("Concluded (办结)"),
+    State.UNDER_REVIEW: _l("Under review (回头看)"),
+}
+
+
+@bp.get("/")
+@requires()
+def home() -> Response:
+    """Each role's starting page."""
+    role = staff().role
+    if role == "admin":
+        return redirect(url_for("admin.accounts"), code=303)
+    if role == "supervisor" and not staff().memberships:
+        return redirect(url_for("admin.overdue"), code=303)
+    return redirect(url_for("admin.queue_page"), code=303)
+
+
+def _date_arg(name: str) -> dt.date | None:
+    value = request.args.get(name, "")
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        abort(400)
+
+
+@bp.get("/queue")
+@requires(*CASE_ROLES)
+def queue_page() -> str:
+    """A bureau's cases by tab, with filters, counts and pages. Decrypts nothing."""
+    memberships = sorted(staff().memberships, key=lambda m: m.bureau.code)
+    taxonomy = context.taxonomy()
+    if not memberships:
+        return render_template("admin/queue.html", memberships=[], bureau=None)
+    codes = [m.bureau.code for m in memberships]
+    code = request.args.get("bureau", codes[0])
+    if code not in codes:
+        abort(404)
+    bureau = next(m.bureau for m in memberships if m.bureau.code == code)
+    view = request.args.get("view", "new")
+    if view not in queue.VIEWS:
+        abort(400)
+    filters = queue.Filters(
+        category=_choice_arg("category", taxonomy.category_codes),
+        channel=_choice_arg("channel", CHANNELS),
+        state=_choice_arg("state", tuple(State)),
+        received_from=_date_arg("from"),
+        received_to=_date_arg("to"),
+    )
+    try:
+        number = max(1, min(int(request.args.get("page", "1")), 100_000))
+    except ValueError:
+        abort(400)
+    today, database = context.today(), db.session()
+    counts = queue.counts(database, bureau.id, today, filters)
+    cases = queue.page(database, bureau.id, view, today, filters, number)
+    return render_template(
+        "admin/queue.html",
+        memberships=memberships,
+        bureau=bureau,
+        view=view,
+        views=queue.VIEWS,
+        counts=counts,
+        cases=cases,
+        filters=filters,
+        page=number,
+        pages=max(1, -(-counts[view] // queue.PAGE_SIZE)),
+        today=today,
+        deadline=current_deadline,
+        state_names=STATE_NAMES,
+        channels=CHANNELS,
+    )
+
+
+def _choice_arg(name: str, allowed_values: tuple[str, ...]) -> str | None:
+    value = request.args.get(name) or None
+    if value is not None and value not in allowed_values:
+        abort(400)
+    return value
+
+
+def _forms(report: Report) -> dict[str, FlaskForm]:
+    taxonomy, locale = context.taxonomy(), i18n.current()
+    bureaus = db.session().scalars(select(Bureau).order_by(Bureau.code)).all()
+    others = [
+        (b.code, taxonomy.bureau(b.code).name(locale))
+        for b in bureaus
+        if b.id != report.lead_bureau_id and _known(b.code)
+    ]
+    holders = {w.bureau_id for w in report.key_wraps}
+    handlers = (
+        db.session()
+        .scalars(
+            select(StaffMember)
+            .join(BureauMembership)
+            .where(BureauMembership.bureau_id == report.lead_bureau_id, StaffMember.active)
+            .order_by(StaffMember.username)
+        )
+        .all()
+    )
+    forms: dict[str, FlaskForm] = {
+        "not_accept": ReasonForm(prefix="not_accept"),
+        "assign": AssignForm(prefix="assign"),
+        "transfer": TransferForm(prefix="transfer"),
+        "share": ShareForm(prefix="share"),
+        "hand_over": HandOverForm(prefix="hand_over"),
+        "conclude": ConcludeForm(prefix="conclude"),
+        "reopen": ReasonForm(prefix="reopen"),
+        "extend": ReasonForm(prefix="extend"),
+        "major": MajorForm(prefix="major", data={"major": report.major}),
+        "message": MessageForm(prefix="message"),
+        "note": MessageForm(prefix="note"),
+        "reward": RewardForm(prefix="reward"),
+        "accept": FlaskForm(prefix="accept"),
+    }
+    forms["assign"].staff_id.choices = [(m.id, m.username) for m in handlers]
+    forms["transfer"].bureau.choices = others
+    forms["share"].bureau.choices = [
+        (code, name) for code, name in others if bureau_by_code(code).id not in holders
+    ]
+    return forms
+
+
+def _known(code: str) -> bool:
+    try:
+        context.taxonomy().bureau(code)
+    except KeyError:
+        return False
+    return True
+
+
+def _render_case(
+    report: Report, forms: dict[str, FlaskForm] | None = None, alert: str | None = None
+) -> str:
+    data_key, _via = case_data_key(report)
+    opened = open_with_key(report, data_key)
+    taxonomy, locale = context.taxonomy(), i18n.current()
+    names = {m.id: m.username for m in db.session().scalars(select(StaffMember))}
+    return render_template(
+        "admin/case.html",
+        report=report,
+        opened=opened,
+        category=taxonomy.category(report.category),
+        lead=taxonomy.bureau(report.lead_bureau.code).name(locale),
+        holders=[
+            taxonomy.bureau(w.holder.removeprefix("bureau:")).name(locale)
+            for w in report.key_wraps
+            if w.bureau_id is not None and _known(w.holder.removeprefix("bureau:"))
+        ],
+        messages=casework.messages(report, data_key),
+        notes=casework.notes(report, data_key),
+        public_reason=casework.public_reason(report, data_key),
+        claim=casework.reward_claim(report, data_key),
+        forms=forms or _forms(report),
+        allowed=lambda action: allowed(action, report.state),
+        state_names=STATE_NAMES,
+        names=names,
+        alert=alert,
+        deadline=current_deadline(report.state, report.decision_due, report.conclusion_due),
+        settings=context.settings(),
+        locale=locale,
+    )
+
+
+@bp.get("/cases/<reference>")
+@requires(*CASE_ROLES)
+def case(reference: str) -> str:
+    """The decrypted case, its timeline and its actions; every view is audited."""
+    report = load_case(reference)
+    page = _render_case(report)
+    report.awaiting_staff = False
+    record_audit("view_case", report)
+    db.session().commit()
+    return page
+
+
+ACTIONS = (
+    "accept",
+    "not_accept",
+    "assign",
+    "transfer",
+    "share",
+    "hand_over",
+    "conclude",
+    "reopen",
+    "extend",
+    "major",
+    "message",
+    "note",
+    "reward",
+)
+
+
+@bp.post("/cases/<reference>/<action>")
+@requires(*CASE_ROLES)
+def case_action(reference: str, action: str) -> Response | tuple[str, int]:
+    """Apply one action; a refused one shows the case again with the form as typed."""
+    if action not in ACTIONS:
+        abort(404)
+    report = load_case(reference)
+    forms = _forms(report)
+    form = forms[action]
+    if not form.validate():
+        return _render_case(report, forms), 422
+    data_key, _via = case_data_key(report)
+    try:
+        detail = _apply(action, report, data_key, form)
+    except IllegalTransition:
+        state = STATE_NAMES[State(report.state)]
+        return _render_case(report, forms, str(ILLEGAL % {"state": state})), 409
+    except casework.CaseworkError as exc:
+        db.session().rollback()
+        return _render_case(load_case(reference), forms, str(exc.args[0])), 422
+    record_audit(f"case_{action}", report, **detail)
+    db.session().commit()
+    return back_to_case(report)
+
+
+def _apply(action: str, report: Report, data_key: bytes, form: Any) -> dict[str, Any]:
+    settings, who = context.settings(), actor()
+    match action:
+        case "accept":
+            casework.accept(report, who, settings, context.taxonomy().intake_desk.code)
+        case "not_accept":
+            casework.not_accept(report, data_key, who, form.reason.data)
+        case "assign":
+            handler = db.session().get(StaffMember, form.staff_id.data)
+            if handler is None:
+                abort(400)
+            casework.assign(report, who, handler)
+            return {"handler": handler.id}
+        case "transfer":
+            to = bureau_by_code(form.bureau.data)
+            casework.transfer(report, data_key, who, to, bool(form.keep_as_co.data))
+            return {"to": to.code, "kept": bool(form.keep_as_co.data)}
+        case "share":
+            casework.share(report, data_key, who, bureau_by_code(form.bureau.data))
+            return {"bureau": form.bureau.data}
+        case "hand_over":
+            target = form.target.data
+            to = (
+                db.session()
+                .scalars(select(Bureau).where(Bureau.code == casework.HAND_OVER_TARGETS[target]))
+                .first()
+            )
+            casework.hand_over(report, data_key, who, target, to)
+            return {"to": target}
+        case "conclude":
+            casework.conclude(report, data_key, who, form.outcome.data, form.finding.data)
+            return {"finding": form.finding.data}
+        case "reopen":
+            casework.reopen(report, data_key, who, form.reason.data)
+        case "extend":
+            casework.extend(report, data_key, who, settings, form.reason.data)
+        case "major":
+            casework.mark_major(report, who, bool(form.major.data))
+            return {"major": bool(form.major.data)}
+        case "message":
+            casework.send_to_reporter(report, data_key, who, form.text.data)
+        case "note":
+            casework.add_note(report, data_key, who, form.text.data)
+        case "reward":
+            casework.decide_reward(report, who, settings, form.amount.data, form.paid_on.data)
+            return {"amount": form.amount.data}
+    return {}

@@ -1,0 +1,188 @@
+"""Accounts, bureau membership (the key ceremony) and hotline tokens."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from admin import credentials
+from admin.console import (
+    bp,
+    bureau_by_code,
+    is_member,
+    now,
+    opened,
+    record_audit,
+    requires,
+    staff,
+)
+from admin.forms import AccountForm, GrantForm
+from admin.sessions import recently_authenticated
+from intake import context, db, hotline, i18n
+from intake.installation import new_password
+from intake.keyring import bureau_private_key, create_staff, grant_bureau
+from intake.models import Bureau, BureauMembership, HotlineToken, StaffMember
+
+TAKEN = _l("This username is taken.")
+NO_KEY_FOR_ADMINS = _l(
+    "System administrators never hold a bureau key: they manage accounts, not reports."
+)
+
+
+@bp.route("/accounts", methods=["GET", "POST"])
+@requires("admin")
+def accounts() -> str | tuple[str, int]:
+    """List and create staff accounts; a new account gets a temporary password, shown once."""
+    form = AccountForm()
+    database = db.session()
+    created: tuple[str, str] | None = None
+    status = 200
+    if request.method == "POST":
+        if not form.validate():
+            status = 422
+        elif (
+            credentials.find_active(database, form.username.data)
+            or database.scalars(
+                select(StaffMember).where(StaffMember.username == form.username.data.strip())
+            ).first()
+        ):
+            form.username.errors = [*form.username.errors, TAKEN]
+            status = 422
+        else:
+            password = new_password()
+            member, _recovery = create_staff(
+                database,
+                form.username.data.strip(),
+                form.role.data,
+                password,
+                context.settings().password_kdf,
+            )
+            database.flush()
+            record_audit("account_created", username=member.username, role=member.role)
+            database.commit()
+            created = (member.username, password)
+            form = AccountForm(formdata=None)
+    members = database.scalars(select(StaffMember).order_by(StaffMember.username)).all()
+    return render_template(
+        "admin/accounts.html", form=form, members=members, created=created
+    ), status
+
+
+@bp.post("/accounts/<int:staff_id>/<action>")
+@requires("admin")
+def account_action(staff_id: int, action: str) -> Response:
+    """Deactivate an account, or reset its second factor."""
+    if action not in ("deactivate", "reset-2fa"):
+        abort(400)
+    database = db.session()
+    member = database.get(StaffMember, staff_id)
+    if member is None:
+        abort(404)
+    if action == "deactivate":
+        credentials.deactivate(database, member)
+    else:
+        credentials.reset_second_factor(database, member)
+    record_audit(f"account_{action.replace('-', '_')}", username=member.username)
+    database.commit()
+    return redirect(url_for("admin.accounts"), code=303)
+
+
+@bp.get("/bureaus")
+@requires()
+def bureaus() -> str:
+    """Bureaus and their members (names only: no key is needed to list them)."""
+    database = db.session()
+    rows = []
+    for bureau in database.scalars(select(Bureau).order_by(Bureau.code)):
+        members = database.scalars(
+            select(StaffMember)
+            .join(BureauMembership)
+            .where(BureauMembership.bureau_id == bureau.id)
+        ).all()
+        rows.append((bureau, _name(bureau.code), members))
+    return render_template("admin/bureaus.html", rows=rows)
+
+
+def _name(code: str) -> str:
+    try:
+        return context.taxonomy().bureau(code).name(i18n.current())
+    except KeyError:
+        return code
+
+
+@bp.route("/bureaus/<code>/grant", methods=["GET", "POST"])
+@requires("intake", "handler", "supervisor")
+def grant(code: str) -> Response | str | tuple[str, int]:
+    """Add a member: a logged-in member of the bureau wraps its key for the newcomer."""
+    bureau = bureau_by_code(code)
+    if not is_member(staff(), bureau):
+        abort(404)
+    database = db.session()
+    candidates = database.scalars(
+        select(StaffMember)
+        .where(
+            StaffMember.active,
+            StaffMember.role != "admin",
+            ~StaffMember.id.in_(
+                select(BureauMembership.staff_id).where(BureauMembership.bureau_id == bureau.id)
+            ),
+        )
+        .order_by(StaffMember.username)
+    ).all()
+    form = GrantForm()
+    form.staff_id.choices = [(m.id, f"{m.username} ({m.role})") for m in candidates]
+    page = {"form": form, "bureau": bureau, "name": _name(code)}
+    if request.method == "GET":
+        return render_template("admin/grant.html", **page)
+    if not recently_authenticated(opened(), context.settings(), now()):
+        return redirect(url_for("admin.reauth", next=request.path), code=303)
+    if not form.validate():
+        return render_template("admin/grant.html", **page), 422
+    newcomer = database.get(StaffMember, form.staff_id.data)
+    if newcomer is None or newcomer.role == "admin":
+        return render_template("admin/grant.html", **page, alert=str(NO_KEY_FOR_ADMINS)), 422
+    private = bureau_private_key(database, staff(), opened().staff_private, code)
+    grant_bureau(database, bureau, private, newcomer)
+    record_audit("bureau_key_granted", bureau=code, to=newcomer.username)
+    database.commit()
+    return redirect(url_for("admin.bureaus"), code=303)
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@requires("admin")
+def tokens() -> str | tuple[str, int]:
+    """Hotline tokens: create (shown once) and list; they can submit reports, never read."""
+    database = db.session()
+    created: tuple[str, str] | None = None
+    status = 200
+    if request.method == "POST":
+        name = (request.form.get("name") or "").strip()
+        if not 0 < len(name) <= 64:
+            status = 422
+        else:
+            try:
+                token = hotline.create_token(database, name, context.today())
+            except ValueError:
+                status = 422
+            else:
+                record_audit("token_created", name=name)
+                database.commit()
+                created = (name, token)
+    rows = database.scalars(select(HotlineToken).order_by(HotlineToken.name)).all()
+    return render_template("admin/tokens.html", rows=rows, created=created), status
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@requires("admin")
+def token_revoke(token_id: int) -> Response:
+    """Revoke a hotline token."""
+    database = db.session()
+    row = database.get(HotlineToken, token_id)
+    if row is None:
+        abort(404)
+    hotline.revoke_token(database, row.name, context.today())
+    record_audit("token_revoked", name=row.name)
+    database.commit()
+    return redirect(url_for("admin.tokens"), code=303)

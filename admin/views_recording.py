@@ -1,0 +1,59 @@
+"""Reports that arrive by letter, visit, e-mail or from a higher office (信、访、上级交办).
+
+The intake desk types them in for the reporter: same encryption, routing and receipt code as
+the web form, with the channel recorded, and a slip to print for a visitor.
+"""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_babel import lazy_gettext as _l
+
+from admin.console import bp, record_audit, requires
+from admin.forms import RecordForm
+from crypto.receipts import format_receipt
+from intake import context, db, i18n
+from intake.reports import Submission, submit_report
+
+FUTURE = _l("The date received cannot be in the future.")
+
+
+@bp.route("/record", methods=["GET", "POST"])
+@requires("intake")
+def record() -> str | tuple[str, int]:
+    """Record a report on the reporter's behalf; show the receipt slip once."""
+    taxonomy, locale = context.taxonomy(), i18n.current()
+    form = RecordForm(taxonomy, locale)
+    if request.method == "GET":
+        form.received_on.data = context.today()
+        return render_template("admin/record.html", form=form)
+    valid = form.validate()
+    if form.received_on.data and form.received_on.data > context.today():
+        form.received_on.errors = [*form.received_on.errors, FUTURE]
+        valid = False
+    if not valid:
+        return render_template("admin/record.html", form=form), 422
+    submission = Submission(
+        category=form.category.data,
+        official_involved=form.official_involved.data == "yes",
+        content=form.content(),
+        contact=form.contact(),
+        channel=form.channel.data,
+        source=form.source.data or None,
+    )
+    receipt = submit_report(
+        db.session(),
+        context.settings(),
+        taxonomy,
+        submission,
+        form.received_on.data,
+        before_commit=lambda r: record_audit("recorded_report", r.report, channel=r.report.channel),
+    )
+    bureau = taxonomy.bureau(receipt.report.routing["lead"])
+    return render_template(
+        "admin/slip.html",
+        code=format_receipt(receipt.code),
+        report=receipt.report,
+        bureau=bureau.name(locale),
+        hotline=context.settings().hotline_number,
+    )
