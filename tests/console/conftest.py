@@ -14,6 +14,16 @@ from tests.helpers import VALID_REPORT, post_report, receipt_of
 
 
 @pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A reporter's client that keeps no request context after a request.
+
+    pytest-flask's own `client` keeps the last context pushed, and while it is, every other
+    client's request runs in that app context and shares its `g` (and its CSRF token).
+    """
+    return app.test_client()
+
+
+@pytest.fixture
 def staff(app: Flask, accounts: dict[str, DemoAccount]) -> Callable[[str], Staff]:
     """Log in a demo member by bureau code or role ("supervisor", "admin"); one login each."""
     logged_in: dict[str, Staff] = {}

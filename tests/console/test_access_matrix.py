@@ -1,0 +1,261 @@
+"""Every console route × every role × own bureau / other bureau / no session.
+
+The routes come from the app's URL map, so a new route without an entry here fails the test:
+nothing can be added to the console without saying who may use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from intake import context, db, hotline
+from intake.keyring import create_staff
+from intake.models import StaffMember
+from tests.console.console import Staff, post
+
+ROLES = ("intake", "handler", "supervisor", "admin", "none")
+LOGIN = "login"  # expected: a redirect to the login page
+
+OK_ALL = dict.fromkeys(ROLES, 200)
+
+
+def only(allowed: dict[str, int], refused: int = 403) -> dict[str, int]:
+    """Expected statuses: `allowed` for those roles, `refused` for the others, login for none."""
+    out = {role: allowed.get(role, refused) for role in ROLES}
+    out["none"] = allowed.get("none", LOGIN)  # type: ignore[assignment]
+    return out
+
+
+@dataclass(frozen=True)
+class Check:
+    """One request to make as every role, and what each role must get."""
+
+    path: str
+    expected: dict[str, int | str]
+    data: dict[str, str] = field(default_factory=dict)
+
+
+def matrix(own: str, other: str, throwaway: int, token: int) -> dict[tuple[str, str], list[Check]]:
+    """The expectations per (endpoint, method)."""
+    case_roles = {"intake": 200, "handler": 200, "supervisor": 404}
+    return {
+        ("admin.login", "GET"): [Check("/admin/login", OK_ALL)],
+        ("admin.recover", "GET"): [Check("/admin/recover", OK_ALL)],
+        ("admin.home", "GET"): [Check("/admin/", only(dict.fromkeys(ROLES[:4], 303)))],
+        ("admin.enrol", "GET"): [Check("/admin/enrol", only(dict.fromkeys(ROLES[:4], 303)))],
+        ("admin.reauth", "GET"): [Check("/admin/reauth", only(dict.fromkeys(ROLES[:4], 200)))],
+        ("admin.password", "GET"): [Check("/admin/password", only(dict.fromkeys(ROLES[:4], 200)))],
+        ("admin.bureaus", "GET"): [Check("/admin/bureaus", only(dict.fromkeys(ROLES[:4], 200)))],
+        ("admin.queue_page", "GET"): [
+            Check("/admin/queue", only({"intake": 200, "handler": 200, "supervisor": 200}))
+        ],
+        ("admin.case", "GET"): [
+            Check(f"/admin/cases/{own}", only(case_roles)),
+            Check(
+                f"/admin/cases/{other}", only({"intake": 404, "handler": 404, "supervisor": 404})
+            ),
+            Check(
+                "/admin/cases/QF-NOSUCH00", only({"intake": 404, "handler": 404, "supervisor": 404})
+            ),
+        ],
+        ("admin.case_action", "POST"): [
+            Check(
+                f"/admin/cases/{own}/note",
+                only({"intake": 303, "handler": 303, "supervisor": 404}),
+                {"note-text": "matrix note"},
+            ),
+            Check(
+                f"/admin/cases/{other}/note",
+                only({"intake": 404, "handler": 404, "supervisor": 404}),
+                {"note-text": "matrix note"},
+            ),
+        ],
+        ("admin.case_audit", "GET"): [
+            Check(f"/admin/cases/{own}/audit", only({"supervisor": 200})),
+            Check(f"/admin/cases/{other}/audit", only({"supervisor": 200})),
+        ],
+        ("admin.overdue", "GET"): [Check("/admin/overdue", only({"supervisor": 200}))],
+        ("admin.record", "GET"): [Check("/admin/record", only({"intake": 200}))],
+        ("admin.grant", "GET"): [
+            Check(
+                "/admin/bureaus/health/grant",
+                only({"intake": 404, "handler": 200, "supervisor": 404}),
+            ),
+            Check(
+                "/admin/bureaus/market_regulation/grant",
+                only({"intake": 404, "handler": 404, "supervisor": 404}),
+            ),
+        ],
+        ("admin.accounts", "GET"): [Check("/admin/accounts", only({"admin": 200}))],
+        ("admin.account_action", "POST"): [
+            Check(f"/admin/accounts/{throwaway}/reset-2fa", only({"admin": 303}))
+        ],
+        ("admin.tokens", "GET"): [Check("/admin/tokens", only({"admin": 200}))],
+        ("admin.token_revoke", "POST"): [
+            Check(f"/admin/tokens/{token}/revoke", only({"admin": 303}))
+        ],
+        # Last: it ends the session of whoever is asked.
+        ("admin.logout", "POST"): [Check("/admin/logout", only(dict.fromkeys(ROLES[:4], 303)))],
+    }
+
+
+def discovered(app: Flask) -> set[tuple[str, str]]:
+    """Every (endpoint, method) the console serves."""
+    found = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("admin."):
+            found.update((rule.endpoint, m) for m in rule.methods or () if m in ("GET", "POST"))
+    return found
+
+
+@pytest.fixture
+def setup(
+    app: Flask, staff: Callable[[str], Staff], submit: Callable[..., tuple[str, str]]
+) -> tuple[str, str, int, int]:
+    _code, own = submit(category="kickbacks")
+    _code, other = submit(category="advertising_pricing")
+    assert staff("market_regulation").act(other, "accept").status_code == 303
+    with app.app_context():
+        session = db.session()
+        settings = context.settings()
+        member, _ = create_staff(
+            session, "throwaway", "handler", "throwaway-password", settings.password_kdf
+        )
+        session.commit()
+        token_name = "matrix-call-centre"
+        hotline.create_token(session, token_name, context.today())
+        from intake.models import HotlineToken
+
+        token = session.scalars(
+            select(HotlineToken.id).where(HotlineToken.name == token_name)
+        ).one()
+        return own, other, member.id, token
+
+
+def test_every_console_route_is_in_the_matrix(app: Flask, setup: tuple[str, str, int, int]) -> None:
+    declared = set(matrix(*setup))
+    assert (
+        discovered(app)
+        - {
+            ("admin.login", "POST"),
+            ("admin.recover", "POST"),
+            ("admin.enrol", "POST"),
+            ("admin.reauth", "POST"),
+            ("admin.password", "POST"),
+            ("admin.accounts", "POST"),
+            ("admin.tokens", "POST"),
+            ("admin.record", "POST"),
+            ("admin.grant", "POST"),
+        }
+        == declared
+    )
+
+
+PUBLIC_POSTS = {("admin.login", "POST"), ("admin.recover", "POST")}
+
+# The POST forms of pages whose GET is in the matrix: the same guard protects both, which
+# test_posts_are_guarded_like_their_pages proves for every role.
+FORM_POSTS = {
+    "admin.enrol": "/admin/enrol",
+    "admin.reauth": "/admin/reauth",
+    "admin.password": "/admin/password",
+    "admin.accounts": "/admin/accounts",
+    "admin.tokens": "/admin/tokens",
+    "admin.record": "/admin/record",
+    "admin.grant": "/admin/bureaus/health/grant",
+}
+
+
+def _clients(app: Flask, staff: Callable[[str], Staff]) -> dict[str, FlaskClient]:
+    return {
+        "intake": staff("intake").client,
+        "handler": staff("health").client,
+        "supervisor": staff("supervisor").client,
+        "admin": staff("admin").client,
+        "none": app.test_client(),
+    }
+
+
+def _request(client: FlaskClient, method: str, check: Check) -> tuple[int, str]:
+    response = client.get(check.path) if method == "GET" else post(client, check.path, check.data)
+    return response.status_code, response.headers.get("Location", "")
+
+
+def test_every_route_refuses_every_role_it_should(
+    app: Flask, staff: Callable[[str], Staff], setup: tuple[str, str, int, int]
+) -> None:
+    clients = _clients(app, staff)
+    failures = []
+    for (endpoint, method), checks in matrix(*setup).items():
+        for check in checks:
+            for role in ROLES:
+                status, location = _request(clients[role], method, check)
+                want = check.expected[role]
+                if want == LOGIN:
+                    ok = status == 303 and "/admin/login" in location
+                else:
+                    ok = status == want
+                if not ok:
+                    failures.append(
+                        f"{role} {method} {check.path} ({endpoint}): {status}, want {want}"
+                    )
+    assert failures == []
+
+
+def test_posts_are_guarded_like_their_pages(
+    app: Flask, staff: Callable[[str], Staff], setup: tuple[str, str, int, int]
+) -> None:
+    del setup
+    clients = _clients(app, staff)
+    pages = matrix("x", "y", 0, 0)
+    failures = []
+    for endpoint, path in FORM_POSTS.items():
+        get_expected = next(c for c in pages[(endpoint, "GET")] if c.path == path).expected
+        for role in ROLES:
+            status, location = _request(clients[role], "POST", Check(path, {}))
+            want = get_expected[role]
+            if want == LOGIN:
+                ok = status == 303 and "/admin/login" in location
+            elif want in (403, 404):
+                ok = status == want
+            else:
+                # Allowed: an empty form is refused as invalid, or sends a member off to
+                # re-authenticate / home, never a server error.
+                ok = status in (303, 401, 422)
+            if not ok:
+                failures.append(f"{role} POST {path}: {status}, want like GET {want}")
+    assert failures == []
+
+
+def test_every_post_needs_a_csrf_token(
+    app: Flask, staff: Callable[[str], Staff], setup: tuple[str, str, int, int]
+) -> None:
+    handler = staff("health").client
+    own = setup[0]
+    failures = []
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("admin.") or "POST" not in (rule.methods or ()):
+            continue
+        path = (
+            rule.rule.replace("<reference>", own)
+            .replace("<action>", "note")
+            .replace("<int:staff_id>", "1")
+            .replace("<int:token_id>", "1")
+            .replace("<code>", "health")
+        )
+        response = handler.post(path, data={"note-text": "no token"})
+        if response.status_code != 400:
+            failures.append(f"{path}: {response.status_code}")
+    assert failures == []
+    with app.app_context():
+        assert (
+            db.session()
+            .scalars(select(StaffMember).where(StaffMember.username == "throwaway"))
+            .one()
+        )

@@ -1,0 +1,322 @@
+"""Working a case through the console, and what the reporter sees of it on /status."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from intake import db
+from intake.models import AuditEvent, Message, Report
+from tests.console.console import Staff
+from tests.helpers import check_status, form_values, hidden_tokens
+
+Submit = Callable[..., tuple[str, str]]
+Login = Callable[[str], Staff]
+
+
+def report_row(app: Flask, reference: str) -> Report:
+    """The case row with the relations the tests read, loaded before the session closes."""
+    with app.app_context():
+        return (
+            db.session()
+            .scalars(
+                select(Report)
+                .where(Report.reference == reference)
+                .options(
+                    selectinload(Report.lead_bureau),
+                    selectinload(Report.key_wraps),
+                    selectinload(Report.messages),
+                )
+            )
+            .one()
+        )
+
+
+def status_page(client: FlaskClient, code: str) -> str:
+    response = check_status(client, code)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def reply_as_reporter(client: FlaskClient, code: str, text: str) -> int:
+    page = status_page(client, code)
+    values = form_values(page)
+    return client.post(
+        "/status/reply",
+        data={"csrf_token": values["csrf_token"], "code": values["code"], "text": text},
+    ).status_code
+
+
+def test_a_case_from_report_to_conclusion_with_a_dialogue(
+    app: Flask, client: FlaskClient, staff: Login, submit: Submit
+) -> None:
+    code, ref = submit()
+    health = staff("health")
+    page = health.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
+    assert "心内科主任收取支架供应商回扣" in page  # the decrypted report
+    assert "category:kickbacks" in page  # its routing rule
+
+    assert health.act(ref, "accept").status_code == 303
+    row = report_row(app, ref)
+    assert row.state == "accepted"
+    assert row.conclusion_due is not None
+
+    assert health.act(ref, "message", text="请问回扣是现金还是转账?").status_code == 303
+    assert "请问回扣是现金还是转账" in status_page(client, code)
+
+    assert reply_as_reporter(client, code, "是微信转账,约每月一次。") == 200
+    assert report_row(app, ref).awaiting_staff
+    queue = health.client.get("/admin/queue?bureau=health&view=replies").get_data(as_text=True)
+    assert ref in queue
+    # A reporter's message carries its date only.
+    with app.app_context():
+        reporter_message = (
+            db.session().scalars(select(Message).where(Message.author == "reporter")).one()
+        )
+        assert reporter_message.occurred_at is None
+    case_page = health.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
+    assert "是微信转账" in case_page
+    assert not report_row(app, ref).awaiting_staff
+
+    response = health.act(
+        ref, "conclude", outcome="经查属实,已责令整改并处罚款。", finding="substantiated"
+    )
+    assert response.status_code == 303
+    row = report_row(app, ref)
+    assert (row.state, row.finding) == ("concluded", "substantiated")
+    status = status_page(client, code)
+    assert "经查属实,已责令整改并处罚款" in status
+    # Kickbacks carry no reward by default.
+    assert "status/reward" not in status
+
+    assert health.act(ref, "reopen", reason="专项整治期间又有集中反映").status_code == 303
+    assert report_row(app, ref).state == "under_review"
+
+
+def test_an_illegal_transition_is_refused_with_a_clear_message(
+    app: Flask, staff: Login, submit: Submit
+) -> None:
+    _code, ref = submit()
+    health = staff("health")
+    response = health.act(ref, "conclude", outcome="x", finding="substantiated")
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "not possible" in page or "无法" in page or "不能" in page
+    assert report_row(app, ref).state == "received"
+
+
+def test_not_accepting_shows_the_reason_to_the_reporter(
+    app: Flask, client: FlaskClient, staff: Login, submit: Submit
+) -> None:
+    code, ref = submit()
+    health = staff("health")
+    empty = health.act(ref, "not_accept", reason="")
+    assert empty.status_code == 422
+    assert (
+        health.act(ref, "not_accept", reason="不属于本局职责范围,请向市场监管局反映。").status_code
+        == 303
+    )
+    assert "不属于本局职责范围" in status_page(client, code)
+    assert report_row(app, ref).state == "not_accepted"
+
+
+def test_accepting_removes_the_intake_desks_copy(app: Flask, staff: Login, submit: Submit) -> None:
+    _code, ref = submit()
+    intake = staff("intake")
+    assert intake.client.get(f"/admin/cases/{ref}").status_code == 200
+    assert staff("health").act(ref, "accept").status_code == 303
+    assert intake.client.get(f"/admin/cases/{ref}").status_code == 404
+
+
+def test_transfer_rewraps_for_the_new_bureau_and_drops_the_old_one(
+    app: Flask, staff: Login, submit: Submit
+) -> None:
+    _code, ref = submit()
+    health, market = staff("health"), staff("market_regulation")
+    assert market.client.get(f"/admin/cases/{ref}").status_code == 404
+    response = health.act(ref, "transfer", bureau="market_regulation")
+    assert response.status_code == 303
+    assert market.client.get(f"/admin/cases/{ref}").status_code == 200
+    assert health.client.get(f"/admin/cases/{ref}").status_code == 404
+    row = report_row(app, ref)
+    assert (row.state, row.lead_bureau.code) == ("transferred", "market_regulation")
+    holders = {w.holder for w in row.key_wraps}
+    assert "bureau:health" not in holders
+    # The new bureau can accept it.
+    assert market.act(ref, "accept").status_code == 303
+
+
+def test_transfer_can_keep_the_old_bureau_as_co_bureau(
+    app: Flask, staff: Login, submit: Submit
+) -> None:
+    _code, ref = submit()
+    health, market = staff("health"), staff("market_regulation")
+    health.act(ref, "transfer", bureau="market_regulation", keep_as_co="y")
+    assert market.client.get(f"/admin/cases/{ref}").status_code == 200
+    assert health.client.get(f"/admin/cases/{ref}").status_code == 200
+    queue = health.client.get("/admin/queue?bureau=health&view=all").get_data(as_text=True)
+    assert ref in queue
+
+
+def test_hand_over_to_the_police_gives_them_a_copy(
+    app: Flask, staff: Login, submit: Submit
+) -> None:
+    _code, ref = submit(category="insurance_fraud")
+    insurer, police = staff("healthcare_security"), staff("public_security")
+    insurer.act(ref, "accept")
+    assert insurer.act(ref, "hand_over", target="police").status_code == 303
+    row = report_row(app, ref)
+    assert (row.state, row.handed_over_to) == ("handed_over", "police")
+    assert police.client.get(f"/admin/cases/{ref}").status_code == 200
+
+
+def test_notes_are_internal(app: Flask, client: FlaskClient, staff: Login, submit: Submit) -> None:
+    code, ref = submit()
+    health = staff("health")
+    assert health.act(ref, "note", text="内部备注:先调取采购记录").status_code == 303
+    assert "内部备注" in health.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
+    assert "内部备注" not in status_page(client, code)
+
+
+def test_the_deadline_can_be_extended_once(app: Flask, staff: Login, submit: Submit) -> None:
+    _code, ref = submit()
+    health = staff("health")
+    health.act(ref, "accept")
+    before = report_row(app, ref).conclusion_due
+    assert health.act(ref, "extend", reason="需要调取外地票据").status_code == 303
+    after = report_row(app, ref).conclusion_due
+    assert before is not None
+    assert after is not None
+    assert (after - before).days == 30
+    assert health.act(ref, "extend", reason="again").status_code in (409, 422)
+    assert report_row(app, ref).conclusion_due == after
+
+
+def test_assigning_a_handler_starts_the_work(app: Flask, staff: Login, submit: Submit) -> None:
+    _code, ref = submit()
+    health = staff("health")
+    health.act(ref, "accept")
+    handler_id = report_row(app, ref).lead_bureau_id
+    with app.app_context():
+        from intake.models import StaffMember
+
+        member_id = (
+            db.session()
+            .scalars(select(StaffMember.id).where(StaffMember.username == health.username))
+            .one()
+        )
+    del handler_id
+    assert health.act(ref, "assign", staff_id=member_id).status_code == 303
+    row = report_row(app, ref)
+    assert (row.state, row.assigned_staff_id) == ("in_progress", member_id)
+
+
+def test_a_substantiated_insurance_fraud_case_lets_the_reporter_claim_a_reward(
+    app: Flask, client: FlaskClient, staff: Login, submit: Submit
+) -> None:
+    code, ref = submit(category="insurance_fraud")
+    insurer = staff("healthcare_security")
+    insurer.act(ref, "accept")
+    insurer.act(ref, "conclude", outcome="查实骗保12万元,已追回。", finding="substantiated")
+    page = status_page(client, code)
+    assert "/status/reward" in page
+    values = form_values(page)
+    incomplete = client.post(
+        "/status/reward",
+        data={"csrf_token": values["csrf_token"], "code": values["code"], "name": "王某(虚构)"},
+    )
+    assert incomplete.status_code == 422
+    assert "王某(虚构)" in incomplete.get_data(as_text=True)
+    claim = client.post(
+        "/status/reward",
+        data={
+            "csrf_token": values["csrf_token"],
+            "code": values["code"],
+            "name": "王某(虚构)",
+            "phone": "138 0000 0000",
+            "payment": "某银行 6222 0000 0000 0000(虚构)",
+        },
+    )
+    assert claim.status_code == 200
+    assert report_row(app, ref).reward_claimed_on is not None
+    case_page = insurer.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
+    assert "6222 0000 0000 0000" in case_page
+    too_much = insurer.act(ref, "reward", amount=200_001)
+    assert too_much.status_code == 422
+    assert report_row(app, ref).reward_amount is None
+    assert insurer.act(ref, "reward", amount=5000).status_code == 303
+    assert report_row(app, ref).reward_amount == 5000
+
+
+def test_a_reward_cannot_be_claimed_before_conclusion(
+    app: Flask, client: FlaskClient, submit: Submit
+) -> None:
+    code, _ref = submit(category="insurance_fraud")
+    page = status_page(client, code)
+    assert "/status/reward" not in page
+    values = form_values(page)
+    response = client.post(
+        "/status/reward",
+        data={
+            "csrf_token": values["csrf_token"],
+            "code": values["code"],
+            "name": "王某",
+            "phone": "13800000000",
+            "payment": "x",
+        },
+    )
+    assert response.status_code == 409
+
+
+def test_a_reply_with_a_wrong_code_stores_nothing(
+    app: Flask, client: FlaskClient, submit: Submit
+) -> None:
+    _code, ref = submit()
+    token = hidden_tokens(client, "/status")["csrf_token"]
+    response = client.post(
+        "/status/reply",
+        data={"csrf_token": token, "code": "1234 5678 9012 3456 7890", "text": "hi"},
+    )
+    assert response.status_code in (404, 422)
+    assert report_row(app, ref).messages == []
+
+
+def test_an_expired_reply_form_comes_back_with_the_text(
+    app: Flask, client: FlaskClient, submit: Submit
+) -> None:
+    code, _ref = submit()
+    response = client.post(
+        "/status/reply", data={"csrf_token": "expired", "code": code, "text": "我还记得一个细节"}
+    )
+    assert response.status_code == 400
+    assert "我还记得一个细节" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("length", [5_000, 5_001])
+def test_reporter_messages_have_a_limit(
+    app: Flask, client: FlaskClient, submit: Submit, length: int
+) -> None:
+    code, ref = submit()
+    status = reply_as_reporter(client, code, "字" * length)
+    assert status == (200 if length == 5_000 else 422)
+    assert len(report_row(app, ref).messages) == (1 if length == 5_000 else 0)
+
+
+def test_every_case_view_is_audited(app: Flask, staff: Login, submit: Submit) -> None:
+    _code, ref = submit()
+    health = staff("health")
+    health.client.get(f"/admin/cases/{ref}")
+    health.act(ref, "accept")
+    row = report_row(app, ref)
+    with app.app_context():
+        actions = (
+            db.session()
+            .scalars(select(AuditEvent.action).where(AuditEvent.report_id == row.id))
+            .all()
+        )
+    assert actions == ["view_case", "case_accept"]
