@@ -26,7 +26,6 @@ def _create_account(username: str, role: str) -> None:
 
     app = create_app()
     with app.app_context():
-        db.database().upgrade()
         session = db.session()
         if session.scalars(select(StaffMember).where(StaffMember.username == username)).first():
             raise click.ClickException(f"the username {username!r} is taken")

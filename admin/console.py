@@ -12,6 +12,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from admin import audit, sessions
+from crypto.errors import DecryptionError
 from intake import context, db
 from intake.casework import Actor
 from intake.keyring import bureau_private_key, data_key_for_bureau
@@ -37,6 +38,17 @@ def _load_session() -> None:
     )
     if g.console is not None:
         db.session().commit()
+
+
+@bp.errorhandler(DecryptionError)
+def _wrong_cookie_key(_error: DecryptionError) -> Response:
+    """A cookie whose key does not open its session: forged or damaged; start again."""
+    if g.get("console") is not None:
+        sessions.end(db.session(), g.console.record)
+        db.session().commit()
+    response = redirect(url_for("admin.login"), code=303)
+    response.delete_cookie(sessions.COOKIE, path=sessions.COOKIE_PATH)
+    return response
 
 
 def opened() -> sessions.Opened:

@@ -12,13 +12,12 @@ import binascii
 import datetime as dt
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from crypto import aead
-from crypto.errors import DecryptionError
 from intake.config import Settings
 from intake.models import StaffMember, StaffSession
 
@@ -28,11 +27,17 @@ COOKIE_PATH = "/admin"
 
 @dataclass(frozen=True)
 class Opened:
-    """A live session with the staff member's unlocked private key."""
+    """A live session; the staff member's private key is unsealed only when a page needs it,
+    so pages that show metadata decrypt nothing at all."""
 
     record: StaffSession
     staff: StaffMember
-    staff_private: bytes
+    cookie_key: bytes = field(repr=False)
+
+    @property
+    def staff_private(self) -> bytes:
+        """The member's unlocked private key; DecryptionError if the cookie's key is wrong."""
+        return aead.open_sealed(self.cookie_key, self.record.sealed_key, _aad(self.record.id_hash))
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
@@ -47,7 +52,8 @@ def _aad(id_hash: bytes) -> bytes:
 def create(db: Session, member: StaffMember, staff_private: bytes, now: dt.datetime) -> str:
     """Store a new session; return the cookie value (the only copy of its key)."""
     session_id, key = secrets.token_bytes(32), aead.new_data_key()
-    id_hash = hashlib.sha256(session_id).digest()
+    # Looked up by the hash of id and key together: a cookie with a wrong key finds nothing.
+    id_hash = hashlib.sha256(session_id + key).digest()
     db.add(
         StaffSession(
             id_hash=id_hash,
@@ -73,7 +79,7 @@ def open_cookie(
         return None
     if len(raw) != 64:
         return None
-    id_hash = hashlib.sha256(raw[:32]).digest()
+    id_hash = hashlib.sha256(raw).digest()
     record = db.get(StaffSession, id_hash)
     if record is None:
         return None
@@ -87,12 +93,8 @@ def open_cookie(
         db.delete(record)
         db.commit()
         return None
-    try:
-        staff_private = aead.open_sealed(raw[32:], record.sealed_key, _aad(id_hash))
-    except DecryptionError:
-        return None
     record.last_seen_at = now
-    return Opened(record, record.staff, staff_private)
+    return Opened(record, record.staff, raw[32:])
 
 
 def recently_authenticated(opened: Opened, settings: Settings, now: dt.datetime) -> bool:

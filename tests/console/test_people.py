@@ -1,0 +1,174 @@
+"""Accounts, the bureau key ceremony, hotline tokens, and the staff commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from sqlalchemy import select, update
+
+import admin.cli
+from admin.cli import main
+from intake import db
+from intake.installation import DemoAccount
+from intake.models import BureauMembership, HotlineToken, StaffMember, StaffSession
+from tests.console.console import Staff, let_a_minute_pass, post
+
+Login = Callable[[str], Staff]
+
+
+def test_an_administrator_creates_an_account_that_must_enrol(app: Flask, staff: Login) -> None:
+    admin_member = staff("admin")
+    response = admin_member.post("/admin/accounts", {"username": "new-handler", "role": "handler"})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    password = page.split('<p class="code">')[1].split("<")[0]
+    newcomer = Staff(app, DemoAccount("new-handler", password, None, "", "handler"))
+    newcomer.enrol_through_the_pages()
+    # Enrolled, but no bureau key yet: an empty queue and no case.
+    queue = newcomer.client.get("/admin/queue").get_data(as_text=True)
+    assert "not a member of any bureau" in queue or "尚未" in queue
+
+
+def test_a_taken_username_is_refused_and_the_form_kept(app: Flask, staff: Login) -> None:
+    response = staff("admin").post(
+        "/admin/accounts", {"username": "demo-health", "role": "handler"}
+    )
+    assert response.status_code == 422
+    assert 'value="demo-health"' in response.get_data(as_text=True)
+
+
+def test_a_member_grants_the_bureau_key_after_proving_it_again(
+    app: Flask, staff: Login, submit: Callable[..., tuple[str, str]]
+) -> None:
+    _code, ref = submit()
+    admin_member, health = staff("admin"), staff("health")
+    page = admin_member.post("/admin/accounts", {"username": "newcomer", "role": "handler"})
+    password = page.get_data(as_text=True).split('<p class="code">')[1].split("<")[0]
+    newcomer = Staff(app, DemoAccount("newcomer", password, None, "", "handler"))
+    newcomer.enrol_through_the_pages()
+    assert newcomer.client.get(f"/admin/cases/{ref}").status_code == 404
+
+    with app.app_context():
+        newcomer_id = (
+            db.session()
+            .scalars(select(StaffMember.id).where(StaffMember.username == "newcomer"))
+            .one()
+        )
+    # Logged in a while ago: the ceremony asks for the password and a fresh code first.
+    with app.app_context():
+        db.session().execute(
+            update(StaffSession).values(
+                authenticated_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10)
+            )
+        )
+        db.session().commit()
+    first = health.post("/admin/bureaus/health/grant", {"staff_id": newcomer_id})
+    assert first.status_code == 303
+    assert "/admin/reauth" in first.headers["Location"]
+    assert newcomer.client.get(f"/admin/cases/{ref}").status_code == 404
+    let_a_minute_pass(app, health.username)
+    reauth = health.post("/admin/reauth", {"password": health.password, "code": health.code()})
+    assert reauth.status_code == 303
+    granted = health.post("/admin/bureaus/health/grant", {"staff_id": newcomer_id})
+    assert granted.status_code == 303
+    assert newcomer.client.get(f"/admin/cases/{ref}").status_code == 200
+
+
+def test_an_administrator_can_never_be_given_a_bureau_key(app: Flask, staff: Login) -> None:
+    health = staff("health")
+    with app.app_context():
+        admin_id = (
+            db.session()
+            .scalars(select(StaffMember.id).where(StaffMember.username == "demo-admin"))
+            .one()
+        )
+    let_a_minute_pass(app, health.username)
+    health.post("/admin/reauth", {"password": health.password, "code": health.code()})
+    response = health.post("/admin/bureaus/health/grant", {"staff_id": admin_id})
+    assert response.status_code == 422
+    with app.app_context():
+        assert db.session().get(BureauMembership, {"staff_id": admin_id, "bureau_id": 1}) is None
+        memberships = (
+            db.session()
+            .scalars(select(BureauMembership).where(BureauMembership.staff_id == admin_id))
+            .all()
+        )
+    assert memberships == []
+
+
+def test_deactivation_ends_sessions_and_logins(app: Flask, staff: Login) -> None:
+    health = staff("health")
+    with app.app_context():
+        health_id = (
+            db.session()
+            .scalars(select(StaffMember.id).where(StaffMember.username == health.username))
+            .one()
+        )
+    response = staff("admin").post(f"/admin/accounts/{health_id}/deactivate", {})
+    assert response.status_code == 303
+    assert health.client.get("/admin/queue").status_code == 303
+    let_a_minute_pass(app, health.username)
+    assert health.login().status_code == 401
+
+
+def test_resetting_the_second_factor_sends_the_member_to_enrol_again(
+    app: Flask, staff: Login
+) -> None:
+    health = staff("health")
+    with app.app_context():
+        health_id = (
+            db.session()
+            .scalars(select(StaffMember.id).where(StaffMember.username == health.username))
+            .one()
+        )
+    staff("admin").post(f"/admin/accounts/{health_id}/reset-2fa", {})
+    response = post(
+        health.client, "/admin/login", {"username": health.username, "password": health.password}
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/admin/enrol")
+
+
+def test_hotline_tokens_are_shown_once_and_can_be_revoked(app: Flask, staff: Login) -> None:
+    admin_member = staff("admin")
+    page = admin_member.post("/admin/tokens", {"name": "county-12345"}).get_data(as_text=True)
+    token = page.split('<p class="code">')[1].split("<")[0]
+    assert len(token) > 20
+    assert token not in admin_member.client.get("/admin/tokens").get_data(as_text=True)
+    with app.app_context():
+        row = (
+            db.session()
+            .scalars(select(HotlineToken).where(HotlineToken.name == "county-12345"))
+            .one()
+        )
+    assert admin_member.post(f"/admin/tokens/{row.id}/revoke", {}).status_code == 303
+    with app.app_context():
+        assert db.session().get(HotlineToken, row.id).revoked_on is not None
+
+
+@pytest.fixture
+def cli(app: Flask, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setattr(admin.cli, "create_app", lambda: app)
+    return CliRunner()
+
+
+def test_staff_commands_create_reset_and_deactivate(app: Flask, cli: CliRunner) -> None:
+    created = cli.invoke(main, ["staff", "create-admin", "first-admin"])
+    assert created.exit_code == 0, created.output
+    assert "Temporary password" in created.output
+    again = cli.invoke(main, ["staff", "create", "first-admin", "--role", "handler"])
+    assert again.exit_code == 1
+    assert "taken" in again.output
+    handler = cli.invoke(main, ["staff", "create", "desk-7", "--role", "intake"])
+    assert handler.exit_code == 0, handler.output
+    assert cli.invoke(main, ["staff", "reset-2fa", "desk-7"]).exit_code == 0
+    assert cli.invoke(main, ["staff", "deactivate", "desk-7"]).exit_code == 0
+    assert cli.invoke(main, ["staff", "deactivate", "desk-7"]).exit_code == 1
+    with app.app_context():
+        rows = {m.username: (m.role, m.active) for m in db.session().scalars(select(StaffMember))}
+    assert rows["first-admin"] == ("admin", True)
+    assert rows["desk-7"] == ("intake", False)

@@ -1,0 +1,56 @@
+"""Letters, visits and handed-down cases recorded by the intake desk."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from flask import Flask
+from sqlalchemy import select
+
+from intake import db
+from intake.models import Report
+from tests.console.console import Staff
+from tests.helpers import RECEIPT_PATTERN, VALID_REPORT, check_status
+
+LETTER = {**VALID_REPORT, "channel": "letter", "source": "县长信箱转来(虚构)"}
+
+
+def test_a_letter_is_recorded_with_its_channel_and_a_receipt_slip(
+    app: Flask, staff: Callable[[str], Staff]
+) -> None:
+    desk = staff("intake")
+    received = (dt.date.today() - dt.timedelta(days=3)).isoformat()
+    response = desk.post("/admin/record", {**LETTER, "received_on": received})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    match = RECEIPT_PATTERN.search(page)
+    assert match, "no receipt code on the slip"
+    code = match.group(1).replace(" ", "")
+    with app.app_context():
+        report = db.session().scalars(select(Report).where(Report.channel == "letter")).one()
+        assert report.received_on.isoformat() == received
+        assert report.source == "县长信箱转来(虚构)"
+    # The reporter follows it like any other report.
+    status = check_status(app.test_client(), code)
+    assert status.status_code == 200
+    assert "心内科主任收取支架供应商回扣" in status.get_data(as_text=True)
+
+
+def test_a_date_in_the_future_is_refused_and_the_form_kept(
+    app: Flask, staff: Callable[[str], Staff]
+) -> None:
+    future = (dt.date.today() + dt.timedelta(days=5)).isoformat()
+    response = staff("intake").post("/admin/record", {**LETTER, "received_on": future})
+    assert response.status_code == 422
+    assert "心内科主任收取支架供应商回扣" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session().scalars(select(Report)).all() == []
+
+
+def test_the_slip_prints_without_the_console_around_it() -> None:
+    from intake.config import ROOT
+
+    css = (ROOT / "static" / "qingfeng.css").read_text(encoding="utf-8")
+    assert "@media print" in css
+    assert ".no-print" in css
