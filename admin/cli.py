@@ -11,6 +11,7 @@ from sqlalchemy import select
 from intake import context, db
 from intake.cli import main
 from intake.factory import create_app
+from intake.installation import new_password
 
 
 @click.group("staff")
@@ -20,7 +21,6 @@ def staff_group() -> None:
 
 def _create_account(username: str, role: str) -> None:
     from admin import audit
-    from intake.installation import new_password
     from intake.keyring import create_staff
     from intake.models import StaffMember
 
@@ -60,7 +60,7 @@ def staff_create(username: str, role: str) -> None:
     _create_account(username, role)
 
 
-def _change_account(username: str, action: str) -> None:
+def _change_account(username: str, action: str) -> str | None:
     from admin import audit, credentials
 
     app = create_app()
@@ -69,8 +69,12 @@ def _change_account(username: str, action: str) -> None:
         member = credentials.find_active(session, username)
         if member is None:
             raise click.ClickException(f"no active staff member named {username!r}")
+        password = None
         if action == "reset-2fa":
             credentials.reset_second_factor(session, member)
+        elif action == "reset-password":
+            password = new_password()
+            credentials.replace_keys(session, context.settings(), member, password)
         else:
             credentials.deactivate(session, member)
         audit.record(
@@ -89,6 +93,18 @@ def staff_reset_2fa(username: str) -> None:
     """Clear USERNAME's second factor; they set up a new one at the next login."""
     _change_account(username, "reset-2fa")
     click.echo(f"The second factor of {username} was reset; their sessions ended.")
+
+
+@staff_group.command("reset-password")
+@click.argument("username")
+def staff_reset_password(username: str) -> None:
+    """For a member who lost password and recovery key: new keys, temporary password."""
+    password = _change_account(username, "reset-password")
+    click.echo(f"New temporary password for {username}, shown only now: {password}")
+    click.echo(
+        "Their old key cannot be recovered, so they hold no bureau key now: a colleague in each\n"
+        "of their bureaus must add them again (console, Bureaus → Add a member)."
+    )
 
 
 @staff_group.command("deactivate")

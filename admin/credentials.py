@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from admin import sessions, totp
-from crypto import locking
+from crypto import keywrap, locking
 from crypto.errors import DecryptionError
 from crypto.kdf import Argon2Params
 from intake.config import Settings
@@ -222,6 +222,29 @@ def reset_second_factor(db: Session, member: StaffMember) -> None:
     member.totp_last_step = None
     member.enrolled = False
     sessions.end_all(db, member)
+
+
+def replace_keys(
+    db: Session, settings: Settings, member: StaffMember, temporary_password: str
+) -> int:
+    """For a member who lost both password and recovery key: a new key pair under a temporary
+    password, and no bureau keys; returns how many memberships were dropped.
+
+    Their old key is unrecoverable by design, so their copies of bureau keys are useless; a
+    colleague in each bureau must grant the bureau key again.
+    """
+    private, public = keywrap.generate_keypair()
+    member.public_key = public
+    member.private_key_locked = locking.lock_with_passphrase(
+        private, temporary_password, settings.password_kdf
+    )
+    member.private_key_recovery = None
+    dropped = 0
+    for membership in list(member.memberships):
+        db.delete(membership)
+        dropped += 1
+    reset_second_factor(db, member)
+    return dropped
 
 
 def deactivate(db: Session, member: StaffMember) -> None:

@@ -127,16 +127,34 @@ def _text_area(label: str, limit: int = TEXT_LIMIT) -> TextAreaField:
     return TextAreaField(label, filters=[normalise_text], validators=_required(limit))
 
 
-class ReasonForm(FlaskForm):
-    """Not accepting, reopening, extending: an action with a reason."""
+class NotAcceptForm(FlaskForm):
+    """不予受理, with the reason the reporter reads."""
 
-    reason = _text_area(_l("Reason"))
+    reason = _text_area(_l("Reason for not accepting (the reporter reads it)"))
+
+
+class ReopenForm(FlaskForm):
+    """回头看, with the reason for the review."""
+
+    reason = _text_area(_l("Reason for the review"))
+
+
+class ExtendForm(FlaskForm):
+    """One extension of the deadline, with its reason."""
+
+    reason = _text_area(_l("Reason for the extension"))
 
 
 class MessageForm(FlaskForm):
-    """A message to the reporter, or an internal note."""
+    """A message to the reporter."""
 
-    text = _text_area(_l("Text"))
+    text = _text_area(_l("Message to the reporter"))
+
+
+class NoteForm(FlaskForm):
+    """An internal note."""
+
+    text = _text_area(_l("Internal note"))
 
 
 class ConcludeForm(FlaskForm):

@@ -27,10 +27,13 @@ from admin.console import (
 from admin.forms import (
     AssignForm,
     ConcludeForm,
+    ExtendForm,
     HandOverForm,
     MajorForm,
     MessageForm,
-    ReasonForm,
+    NotAcceptForm,
+    NoteForm,
+    ReopenForm,
     RewardForm,
     ShareForm,
     TransferForm,
@@ -151,17 +154,17 @@ def _forms(report: Report) -> dict[str, FlaskForm]:
         .all()
     )
     forms: dict[str, FlaskForm] = {
-        "not_accept": ReasonForm(prefix="not_accept"),
+        "not_accept": NotAcceptForm(prefix="not_accept"),
         "assign": AssignForm(prefix="assign"),
         "transfer": TransferForm(prefix="transfer"),
         "share": ShareForm(prefix="share"),
         "hand_over": HandOverForm(prefix="hand_over"),
         "conclude": ConcludeForm(prefix="conclude"),
-        "reopen": ReasonForm(prefix="reopen"),
-        "extend": ReasonForm(prefix="extend"),
+        "reopen": ReopenForm(prefix="reopen"),
+        "extend": ExtendForm(prefix="extend"),
         "major": MajorForm(prefix="major", data={"major": report.major}),
         "message": MessageForm(prefix="message"),
-        "note": MessageForm(prefix="note"),
+        "note": NoteForm(prefix="note"),
         "reward": RewardForm(prefix="reward"),
         "accept": FlaskForm(prefix="accept"),
     }

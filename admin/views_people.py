@@ -72,21 +72,27 @@ def accounts() -> str | tuple[str, int]:
 
 @bp.post("/accounts/<int:staff_id>/<action>")
 @requires("admin")
-def account_action(staff_id: int, action: str) -> Response:
-    """Deactivate an account, or reset its second factor."""
-    if action not in ("deactivate", "reset-2fa"):
-        abort(400)
+def account_action(staff_id: int, action: str) -> Response | str:
+    """Deactivate an account, reset its second factor, or give it new keys (lost everything)."""
+    if action not in ("deactivate", "reset-2fa", "reset-password"):
+        abort(404)
     database = db.session()
     member = database.get(StaffMember, staff_id)
     if member is None:
         abort(404)
+    password = None
     if action == "deactivate":
         credentials.deactivate(database, member)
-    else:
+    elif action == "reset-2fa":
         credentials.reset_second_factor(database, member)
+    else:
+        password = new_password()
+        credentials.replace_keys(database, context.settings(), member, password)
     record_audit(f"account_{action.replace('-', '_')}", username=member.username)
     database.commit()
-    return redirect(url_for("admin.accounts"), code=303)
+    if password is None:
+        return redirect(url_for("admin.accounts"), code=303)
+    return render_template("admin/new_keys.html", username=member.username, password=password)
 
 
 @bp.get("/bureaus")

@@ -172,3 +172,43 @@ def test_staff_commands_create_reset_and_deactivate(app: Flask, cli: CliRunner) 
         rows = {m.username: (m.role, m.active) for m in db.session().scalars(select(StaffMember))}
     assert rows["first-admin"] == ("admin", True)
     assert rows["desk-7"] == ("intake", False)
+
+
+def test_a_member_who_lost_everything_gets_new_keys_and_must_be_granted_again(
+    app: Flask, staff: Login, submit: Callable[..., tuple[str, str]]
+) -> None:
+    _code, ref = submit()
+    health = staff("health")
+    with app.app_context():
+        health_id = (
+            db.session()
+            .scalars(select(StaffMember.id).where(StaffMember.username == health.username))
+            .one()
+        )
+    page = staff("admin").post(f"/admin/accounts/{health_id}/reset-password", {})
+    assert page.status_code == 200
+    password = page.get_data(as_text=True).split('<p class="code">')[1].split("<")[0]
+    with app.app_context():
+        memberships = (
+            db.session()
+            .scalars(select(BureauMembership).where(BureauMembership.staff_id == health_id))
+            .all()
+        )
+    assert memberships == []
+    again = Staff(app, DemoAccount(health.username, password, "health", "", "handler"))
+    again.enrol_through_the_pages()
+    assert again.client.get(f"/admin/cases/{ref}").status_code == 404
+
+
+def test_reset_password_command(app: Flask, cli: CliRunner) -> None:
+    result = cli.invoke(main, ["staff", "reset-password", "demo-health"])
+    assert result.exit_code == 0, result.output
+    assert "a colleague in each" in result.output
+    with app.app_context():
+        row = (
+            db.session()
+            .scalars(select(StaffMember).where(StaffMember.username == "demo-health"))
+            .one()
+        )
+        assert not row.enrolled
+        assert row.memberships == []
