@@ -7,7 +7,6 @@ import datetime as dt
 from flask import g, make_response, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from admin import audit, credentials, sessions, totp
@@ -19,7 +18,6 @@ from intake.keyring import unlock_staff_key
 
 WRONG = _l("The username, password or code is wrong.")
 LOCKED = _l("Too many failed attempts. Please try again after %(time)s.")
-QR_LABEL = _l("QR code for your authenticator app")
 WRONG_CODE = _l("This code is wrong or was already used. Wait for the next one.")
 
 
@@ -122,9 +120,8 @@ def enrol() -> Response | str | tuple[str, int]:
         database.commit()
     secret = totp.open_secret(settings.secret_key, member) or ""
     uri = totp.provisioning_uri(secret, member.username)
-    # The SVG is drawn by qrcode from our own otpauth address, not from user input.
-    qr = Markup(totp.qr_svg(uri, str(QR_LABEL)))  # noqa: S704
-    page = {"form": form, "secret": secret, "qr": qr}
+    size, path = totp.qr_path(uri)
+    page = {"form": form, "secret": secret, "qr_size": size, "qr_path": path}
     if request.method == "GET" or not form.validate():
         return _show("admin/enrol.html", **page)
     try:

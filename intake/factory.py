@@ -85,6 +85,7 @@ def create_app(settings: Settings | None = None, *, taxonomy: Taxonomy | None = 
             "public.report": public.recover_report_form,
             "public.status": public.recover_status_form,
             "public.status_reply": public.recover_reply_form,
+            "public.status_reward": public.recover_claim_form,
         },
     )
     return app

@@ -28,6 +28,8 @@ RECEIPT_INPUT_LIMIT = 64
 FORM_TOKEN_LIMIT = 64
 #: Characters in one message from the reporter.
 MESSAGE_LIMIT = 5_000
+PAYMENT_LIMIT = 200
+FOLLOW_UP_TOKEN_LIMIT = 200
 
 
 def _readable(_form: FlaskForm, field: StringField) -> None:
@@ -139,10 +141,19 @@ class StatusForm(FlaskForm):
     )
 
 
-class ReplyForm(FlaskForm):
+class FollowUpForm(FlaskForm):
+    """What every follow-up form carries: the token of the status page it came from, or,
+    once that has expired, the receipt code typed again."""
+
+    token = HiddenField(validators=[Length(max=FOLLOW_UP_TOKEN_LIMIT)])
+    code = StringField(
+        _l("Receipt code (查询码)"), validators=[Length(max=RECEIPT_INPUT_LIMIT, message=TOO_LONG)]
+    )
+
+
+class ReplyForm(FollowUpForm):
     """The reporter answers a question or adds information (/status/reply)."""
 
-    code = HiddenField(validators=[Length(max=RECEIPT_INPUT_LIMIT)])
     text = TextAreaField(
         _l("Your answer or more information"),
         filters=[normalise_text],
@@ -154,36 +165,25 @@ class ReplyForm(FlaskForm):
     )
 
 
-class RewardClaimForm(FlaskForm):
+def _claim_field(label: str, limit: int, *extra) -> StringField:
+    return StringField(
+        label,
+        filters=[normalise_text],
+        validators=[
+            DataRequired(message=_l("Please fill this in.")),
+            Length(max=limit, message=TOO_LONG),
+            _readable,
+            *extra,
+        ],
+    )
+
+
+class RewardClaimForm(FollowUpForm):
     """A reward claim (举报奖励): contact and payment details, given only now."""
 
-    code = HiddenField(validators=[Length(max=RECEIPT_INPUT_LIMIT)])
-    name = StringField(
-        _l("Your name"),
-        filters=[normalise_text],
-        validators=[
-            DataRequired(message=_l("Please fill this in.")),
-            Length(max=50, message=TOO_LONG),
-            _readable,
-        ],
-    )
-    phone = StringField(
-        _l("Your phone number"),
-        filters=[normalise_text],
-        validators=[
-            DataRequired(message=_l("Please fill this in.")),
-            Length(max=30, message=TOO_LONG),
-        ],
-    )
-    payment = StringField(
-        _l("Bank account or other payment details"),
-        filters=[normalise_text],
-        validators=[
-            DataRequired(message=_l("Please fill this in.")),
-            Length(max=200, message=TOO_LONG),
-            _readable,
-        ],
-    )
+    name = _claim_field(_l("Your name"), LIMITS["name"])
+    phone = _claim_field(_l("Your phone number"), LIMITS["phone"])
+    payment = _claim_field(_l("Bank account or other payment details"), PAYMENT_LIMIT)
 
     def validate_phone(self, field: StringField) -> None:
         """Digits and the usual separators."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 import urllib.parse
@@ -11,11 +12,12 @@ from flask_babel import lazy_gettext as _l
 
 from crypto.errors import ReceiptChecksumError, ReceiptFormatError
 from crypto.receipts import format_receipt, normalise_receipt
-from intake import casework, context, db, i18n
+from intake import casework, context, db, followup, i18n
 from intake.deadlines import current_deadline
 from intake.forms import ReplyForm, ReportForm, RewardClaimForm, StatusForm
 from intake.i18n import LANGUAGES
 from intake.lifecycle import reporter_label
+from intake.models import Report
 from intake.reports import (
     AlreadySubmitted,
     OpenedReport,
@@ -23,6 +25,7 @@ from intake.reports import (
     ReportUnreadable,
     Submission,
     form_token_used,
+    open_with_key,
     open_with_receipt,
     submit_report,
 )
@@ -118,10 +121,10 @@ def status() -> str | tuple[str, int]:
     form = StatusForm()
     if request.method == "GET" or not form.validate():
         return render_template("status.html", form=form), 200 if request.method == "GET" else 422
-    opened = _open_by_code(form.code.data, form)
+    opened = _open_by_code(form.code.data)
     if not isinstance(opened, OpenedReport):
-        return opened
-    return _render_case(opened, form.code.data)
+        return _status_error(form, *opened)
+    return _render_case(opened)
 
 
 SENT = _l("Your message was sent. The bureau sees it the next time it opens your case.")
@@ -132,56 +135,89 @@ CLAIMED = _l("Your claim was sent to the bureau. It will contact you.")
 def status_reply() -> str | tuple[str, int]:
     """The reporter answers or adds information; it carries the date only."""
     form = ReplyForm()
-    opened = _open_by_code(form.code.data or "", StatusForm(formdata=None))
+    opened = _open_follow_up(form)
     if not isinstance(opened, OpenedReport):
         return opened
     if not form.validate():
-        return _render_case(opened, form.code.data, reply=form), 422
+        return _render_case(opened, reply=form), 422
     casework.reporter_writes(opened.report, opened.data_key, context.today(), form.text.data)
     db.session().commit()
-    return _render_case(opened, form.code.data, notice=str(SENT))
+    return _render_case(opened, notice=str(SENT))
 
 
 @bp.post("/status/reward")
 def status_reward() -> str | tuple[str, int]:
     """Claim a reward: contact and payment details, sealed for the bureau only."""
     form = RewardClaimForm()
-    opened = _open_by_code(form.code.data or "", StatusForm(formdata=None))
+    opened = _open_follow_up(form)
     if not isinstance(opened, OpenedReport):
         return opened
     if not form.validate():
-        return _render_case(opened, form.code.data, claim=form), 422
+        return _render_case(opened, claim=form), 422
     claim = casework.RewardClaim(form.name.data, form.phone.data, form.payment.data)
     try:
         casework.claim_reward(
             opened.report, opened.data_key, context.settings(), context.today(), claim
         )
     except casework.CaseworkError as exc:
-        return _render_case(opened, form.code.data, claim=form, alert=str(exc.args[0])), 409
+        return _render_case(opened, claim=form, alert=str(exc.args[0])), 409
     db.session().commit()
-    return _render_case(opened, form.code.data, notice=str(CLAIMED))
+    return _render_case(opened, notice=str(CLAIMED))
 
 
-def _open_by_code(typed: str, form: StatusForm) -> OpenedReport | tuple[str, int]:
-    """Open a report by a typed receipt code, or the status form with the reason it failed."""
-    form.code.data = typed
+EXPIRED = _l(
+    "This page was open for a long time, so nothing was sent yet. Please enter your receipt "
+    "code again and send: what you wrote is kept below."
+)
+
+
+def _open_follow_up(form: ReplyForm | RewardClaimForm) -> OpenedReport | tuple[str, int]:
+    """The case a follow-up form belongs to: by its page's token, or by the code typed again."""
+    settings = context.settings()
+    try:
+        report_id, data_key = followup.redeem(
+            settings.secret_key, form.token.data or "", dt.datetime.now(dt.UTC)
+        )
+        report = db.session().get(Report, report_id)
+        if report is None:
+            raise followup.TokenRefused
+        return open_with_key(report, data_key)
+    except (followup.TokenRefused, ReportUnreadable):
+        pass
+    if form.code.data:
+        opened = _open_by_code(form.code.data)
+        if isinstance(opened, OpenedReport):
+            return opened
+        message, status = opened
+        form.code.errors = [*form.code.errors, message]
+        return _render_retry(form, None), status
+    return _render_retry(form, str(EXPIRED)), 409
+
+
+def _render_retry(form: ReplyForm | RewardClaimForm, alert: str | None) -> str:
+    action = "public.status_reward" if isinstance(form, RewardClaimForm) else "public.status_reply"
+    form.token.data = ""
+    return render_template("follow_up_retry.html", form=form, alert=alert, action=action)
+
+
+def _open_by_code(typed: str) -> OpenedReport | tuple[str, int]:
+    """Open a report by a typed receipt code, or say why not (message and status)."""
     try:
         code = normalise_receipt(typed)
         return open_with_receipt(db.session(), context.settings(), code)
     except ReceiptChecksumError:
-        return _status_error(form, MISTYPED)
+        return str(MISTYPED), 422
     except ReceiptFormatError:
-        return _status_error(form, BAD_FORMAT)
+        return str(BAD_FORMAT), 422
     except ReportNotFound:
-        return _status_error(form, NOT_FOUND, 404)
+        return str(NOT_FOUND), 404
     except ReportUnreadable as exc:
         log.error("report %s could not be decrypted with a valid receipt", exc)
-        return _status_error(form, UNREADABLE, 500)
+        return str(UNREADABLE), 500
 
 
 def _render_case(
     opened: OpenedReport,
-    code: str,
     *,
     reply: ReplyForm | None = None,
     claim: RewardClaimForm | None = None,
@@ -193,7 +229,8 @@ def _render_case(
     category = taxonomy.category(report.category)
     reply = reply or ReplyForm(formdata=None)
     claim = claim or RewardClaimForm(formdata=None)
-    reply.code.data = claim.code.data = code
+    token = followup.issue(settings.secret_key, report.id, opened.data_key, dt.datetime.now(dt.UTC))
+    reply.token.data = claim.token.data = token
     return render_template(
         "status_result.html",
         opened=opened,
@@ -216,8 +253,12 @@ def _render_case(
 
 def recover_reply_form(message: str, status: int) -> Response:
     """A reply that could not be taken (expired form, rate limit): the text comes back."""
-    form = ReplyForm()
-    return Response(render_template("reply_retry.html", form=form, alert=message), status=status)
+    return Response(_render_retry(ReplyForm(), message), status=status)
+
+
+def recover_claim_form(message: str, status: int) -> Response:
+    """A reward claim that could not be taken: what was typed comes back."""
+    return Response(_render_retry(RewardClaimForm(), message), status=status)
 
 
 def recover_status_form(message: str, status: int) -> Response:

@@ -43,7 +43,7 @@ def worked_case(
     values = form_values(check_status(client, code).get_data(as_text=True))
     client.post(
         "/status/reply",
-        data={"csrf_token": values["csrf_token"], "code": values["code"], "text": ANSWER},
+        data={"csrf_token": values["csrf_token"], "token": values["token"], "text": ANSWER},
     )
     insurer.act(ref, "note", text=NOTE)
     insurer.act(ref, "conclude", outcome=OUTCOME, finding="substantiated")
@@ -52,7 +52,7 @@ def worked_case(
         "/status/reward",
         data={
             "csrf_token": values["csrf_token"],
-            "code": values["code"],
+            "token": values["token"],
             "name": "举报人(虚构)",
             "phone": "13700000000",
             "payment": BANK,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable
 
 import pytest
@@ -10,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from intake import db
+from intake import db, followup
 from intake.models import AuditEvent, Message, Report
 from tests.console.console import Staff
 from tests.helpers import check_status, form_values, hidden_tokens
@@ -48,7 +50,7 @@ def reply_as_reporter(client: FlaskClient, code: str, text: str) -> int:
     values = form_values(page)
     return client.post(
         "/status/reply",
-        data={"csrf_token": values["csrf_token"], "code": values["code"], "text": text},
+        data={"csrf_token": values["csrf_token"], "token": values["token"], "text": text},
     ).status_code
 
 
@@ -228,7 +230,7 @@ def test_a_substantiated_insurance_fraud_case_lets_the_reporter_claim_a_reward(
     values = form_values(page)
     incomplete = client.post(
         "/status/reward",
-        data={"csrf_token": values["csrf_token"], "code": values["code"], "name": "王某(虚构)"},
+        data={"csrf_token": values["csrf_token"], "token": values["token"], "name": "王某(虚构)"},
     )
     assert incomplete.status_code == 422
     assert "王某(虚构)" in incomplete.get_data(as_text=True)
@@ -236,7 +238,7 @@ def test_a_substantiated_insurance_fraud_case_lets_the_reporter_claim_a_reward(
         "/status/reward",
         data={
             "csrf_token": values["csrf_token"],
-            "code": values["code"],
+            "token": values["token"],
             "name": "王某(虚构)",
             "phone": "138 0000 0000",
             "payment": "某银行 6222 0000 0000 0000(虚构)",
@@ -264,7 +266,7 @@ def test_a_reward_cannot_be_claimed_before_conclusion(
         "/status/reward",
         data={
             "csrf_token": values["csrf_token"],
-            "code": values["code"],
+            "token": values["token"],
             "name": "王某",
             "phone": "13800000000",
             "payment": "x",
@@ -320,3 +322,54 @@ def test_every_case_view_is_audited(app: Flask, staff: Login, submit: Submit) ->
             .all()
         )
     assert actions == ["view_case", "case_accept"]
+
+
+def test_the_status_page_never_carries_the_receipt_code(
+    app: Flask, client: FlaskClient, submit: Submit
+) -> None:
+    code, _ref = submit()
+    page = status_page(client, code)
+    digits = re.sub(r"\D", "", page)
+    assert code not in digits
+    assert code not in page
+
+
+def test_an_old_page_asks_for_the_code_again_and_keeps_the_text(
+    app: Flask, client: FlaskClient, submit: Submit
+) -> None:
+    code, ref = submit()
+    settings = app.extensions["qingfeng.settings"]
+    with app.app_context():
+        report = db.session().scalars(select(Report).where(Report.reference == ref)).one()
+        old = followup.issue(
+            settings.secret_key,
+            report.id,
+            b"\0" * 32,
+            dt.datetime.now(dt.UTC) - dt.timedelta(hours=2),
+        )
+    token = hidden_tokens(client, "/status")["csrf_token"]
+    expired = client.post(
+        "/status/reply", data={"csrf_token": token, "token": old, "text": "补充:还有第二家药店"}
+    )
+    assert expired.status_code == 409
+    page = expired.get_data(as_text=True)
+    assert "补充:还有第二家药店" in page
+    values = form_values(page)
+    again = client.post(
+        "/status/reply",
+        data={"csrf_token": values["csrf_token"], "code": code, "text": values["text"]},
+    )
+    assert again.status_code == 200
+    assert len(report_row(app, ref).messages) == 1
+
+
+def test_a_token_of_another_installation_opens_nothing(app: Flask, submit: Submit) -> None:
+    _code, ref = submit()
+    with app.app_context():
+        report = db.session().scalars(select(Report).where(Report.reference == ref)).one()
+    now = dt.datetime.now(dt.UTC)
+    token = followup.issue(b"another-installation-secret-key!", report.id, b"\1" * 32, now)
+    with pytest.raises(followup.TokenRefused):
+        followup.redeem(app.extensions["qingfeng.settings"].secret_key, token, now)
+    with pytest.raises(followup.TokenRefused):
+        followup.redeem(app.extensions["qingfeng.settings"].secret_key, token[:-4] + "AAAA", now)

@@ -45,7 +45,7 @@ def test_the_enrolment_page_shows_the_secret_as_qr_code_and_text(
     health = Staff(app, accounts["health"])
     post(health.client, "/admin/login", {"username": health.username, "password": health.password})
     page = health.client.get("/admin/enrol").get_data(as_text=True)
-    assert '<svg role="img"' in page
+    assert '<svg class="qr" role="img"' in page
     secret = page.split('<code class="secret">')[1].split("<")[0]
     assert len(secret) == 32
     # The page is reachable only by this member, and every other console page sends them here.
