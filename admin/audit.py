@@ -1,14 +1,18 @@
-"""The audit trail: append-only events that form a SHA-256 hash chain.
+"""The audit trail: append-only events that form a keyed hash chain (HMAC-SHA-256).
 
-Each event's hash covers the previous event's hash and its own fields, so changing, removing
-or reordering any event breaks every link after it; `qingfeng audit verify` finds the first.
-Appends lock the single chain-head row, so two workers never fork the chain.
+Each event's link covers the previous link and its own fields, so changing, removing or
+reordering any event breaks every link after it; `qingfeng audit verify` finds the first. The
+links are keyed with a key derived from the installation's secret key, so someone who can
+write to the database but does not hold that key cannot rebuild a chain after tampering.
+Appends lock the single chain-head row, and a unique constraint on the previous link makes a
+fork impossible to commit even where row locks do nothing (SQLite).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -16,12 +20,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crypto.keywrap import hkdf_sha256
+from intake import context
 from intake.models import AuditEvent, AuditHead, StaffMember
 
 GENESIS = b"\0" * 32
 
 
-def _digest(prev_hash: bytes, event: AuditEvent) -> bytes:
+def _key() -> bytes:
+    return hkdf_sha256(context.settings().secret_key, b"", b"qingfeng/audit-chain/v1", 32)
+
+
+def _digest(prev_hash: bytes, event: AuditEvent, key: bytes | None = None) -> bytes:
     when = event.occurred_at
     if when.tzinfo is None:
         # SQLite hands back naive datetimes; they were stored in UTC.
@@ -39,7 +49,7 @@ def _digest(prev_hash: bytes, event: AuditEvent) -> bytes:
         sort_keys=True,
         separators=(",", ":"),
     ).encode("utf-8")
-    return hashlib.sha256(prev_hash + body).digest()
+    return hmac.new(key or _key(), prev_hash + body, hashlib.sha256).digest()
 
 
 def record(
@@ -87,6 +97,7 @@ class Verification:
 
 def verify(db: Session) -> Verification:
     """Walk the chain in order; name the first event whose link or content does not hold."""
+    key = _key()
     prev = GENESIS
     checked = 0
     last_id: int | None = None
@@ -94,12 +105,12 @@ def verify(db: Session) -> Verification:
         checked += 1
         if event.prev_hash != prev:
             return Verification(checked, event.id, "does not follow the event before it")
-        if _digest(prev, event) != event.hash:
+        if _digest(prev, event, key) != event.hash:
             return Verification(checked, event.id, "was changed after it was written")
         prev = event.hash
         last_id = event.id
     head = db.get(AuditHead, 1)
-    if head is not None and head.last_hash != prev:
+    if (head.last_hash if head is not None else GENESIS) != prev:
         return Verification(checked, last_id, "events after this one were removed")
     return Verification(checked, None)
 

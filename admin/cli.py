@@ -70,13 +70,19 @@ def _change_account(username: str, action: str) -> str | None:
         if member is None:
             raise click.ClickException(f"no active staff member named {username!r}")
         password = None
-        if action == "reset-2fa":
-            credentials.reset_second_factor(session, member)
-        elif action == "reset-password":
-            password = new_password()
-            credentials.replace_keys(session, context.settings(), member, password)
-        else:
-            credentials.deactivate(session, member)
+        try:
+            if action == "reset-2fa":
+                credentials.reset_second_factor(session, member)
+            elif action == "reset-password":
+                password = new_password()
+                credentials.replace_keys(session, context.settings(), member, password)
+            else:
+                credentials.deactivate(session, member)
+        except credentials.LastKeyHolder as exc:
+            raise click.ClickException(
+                f"{username} is the last active holder of the key of {exc}; grant it to a "
+                "colleague first, or no staff member could read those cases"
+            ) from None
         audit.record(
             session,
             None,

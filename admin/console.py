@@ -17,11 +17,13 @@ from intake import context, db
 from intake.casework import Actor
 from intake.keyring import bureau_private_key, data_key_for_bureau
 from intake.models import AuditEvent, Bureau, BureauMembership, KeyWrap, Report, StaffMember
+from intake.redirects import local_path
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
-#: Roles that work cases (they read content only through a bureau membership).
-CASE_ROLES = ("intake", "handler", "supervisor")
+#: Roles that work cases (they read content only through a bureau membership). Supervisors
+#: oversee from metadata and are never given a bureau key (DESIGN.md: read-only overview).
+CASE_ROLES = ("intake", "handler")
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -146,10 +148,9 @@ def is_member(member: StaffMember, bureau: Bureau) -> bool:
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """A local path to go on to after login, never another site."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return default
-    return target
+    """A console path to go on to after login or re-authentication, never another site."""
+    path = local_path(target, default)
+    return path if path.startswith("/admin/") else default
 
 
 def back_to_case(report: Report) -> Response:

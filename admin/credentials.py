@@ -22,7 +22,7 @@ from crypto import keywrap, locking
 from crypto.errors import DecryptionError
 from crypto.kdf import Argon2Params
 from intake.config import Settings
-from intake.models import LoginThrottle, StaffMember
+from intake.models import BureauMembership, LoginThrottle, StaffMember
 
 #: Failures allowed before the delay starts; then 1, 2, 4, ... minutes, never more than 15.
 FREE_FAILURES = 5
@@ -38,6 +38,15 @@ class LoginRefused(Exception):
     def __init__(self, retry_after: dt.datetime | None = None) -> None:
         super().__init__("login refused")
         self.retry_after = retry_after
+
+
+class LastKeyHolder(Exception):
+    """The member is the last active holder of these bureaus' keys; removing them would leave
+    the bureaus' cases readable by no staff member at all."""
+
+    def __init__(self, bureaus: list[str]) -> None:
+        super().__init__(", ".join(bureaus))
+        self.bureaus = bureaus
 
 
 class PasswordRejected(ValueError):
@@ -56,9 +65,14 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+def normalise_username(username: str) -> str:
+    """Usernames compare without case or surrounding spaces, in lookups and in the counters."""
+    return username.strip().lower()
+
+
 def throttle_key(secret_key: bytes, username: str, client: str) -> bytes:
     """The key failures are counted under; the address is kept only inside this HMAC."""
-    message = f"{username.casefold()}\0{client}".encode()
+    message = f"{normalise_username(username)}\0{client}".encode()
     return hmac.new(secret_key, b"login-throttle\0" + message, hashlib.sha256).digest()
 
 
@@ -92,7 +106,7 @@ def find_active(db: Session, username: str) -> StaffMember | None:
     """An active member by username (case-insensitive)."""
     return db.scalars(
         select(StaffMember).where(
-            func.lower(StaffMember.username) == username.strip().lower(), StaffMember.active
+            func.lower(StaffMember.username) == normalise_username(username), StaffMember.active
         )
     ).first()
 
@@ -233,6 +247,7 @@ def replace_keys(
     Their old key is unrecoverable by design, so their copies of bureau keys are useless; a
     colleague in each bureau must grant the bureau key again.
     """
+    _refuse_if_last_holder(db, member)
     private, public = keywrap.generate_keypair()
     member.public_key = public
     member.private_key_locked = locking.lock_with_passphrase(
@@ -249,5 +264,25 @@ def replace_keys(
 
 def deactivate(db: Session, member: StaffMember) -> None:
     """Deactivate: no login, sessions end; rotating the bureau keys drops their copies."""
+    _refuse_if_last_holder(db, member)
     member.active = False
     sessions.end_all(db, member)
+
+
+def _refuse_if_last_holder(db: Session, member: StaffMember) -> None:
+    sole = []
+    for membership in member.memberships:
+        others = db.scalar(
+            select(func.count())
+            .select_from(BureauMembership)
+            .join(StaffMember)
+            .where(
+                BureauMembership.bureau_id == membership.bureau_id,
+                BureauMembership.staff_id != member.id,
+                StaffMember.active,
+            )
+        )
+        if not others:
+            sole.append(membership.bureau.code)
+    if sole:
+        raise LastKeyHolder(sorted(sole))

@@ -121,6 +121,11 @@ class GrantForm(FlaskForm):
     """Add a member to a bureau (the member making the request wraps the bureau key)."""
 
     staff_id = SelectField(_l("Staff member"), coerce=int, validate_choice=True)
+    fingerprint = StringField(
+        _l("Their key check"),
+        validators=_required(40),
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
 
 
 def _text_area(label: str, limit: int = TEXT_LIMIT) -> TextAreaField:

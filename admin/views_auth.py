@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from admin import audit, credentials, sessions, totp
 from admin.console import bp, now, opened, record_audit, requires, safe_next, staff
 from admin.forms import EnrolForm, LoginForm, PasswordForm, ReauthForm, RecoverForm
+from admin.keycheck import fingerprint
 from crypto.errors import DecryptionError
 from intake import context, db
 from intake.keyring import unlock_staff_key
@@ -37,9 +38,12 @@ def _show(template: str, **page: object) -> tuple[str, int]:
 
 
 def _failed(action: str, username: str, when: dt.datetime) -> None:
-    """Audit a refused login or recovery under the name that was typed (cut to fit)."""
+    """Audit a refused login or recovery: under the account's name if there is one; a typed
+    name that is no account (perhaps a password typed in the wrong box) is not kept."""
     database = db.session()
-    audit.record(database, None, action, now=when, actor_name=username[:64])
+    member = credentials.find_active(database, username)
+    name = member.username if member else "(unknown account)"
+    audit.record(database, None, action, now=when, actor_name=name)
     database.commit()
 
 
@@ -62,9 +66,7 @@ def login() -> Response | str | tuple[str, int]:
     """Password and second factor; the private key is unlocked into the new session."""
     form = LoginForm()
     if request.method == "GET" or not form.validate():
-        return render_template(
-            "admin/login.html", form=form
-        ), 200 if request.method == "GET" else 422
+        return _show("admin/login.html", form=form)
     database, current = db.session(), now()
     try:
         done = credentials.check_login(
@@ -77,10 +79,7 @@ def login() -> Response | str | tuple[str, int]:
             current,
         )
     except credentials.LoginRefused as exc:
-        audit.record(
-            database, None, "login_failed", now=current, actor_name=form.username.data[:64]
-        )
-        database.commit()
+        _failed("login_failed", form.username.data, current)
         form.password.data = ""
         return render_template("admin/login.html", form=form, alert=_refusal(exc)), 401
     cookie = sessions.create(database, done.member, done.staff_private, current)
@@ -114,11 +113,13 @@ def enrol() -> Response | str | tuple[str, int]:
         return redirect(url_for("admin.home"), code=303)
     form = EnrolForm()
     database = db.session()
-    if request.method == "GET":
-        # A new secret on every visit until one is confirmed; it is stored only sealed.
-        member.totp_secret_sealed = totp.seal_secret(settings.secret_key, member, totp.new_secret())
+    secret = totp.open_secret(settings.secret_key, member)
+    if secret is None:
+        # Made once and kept (sealed) until confirmed: a second tab or a prefetch must not
+        # silently replace the code the member already scanned.
+        secret = totp.new_secret()
+        member.totp_secret_sealed = totp.seal_secret(settings.secret_key, member, secret)
         database.commit()
-    secret = totp.open_secret(settings.secret_key, member) or ""
     uri = totp.provisioning_uri(secret, member.username)
     size, path = totp.qr_path(uri)
     page = {"form": form, "secret": secret, "qr_size": size, "qr_path": path}
@@ -152,9 +153,7 @@ def reauth() -> Response | str | tuple[str, int]:
     form = ReauthForm()
     target = safe_next(request.args.get("next"), url_for("admin.home"))
     if request.method == "GET" or not form.validate():
-        return render_template(
-            "admin/reauth.html", form=form
-        ), 200 if request.method == "GET" else 422
+        return _show("admin/reauth.html", form=form)
     member, settings, database = staff(), context.settings(), db.session()
     try:
         unlock_staff_key(member, form.password.data)
@@ -175,22 +174,21 @@ def reauth() -> Response | str | tuple[str, int]:
 def password() -> Response | str | tuple[str, int]:
     """Change the password: the private key is locked again, with a new recovery key."""
     form = PasswordForm()
-    if request.method == "GET" or not form.validate():
-        return render_template(
-            "admin/password.html", form=form
-        ), 200 if request.method == "GET" else 422
     member, settings, database = staff(), context.settings(), db.session()
+    page = {"form": form, "key_check": fingerprint(member.public_key)}
+    if request.method == "GET" or not form.validate():
+        return _show("admin/password.html", **page)
     try:
         staff_private = unlock_staff_key(member, form.password.data)
         if not credentials.check_second_factor(settings, member, form.code.data or "", now()):
             raise DecryptionError("wrong code")
     except DecryptionError:
-        return render_template("admin/password.html", form=form, alert=str(WRONG)), 401
+        return render_template("admin/password.html", **page, alert=str(WRONG)), 401
     try:
         credentials.check_password_rules(form.new_password.data, form.confirm.data, member.username)
     except credentials.PasswordRejected as exc:
         form.new_password.errors = [exc.args[0]]
-        return render_template("admin/password.html", form=form), 422
+        return render_template("admin/password.html", **page), 422
     recovery_key = credentials.relock(
         database, settings, member, staff_private, form.new_password.data
     )
@@ -206,9 +204,7 @@ def recover() -> Response | str | tuple[str, int]:
     """A forgotten password: the recovery key unlocks the private key; a new password locks it."""
     form = RecoverForm()
     if request.method == "GET" or not form.validate():
-        return render_template(
-            "admin/recover.html", form=form
-        ), 200 if request.method == "GET" else 422
+        return _show("admin/recover.html", form=form)
     settings, database, current = context.settings(), db.session(), now()
     try:
         credentials.check_password_rules(
@@ -228,10 +224,7 @@ def recover() -> Response | str | tuple[str, int]:
             current,
         )
     except credentials.LoginRefused as exc:
-        audit.record(
-            database, None, "recover_failed", now=current, actor_name=form.username.data[:64]
-        )
-        database.commit()
+        _failed("recover_failed", form.username.data, current)
         return render_template("admin/recover.html", form=form, alert=_refusal(exc)), 401
     recovery_key = credentials.relock(
         database, settings, done.member, done.staff_private, form.new_password.data

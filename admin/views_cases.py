@@ -19,6 +19,7 @@ from admin.console import (
     bp,
     bureau_by_code,
     case_data_key,
+    is_member,
     load_case,
     record_audit,
     requires,
@@ -40,7 +41,7 @@ from admin.forms import (
 )
 from intake import casework, context, db, i18n
 from intake.deadlines import current_deadline
-from intake.lifecycle import IllegalTransition, State, allowed
+from intake.lifecycle import TRANSITIONS, IllegalTransition, State, allowed
 from intake.models import Bureau, BureauMembership, Report, StaffMember
 from intake.reports import CHANNELS, open_with_key
 
@@ -64,7 +65,7 @@ def home() -> Response:
     role = staff().role
     if role == "admin":
         return redirect(url_for("admin.accounts"), code=303)
-    if role == "supervisor" and not staff().memberships:
+    if role == "supervisor":
         return redirect(url_for("admin.overdue"), code=303)
     return redirect(url_for("admin.queue_page"), code=303)
 
@@ -207,7 +208,7 @@ def _render_case(
         public_reason=casework.public_reason(report, data_key),
         claim=casework.reward_claim(report, data_key),
         forms=forms or _forms(report),
-        allowed=lambda action: allowed(action, report.state),
+        allowed=lambda action: can(report, action),
         state_names=STATE_NAMES,
         names=names,
         alert=alert,
@@ -223,10 +224,39 @@ def case(reference: str) -> str:
     """The decrypted case, its timeline and its actions; every view is audited."""
     report = load_case(reference)
     page = _render_case(report)
-    report.awaiting_staff = False
+    if is_member(staff(), report.lead_bureau):
+        # The lead bureau has now seen the reporter's latest words; a co-bureau's look
+        # must not take them off the lead bureau's "new replies" tab.
+        report.awaiting_staff = False
     record_audit("view_case", report)
     db.session().commit()
     return page
+
+
+#: What a member of a bureau that is not the lead may do: the intake desk while it triages,
+#: any other bureau holding a copy (co-bureau, or the police after 移送) only add notes.
+TRIAGE_ACTIONS = frozenset({"transfer", "share", "note", "major"})
+HOLDER_ACTIONS = frozenset({"note"})
+
+
+def powers(report: Report) -> frozenset[str]:
+    """The actions the current member may take on a case they can read."""
+    if is_member(staff(), report.lead_bureau):
+        return frozenset(ACTIONS)
+    desk = bureau_by_code(context.taxonomy().intake_desk.code)
+    holds = any(w.bureau_id == desk.id for w in report.key_wraps)
+    if report.accepted_on is None and holds and is_member(staff(), desk):
+        return TRIAGE_ACTIONS
+    return HOLDER_ACTIONS
+
+
+def can(report: Report, action: str) -> bool:
+    """Whether the member may take `action` now (their powers, and the lifecycle)."""
+    if action not in powers(report):
+        return False
+    if action in ("accept", "not_accept") and report.accepted_on is not None:
+        return False
+    return action not in TRANSITIONS or allowed(action, report.state)
 
 
 ACTIONS = (
@@ -253,6 +283,9 @@ def case_action(reference: str, action: str) -> Response | tuple[str, int]:
     if action not in ACTIONS:
         abort(404)
     report = load_case(reference)
+    if action not in powers(report):
+        # The member can read this case, so its existence is no secret to them.
+        abort(403)
     forms = _forms(report)
     form = forms[action]
     if not form.validate():
@@ -304,7 +337,7 @@ def _apply(action: str, report: Report, data_key: bytes, form: Any) -> dict[str,
             casework.conclude(report, data_key, who, form.outcome.data, form.finding.data)
             return {"finding": form.finding.data}
         case "reopen":
-            casework.reopen(report, data_key, who, form.reason.data)
+            casework.reopen(report, data_key, who, settings, form.reason.data)
         case "extend":
             casework.extend(report, data_key, who, settings, form.reason.data)
         case "major":

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from admin import credentials
 from admin.console import (
+    CASE_ROLES,
     bp,
     bureau_by_code,
     is_member,
@@ -19,6 +20,7 @@ from admin.console import (
     staff,
 )
 from admin.forms import AccountForm, GrantForm
+from admin.keycheck import fingerprint, normalise_fingerprint
 from admin.sessions import recently_authenticated
 from intake import context, db, hotline, i18n
 from intake.installation import new_password
@@ -26,8 +28,17 @@ from intake.keyring import bureau_private_key, create_staff, grant_bureau
 from intake.models import Bureau, BureauMembership, HotlineToken, StaffMember
 
 TAKEN = _l("This username is taken.")
+LAST_HOLDER = _l(
+    "%(name)s is the last active member holding the key of: %(bureaus)s. Without them no staff "
+    "member could read those cases. Have a colleague granted the bureau key first."
+)
 NO_KEY_FOR_ADMINS = _l(
-    "System administrators never hold a bureau key: they manage accounts, not reports."
+    "Only intake desk and bureau staff hold bureau keys: administrators manage accounts and "
+    "supervisors oversee deadlines, without reading reports."
+)
+WRONG_FINGERPRINT = _l(
+    "This is not the key of that account. Ask your colleague to read the key check from their "
+    "own Password page again; if it still differs, do not grant and tell your supervisor."
 )
 
 
@@ -64,10 +75,16 @@ def accounts() -> str | tuple[str, int]:
             database.commit()
             created = (member.username, password)
             form = AccountForm(formdata=None)
-    members = database.scalars(select(StaffMember).order_by(StaffMember.username)).all()
+    return _accounts_page(form, created=created), status
+
+
+def _accounts_page(
+    form: AccountForm, created: tuple[str, str] | None = None, alert: str | None = None
+) -> str:
+    members = db.session().scalars(select(StaffMember).order_by(StaffMember.username)).all()
     return render_template(
-        "admin/accounts.html", form=form, members=members, created=created
-    ), status
+        "admin/accounts.html", form=form, members=members, created=created, alert=alert
+    )
 
 
 @bp.post("/accounts/<int:staff_id>/<action>")
@@ -81,13 +98,20 @@ def account_action(staff_id: int, action: str) -> Response | str:
     if member is None:
         abort(404)
     password = None
-    if action == "deactivate":
-        credentials.deactivate(database, member)
-    elif action == "reset-2fa":
-        credentials.reset_second_factor(database, member)
-    else:
-        password = new_password()
-        credentials.replace_keys(database, context.settings(), member, password)
+    try:
+        if action == "deactivate":
+            credentials.deactivate(database, member)
+        elif action == "reset-2fa":
+            credentials.reset_second_factor(database, member)
+        else:
+            password = new_password()
+            credentials.replace_keys(database, context.settings(), member, password)
+    except credentials.LastKeyHolder as exc:
+        database.rollback()
+        return _accounts_page(
+            AccountForm(formdata=None),
+            alert=str(LAST_HOLDER % {"name": member.username, "bureaus": ", ".join(exc.bureaus)}),
+        )
     record_audit(f"account_{action.replace('-', '_')}", username=member.username)
     database.commit()
     if password is None:
@@ -119,7 +143,7 @@ def _name(code: str) -> str:
 
 
 @bp.route("/bureaus/<code>/grant", methods=["GET", "POST"])
-@requires("intake", "handler", "supervisor")
+@requires(*CASE_ROLES)
 def grant(code: str) -> Response | str | tuple[str, int]:
     """Add a member: a logged-in member of the bureau wraps its key for the newcomer."""
     bureau = bureau_by_code(code)
@@ -130,7 +154,10 @@ def grant(code: str) -> Response | str | tuple[str, int]:
         select(StaffMember)
         .where(
             StaffMember.active,
-            StaffMember.role != "admin",
+            # Only members who chose their own password and second factor: an account still
+            # on the temporary password an administrator saw could be the administrator.
+            StaffMember.enrolled,
+            StaffMember.role.in_(CASE_ROLES),
             ~StaffMember.id.in_(
                 select(BureauMembership.staff_id).where(BureauMembership.bureau_id == bureau.id)
             ),
@@ -147,8 +174,11 @@ def grant(code: str) -> Response | str | tuple[str, int]:
     if not form.validate():
         return render_template("admin/grant.html", **page), 422
     newcomer = database.get(StaffMember, form.staff_id.data)
-    if newcomer is None or newcomer.role == "admin":
+    if newcomer is None or newcomer.role not in CASE_ROLES:
         return render_template("admin/grant.html", **page, alert=str(NO_KEY_FOR_ADMINS)), 422
+    if normalise_fingerprint(form.fingerprint.data) != fingerprint(newcomer.public_key):
+        form.fingerprint.errors = [*form.fingerprint.errors, WRONG_FINGERPRINT]
+        return render_template("admin/grant.html", **page), 422
     private = bureau_private_key(database, staff(), opened().staff_private, code)
     grant_bureau(database, bureau, private, newcomer)
     record_audit("bureau_key_granted", bureau=code, to=newcomer.username)

@@ -19,7 +19,7 @@ from crypto.errors import DecryptionError
 from intake.config import Settings
 from intake.deadlines import clock_for
 from intake.keyring import bureau_holder, wrap_aad
-from intake.lifecycle import State, next_state
+from intake.lifecycle import IllegalTransition, State, next_state
 from intake.models import Bureau, Event, KeyWrap, Message, Note, Report, StaffMember
 from intake.reports import ReportUnreadable, field_aad
 
@@ -104,8 +104,15 @@ def _open(data_key: bytes, report: Report, field: str, blob: bytes) -> str:
         raise ReportUnreadable(report.reference) from exc
 
 
+def _not_yet_accepted(action: str, report: Report) -> None:
+    # A case accepted before a transfer goes on being handled; it is not decided again.
+    if report.accepted_on is not None:
+        raise IllegalTransition(action, report.state)
+
+
 def accept(report: Report, actor: Actor, settings: Settings, intake_desk: str) -> None:
     """受理: start the conclusion clock; the intake desk's triage copy of the key is dropped."""
+    _not_yet_accepted("accept", report)
     report.state = next_state("accept", report.state)
     if report.accepted_on is None:
         report.accepted_on = actor.today
@@ -118,6 +125,7 @@ def accept(report: Report, actor: Actor, settings: Settings, intake_desk: str) -
 def not_accept(report: Report, data_key: bytes, actor: Actor, reason: str) -> None:
     """不予受理, with a reason the reporter will read."""
     reason = _text(reason)
+    _not_yet_accepted("not_accept", report)
     report.state = next_state("not_accept", report.state)
     report.public_reason = _seal(data_key, report, "public_reason", reason)
     report.concluded_on = actor.today
@@ -182,11 +190,15 @@ def conclude(report: Report, data_key: bytes, actor: Actor, outcome: str, findin
     _event(report, actor, "concluded", finding=finding)
 
 
-def reopen(report: Report, data_key: bytes, actor: Actor, reason: str) -> None:
-    """回头看: reopen a concluded or refused case for review; the reason is an internal note."""
+def reopen(report: Report, data_key: bytes, actor: Actor, settings: Settings, reason: str) -> None:
+    """回头看: reopen a concluded case for review, with a new conclusion deadline (and its own
+    extension) and no finding until it is concluded again; the reason is an internal note."""
     reason = _text(reason)
     report.state = next_state("reopen", report.state)
     report.concluded_on = None
+    report.finding = None
+    report.conclusion_due = clock_for(settings).due(actor.today, settings.conclusion_days)
+    report.extended = False
     add_note(report, data_key, actor, reason)
     _event(report, actor, "reopened")
 

@@ -77,6 +77,8 @@ def create_app(settings: Settings | None = None, *, taxonomy: Taxonomy | None = 
             "public.status_reward": (settings.status_rate_limit, None),
             "admin.login": (settings.login_rate_limit, None),
             "admin.recover": (settings.login_rate_limit, None),
+            "admin.reauth": (settings.login_rate_limit, None),
+            "admin.password": (settings.login_rate_limit, None),
         },
     )
     errors.init_app(

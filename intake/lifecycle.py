@@ -56,7 +56,8 @@ TRANSITIONS: dict[str, tuple[tuple[State, ...], State | None]] = {
     "transfer": ((State.RECEIVED, *_OPEN), State.TRANSFERRED),
     "hand_over": (_OPEN, State.HANDED_OVER),
     "conclude": ((*_OPEN, State.HANDED_OVER), State.CONCLUDED),
-    "reopen": ((State.CONCLUDED, State.NOT_ACCEPTED), State.UNDER_REVIEW),
+    # 回头看 reviews concluded cases (domain.md section 3); a refusal is not reopened.
+    "reopen": ((State.CONCLUDED,), State.UNDER_REVIEW),
     "extend": ((*_OPEN, State.HANDED_OVER), None),
     "assign": ((State.RECEIVED, *_OPEN, State.HANDED_OVER), None),
     "share": ((State.RECEIVED, *_OPEN, State.HANDED_OVER), None),

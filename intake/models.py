@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -46,6 +47,8 @@ class StaffMember(Base):
     private_key_recovery: Mapped[bytes | None] = mapped_column(LargeBinary)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # Where deadline reminders go; optional, and never sent any report content.
+    email: Mapped[str | None] = mapped_column(String(254))
     # Until enrolled, the password is a temporary one and no second factor is set.
     enrolled: Mapped[bool] = mapped_column(default=False)
     # The TOTP secret, sealed under a key derived from the installation's secret key.
@@ -108,6 +111,12 @@ class Report(Base):
     reward_claimed_on: Mapped[dt.date | None] = mapped_column(Date)
     reward_amount: Mapped[int | None] = mapped_column(Integer)
     reward_paid_on: Mapped[dt.date | None] = mapped_column(Date)
+    # The deadlines `qingfeng tick` already warned about or flagged, so each is recorded once.
+    warned_for: Mapped[dt.date | None] = mapped_column(Date)
+    overdue_for: Mapped[dt.date | None] = mapped_column(Date)
+    supervised_on: Mapped[dt.date | None] = mapped_column(Date)
+    # Set when retention destroyed every key and ciphertext; the metadata stays for statistics.
+    destroyed_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
 
     lead_bureau: Mapped[Bureau] = relationship()
     assigned_staff: Mapped[StaffMember | None] = relationship()
@@ -122,6 +131,9 @@ class Report(Base):
     )
     notes: Mapped[list[Note]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="Note.id"
+    )
+    supervision_notes: Mapped[list[SupervisionNote]] = relationship(
+        cascade="all, delete-orphan", order_by="SupervisionNote.id"
     )
 
 
@@ -141,9 +153,14 @@ class KeyWrap(Base):
 
 
 class Event(Base):
-    """A step in a case's life. Public-side events carry a date only; staff events a time too."""
+    """A step in a case's life. Public-side events carry a date only; staff events a time too.
+
+    `bureau` is the bureau the step counts for in the statistics (the lead bureau at the time,
+    or the one a case left); `value` is the step's one code (a finding, a target, a bureau).
+    """
 
     __tablename__ = "events"
+    __table_args__ = (Index("ix_events_occurred_on_kind", "occurred_on", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), index=True)
@@ -151,6 +168,8 @@ class Event(Base):
     occurred_on: Mapped[dt.date] = mapped_column(Date)
     occurred_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     actor_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    bureau: Mapped[str | None] = mapped_column(String(40))
+    value: Mapped[str | None] = mapped_column(String(40))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     report: Mapped[Report] = relationship(back_populates="events")
@@ -229,6 +248,20 @@ class Note(Base):
     report: Mapped[Report] = relationship(back_populates="notes")
 
 
+class SupervisionNote(Base):
+    """A supervisor's 督办 note, sealed to the lead bureau's public key: a supervisor needs no
+    report key to write it, and only the bureau can read it."""
+
+    __tablename__ = "supervision_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), index=True)
+    bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    occurred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class StaffSession(Base):
     """A console session. The staff member's private key is kept sealed under a key that
     exists only in their cookie, so this table alone unlocks nothing."""
@@ -274,7 +307,8 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(40), index=True)
     report_id: Mapped[str | None] = mapped_column(String(36), index=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    prev_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    # Unique: two appends that read the same head cannot both commit (no fork).
+    prev_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
     hash: Mapped[bytes] = mapped_column(LargeBinary(32))
 
 

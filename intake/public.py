@@ -18,6 +18,7 @@ from intake.forms import ReplyForm, ReportForm, RewardClaimForm, StatusForm
 from intake.i18n import LANGUAGES
 from intake.lifecycle import reporter_label
 from intake.models import Report
+from intake.redirects import local_path
 from intake.reports import (
     AlreadySubmitted,
     OpenedReport,
@@ -269,10 +270,7 @@ def recover_status_form(message: str, status: int) -> Response:
 @bp.get("/lang/<code>")
 def set_language(code: str) -> Response:
     """Switch language (a preference cookie) and go back to the page the person was on."""
-    target = request.args.get("next", "/")
-    if not target.startswith("/") or target.startswith(("//", "/\\")):
-        target = "/"
-    response = redirect(target, code=303)
+    response = redirect(local_path(request.args.get("next"), "/"), code=303)
     if code in LANGUAGES:
         i18n.remember(response, code)
     return response

@@ -139,3 +139,26 @@ def let_a_minute_pass(app: Flask, username: str) -> None:
         row = session.scalars(select(StaffMember).where(StaffMember.username == username)).one()
         row.totp_last_step = None
         session.commit()
+
+
+def add_colleague(app: Flask, account: DemoAccount, bureau: str, username: str) -> None:
+    """Give `bureau` a second key holder straight in the database (the grant page has its own
+    tests), so the first one may be deactivated or reset."""
+    from intake.keyring import bureau_private_key, create_staff, grant_bureau, unlock_staff_key
+    from intake.models import Bureau
+
+    with app.app_context():
+        session = db.session()
+        holder = session.scalars(
+            select(StaffMember).where(StaffMember.username == account.username)
+        ).one()
+        private = bureau_private_key(
+            session, holder, unlock_staff_key(holder, account.password), bureau
+        )
+        settings = app.extensions["qingfeng.settings"]
+        colleague, _ = create_staff(
+            session, username, "handler", f"{username}-password", settings.password_kdf
+        )
+        row = session.scalars(select(Bureau).where(Bureau.code == bureau)).one()
+        grant_bureau(session, row, private, colleague)
+        session.commit()

@@ -43,7 +43,7 @@ class Check:
 
 def matrix(own: str, other: str, throwaway: int, token: int) -> dict[tuple[str, str], list[Check]]:
     """The expectations per (endpoint, method)."""
-    case_roles = {"intake": 200, "handler": 200, "supervisor": 404}
+    case_roles = {"intake": 200, "handler": 200}
     return {
         ("admin.login", "GET"): [Check("/admin/login", OK_ALL)],
         ("admin.recover", "GET"): [Check("/admin/recover", OK_ALL)],
@@ -52,27 +52,21 @@ def matrix(own: str, other: str, throwaway: int, token: int) -> dict[tuple[str, 
         ("admin.reauth", "GET"): [Check("/admin/reauth", only(dict.fromkeys(ROLES[:4], 200)))],
         ("admin.password", "GET"): [Check("/admin/password", only(dict.fromkeys(ROLES[:4], 200)))],
         ("admin.bureaus", "GET"): [Check("/admin/bureaus", only(dict.fromkeys(ROLES[:4], 200)))],
-        ("admin.queue_page", "GET"): [
-            Check("/admin/queue", only({"intake": 200, "handler": 200, "supervisor": 200}))
-        ],
+        ("admin.queue_page", "GET"): [Check("/admin/queue", only({"intake": 200, "handler": 200}))],
         ("admin.case", "GET"): [
             Check(f"/admin/cases/{own}", only(case_roles)),
-            Check(
-                f"/admin/cases/{other}", only({"intake": 404, "handler": 404, "supervisor": 404})
-            ),
-            Check(
-                "/admin/cases/QF-NOSUCH00", only({"intake": 404, "handler": 404, "supervisor": 404})
-            ),
+            Check(f"/admin/cases/{other}", only({"intake": 404, "handler": 404})),
+            Check("/admin/cases/QF-NOSUCH00", only({"intake": 404, "handler": 404})),
         ],
         ("admin.case_action", "POST"): [
             Check(
                 f"/admin/cases/{own}/note",
-                only({"intake": 303, "handler": 303, "supervisor": 404}),
+                only({"intake": 303, "handler": 303}),
                 {"note-text": "matrix note"},
             ),
             Check(
                 f"/admin/cases/{other}/note",
-                only({"intake": 404, "handler": 404, "supervisor": 404}),
+                only({"intake": 404, "handler": 404}),
                 {"note-text": "matrix note"},
             ),
         ],
@@ -85,11 +79,11 @@ def matrix(own: str, other: str, throwaway: int, token: int) -> dict[tuple[str, 
         ("admin.grant", "GET"): [
             Check(
                 "/admin/bureaus/health/grant",
-                only({"intake": 404, "handler": 200, "supervisor": 404}),
+                only({"intake": 404, "handler": 200}),
             ),
             Check(
                 "/admin/bureaus/market_regulation/grant",
-                only({"intake": 404, "handler": 404, "supervisor": 404}),
+                only({"intake": 404, "handler": 404}),
             ),
         ],
         ("admin.accounts", "GET"): [Check("/admin/accounts", only({"admin": 200}))],

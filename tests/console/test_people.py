@@ -15,7 +15,7 @@ from admin.cli import main
 from intake import db
 from intake.installation import DemoAccount
 from intake.models import BureauMembership, HotlineToken, StaffMember, StaffSession
-from tests.console.console import Staff, let_a_minute_pass, post
+from tests.console.console import Staff, add_colleague, let_a_minute_pass, post
 
 Login = Callable[[str], Staff]
 
@@ -66,14 +66,27 @@ def test_a_member_grants_the_bureau_key_after_proving_it_again(
             )
         )
         db.session().commit()
-    first = health.post("/admin/bureaus/health/grant", {"staff_id": newcomer_id})
+    first = health.post(
+        "/admin/bureaus/health/grant", {"staff_id": newcomer_id, "fingerprint": "x"}
+    )
     assert first.status_code == 303
     assert "/admin/reauth" in first.headers["Location"]
     assert newcomer.client.get(f"/admin/cases/{ref}").status_code == 404
     let_a_minute_pass(app, health.username)
     reauth = health.post("/admin/reauth", {"password": health.password, "code": health.code()})
     assert reauth.status_code == 303
-    granted = health.post("/admin/bureaus/health/grant", {"staff_id": newcomer_id})
+    # The key check must be the newcomer's own, read from their screen.
+    wrong = health.post(
+        "/admin/bureaus/health/grant", {"staff_id": newcomer_id, "fingerprint": "0000 0000"}
+    )
+    assert wrong.status_code == 422
+    assert newcomer.client.get(f"/admin/cases/{ref}").status_code == 404
+    page = newcomer.client.get("/admin/password").get_data(as_text=True)
+    key_check = page.split('<code class="keycheck">')[1].split("<")[0]
+    granted = health.post(
+        "/admin/bureaus/health/grant",
+        {"staff_id": newcomer_id, "fingerprint": key_check.lower().replace(" ", "")},
+    )
     assert granted.status_code == 303
     assert newcomer.client.get(f"/admin/cases/{ref}").status_code == 200
 
@@ -100,8 +113,16 @@ def test_an_administrator_can_never_be_given_a_bureau_key(app: Flask, staff: Log
     assert memberships == []
 
 
-def test_deactivation_ends_sessions_and_logins(app: Flask, staff: Login) -> None:
+def test_deactivation_ends_sessions_and_logins(
+    app: Flask, staff: Login, accounts: dict[str, DemoAccount]
+) -> None:
     health = staff("health")
+    refused = staff("admin").post(f"/admin/accounts/{member_id(app, health)}/deactivate", {})
+    assert "last active member" in refused.get_data(as_text=True) or "最后" in refused.get_data(
+        as_text=True
+    )
+    assert health.client.get("/admin/queue").status_code == 200
+    add_colleague(app, accounts["health"], "health", "health-colleague")
     with app.app_context():
         health_id = (
             db.session()
@@ -156,6 +177,15 @@ def cli(app: Flask, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     return CliRunner()
 
 
+def member_id(app: Flask, member: Staff) -> int:
+    with app.app_context():
+        return (
+            db.session()
+            .scalars(select(StaffMember.id).where(StaffMember.username == member.username))
+            .one()
+        )
+
+
 def test_staff_commands_create_reset_and_deactivate(app: Flask, cli: CliRunner) -> None:
     created = cli.invoke(main, ["staff", "create-admin", "first-admin"])
     assert created.exit_code == 0, created.output
@@ -175,10 +205,14 @@ def test_staff_commands_create_reset_and_deactivate(app: Flask, cli: CliRunner) 
 
 
 def test_a_member_who_lost_everything_gets_new_keys_and_must_be_granted_again(
-    app: Flask, staff: Login, submit: Callable[..., tuple[str, str]]
+    app: Flask,
+    staff: Login,
+    submit: Callable[..., tuple[str, str]],
+    accounts: dict[str, DemoAccount],
 ) -> None:
     _code, ref = submit()
     health = staff("health")
+    add_colleague(app, accounts["health"], "health", "health-colleague")
     with app.app_context():
         health_id = (
             db.session()
@@ -200,7 +234,13 @@ def test_a_member_who_lost_everything_gets_new_keys_and_must_be_granted_again(
     assert again.client.get(f"/admin/cases/{ref}").status_code == 404
 
 
-def test_reset_password_command(app: Flask, cli: CliRunner) -> None:
+def test_reset_password_command(
+    app: Flask, cli: CliRunner, accounts: dict[str, DemoAccount]
+) -> None:
+    last = cli.invoke(main, ["staff", "reset-password", "demo-health"])
+    assert last.exit_code == 1
+    assert "last active holder" in last.output
+    add_colleague(app, accounts["health"], "health", "health-colleague")
     result = cli.invoke(main, ["staff", "reset-password", "demo-health"])
     assert result.exit_code == 0, result.output
     assert "a colleague in each" in result.output

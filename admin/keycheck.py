@@ -1,0 +1,21 @@
+"""A member's key check: a short fingerprint of their public key, read aloud between
+colleagues before a bureau key is sealed to it, so a grant reaches the person and not whoever
+else could have logged in to the account (an administrator who saw a temporary password)."""
+
+from __future__ import annotations
+
+import hashlib
+
+_GROUPS = 5
+
+
+def fingerprint(public_key: bytes) -> str:
+    """Twenty hex digits of SHA-256 over the key, in groups of four."""
+    digest = hashlib.sha256(b"qingfeng-key-check\0" + public_key).hexdigest()[: 4 * _GROUPS]
+    return " ".join(digest[i : i + 4] for i in range(0, len(digest), 4)).upper()
+
+
+def normalise_fingerprint(typed: str | None) -> str:
+    """What a colleague typed, as `fingerprint` writes it (spaces and case do not matter)."""
+    compact = "".join(c for c in (typed or "").upper() if c.isalnum())
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
