@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
         views_cases,
         views_people,
         views_recording,
+        views_statistics,
         views_supervision,
     )
     from admin.console import bp

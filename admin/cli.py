@@ -145,6 +145,36 @@ def audit_verify() -> None:
     click.echo(f"Audit chain intact: {result.checked} events.")
 
 
+@click.command("stats")
+@click.option("--month", required=True, help="The month, as YYYY-MM.")
+@click.option("--format", "kind", type=click.Choice(["xlsx", "csv"]), default="xlsx")
+@click.option(
+    "--output", type=click.Path(dir_okay=False), help="File to write (default: named by month)."
+)
+@click.option("--lang", type=click.Choice(["zh_CN", "en"]), default="zh_CN")
+def stats_command(month: str, kind: str, output: str | None, lang: str) -> None:
+    """Write the monthly statistics table (统计表) as XLSX or CSV; metadata only."""
+    from flask_babel import force_locale
+
+    from admin import exports, reports_out
+    from intake import statistics
+
+    try:
+        start, end = statistics.month_bounds(month)
+    except ValueError:
+        raise click.BadParameter("write the month as YYYY-MM", param_hint="--month") from None
+    app = create_app()
+    with app.test_request_context(), force_locale(lang):
+        table = statistics.compute(db.session(), start, end)
+        header, rows = reports_out.stats_header(), list(reports_out.stats_rows(table))
+    path = output or f"qingfeng-stats-{month}.{kind}"
+    body = exports.to_csv(header, rows) if kind == "csv" else exports.to_xlsx(month, header, rows)
+    with open(path, "wb") as handle:
+        handle.write(body)
+    click.echo(f"Wrote {path}: {len(table.rows)} rows, {table.total.counts['received']} received.")
+
+
+main.add_command(stats_command)
 main.add_command(staff_group)
 main.add_command(audit_group)
 

@@ -117,8 +117,9 @@ def load_case(reference: str) -> Report:
     return report
 
 
-def case_data_key(report: Report) -> tuple[bytes, str]:
-    """Unwrap the case's data key through one of the member's bureaus (lead bureau first)."""
+def case_data_key(report: Report) -> tuple[bytes, bytes | None]:
+    """Unwrap the case's data key through one of the member's bureaus (lead bureau first);
+    also the lead bureau's private key when that is the way in (it opens 督办 notes)."""
     holders = {w.bureau_id for w in report.key_wraps if w.bureau_id is not None}
     ordered = sorted(
         (m for m in staff().memberships if m.bureau_id in holders),
@@ -128,7 +129,8 @@ def case_data_key(report: Report) -> tuple[bytes, str]:
         abort(404)
     code = ordered[0].bureau.code
     private = bureau_private_key(db.session(), staff(), opened().staff_private, code)
-    return data_key_for_bureau(report, code, private), code
+    lead_private = private if ordered[0].bureau_id == report.lead_bureau_id else None
+    return data_key_for_bureau(report, code, private), lead_private
 
 
 def bureau_by_code(code: str) -> Bureau:

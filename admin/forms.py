@@ -241,3 +241,24 @@ class RecordForm(ReportForm):
         validators=[Length(max=100, message=TOO_LONG)],
     )
     received_on = DateField(_l("Date received"), validators=[DataRequired(message=REQUIRED)])
+
+
+class SuperviseForm(FlaskForm):
+    """督办: one click, with an optional note for the bureau."""
+
+    DEFAULT = _l("Please speed up the handling of this case and report on its progress.")
+
+    text = TextAreaField(
+        _l("Note for the bureau (optional)"),
+        filters=[normalise_text],
+        validators=[Length(max=1_000, message=TOO_LONG)],
+    )
+
+
+class StatsForm(FlaskForm):
+    """Which month the statistics show."""
+
+    class Meta:
+        csrf = False
+
+    month = StringField(_l("Month (YYYY-MM)"), validators=[Length(max=7)])

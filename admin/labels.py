@@ -31,6 +31,22 @@ ROLE_NAMES = {
     "supervisor": _l("Supervisor"),
     "admin": _l("System administrator"),
 }
+STAT_COLUMNS = {
+    "received": _l("Received"),
+    "accepted": _l("Accepted (受理)"),
+    "not_accepted": _l("Not accepted (不予受理)"),
+    "transferred_in": _l("Transferred in"),
+    "transferred_out": _l("Transferred out"),
+    "handed_over_police": _l("Handed over to public security"),
+    "handed_over_discipline": _l("Handed over to the discipline commission"),
+    "concluded": _l("Concluded (办结)"),
+    "substantiated": _l("Substantiated (属实)"),
+    "partly_substantiated": _l("Partly substantiated (部分属实)"),
+    "not_substantiated": _l("Not substantiated (不属实)"),
+    "overdue": _l("Overdue"),
+    "open_at_end": _l("Open at the end"),
+    "median_days": _l("Median days to conclusion"),
+}
 EVENT_NAMES = {
     "received": _l("received"),
     "accepted": _l("accepted"),
@@ -48,6 +64,10 @@ EVENT_NAMES = {
     "reporter_message": _l("message from the reporter"),
     "reward_claimed": _l("reward claimed"),
     "reward_decided": _l("reward recorded"),
+    "due_soon": _l("deadline near"),
+    "overdue": _l("deadline passed"),
+    "supervised": _l("supervision note (督办)"),
+    "destroyed": _l("destroyed under the retention rules"),
 }
 
 
@@ -73,6 +93,7 @@ def template_globals() -> dict[str, Any]:
         "hand_over_names": HAND_OVER_NAMES,
         "role_names": ROLE_NAMES,
         "event_names": EVENT_NAMES,
+        "stat_columns": STAT_COLUMNS,
         "category_name": category_name,
         "bureau_name": bureau_name,
         "taxonomy_categories": lambda: context.taxonomy().categories,

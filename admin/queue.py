@@ -5,58 +5,24 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import Session
 
-from intake.deadlines import DUE_SOON_DAYS
+from intake import due
 from intake.lifecycle import State
 from intake.models import KeyWrap, Report
 
 PAGE_SIZE = 50
 VIEWS = ("new", "open", "due_soon", "overdue", "replies", "closed", "all")
 
-_DECIDING = (State.RECEIVED, State.TRANSFERRED)
-_HANDLING = (
-    State.ACCEPTED,
-    State.IN_PROGRESS,
-    State.HANDED_OVER,
-    State.UNDER_REVIEW,
-    State.TRANSFERRED,
-)
-
-
-def _deciding() -> ColumnElement[bool]:
-    return and_(Report.state.in_(_DECIDING), Report.accepted_on.is_(None))
-
-
-def _handling() -> ColumnElement[bool]:
-    return and_(Report.state.in_(_HANDLING), Report.accepted_on.is_not(None))
-
-
-def overdue(today: dt.date) -> ColumnElement[bool]:
-    """Cases past the deadline they are working towards."""
-    return or_(
-        and_(_deciding(), Report.decision_due < today),
-        and_(_handling(), Report.conclusion_due < today),
-    )
-
-
-def due_soon(today: dt.date) -> ColumnElement[bool]:
-    """Cases whose deadline falls within the next few days."""
-    until = today + dt.timedelta(days=DUE_SOON_DAYS)
-    return or_(
-        and_(_deciding(), Report.decision_due.between(today, until)),
-        and_(_handling(), Report.conclusion_due.between(today, until)),
-    )
-
 
 def view_condition(view: str, today: dt.date) -> ColumnElement[bool]:
     """The filter of one queue tab."""
     conditions: dict[str, ColumnElement[bool]] = {
-        "new": _deciding(),
-        "open": _handling(),
-        "due_soon": due_soon(today),
-        "overdue": overdue(today),
+        "new": due.deciding(),
+        "open": due.handling(),
+        "due_soon": due.due_soon(today),
+        "overdue": due.overdue(today),
         "replies": Report.awaiting_staff.is_(True),
         "closed": Report.state.in_((State.CONCLUDED, State.NOT_ACCEPTED)),
         "all": Report.id.is_not(None),

@@ -188,8 +188,13 @@ def _known(code: str) -> bool:
 def _render_case(
     report: Report, forms: dict[str, FlaskForm] | None = None, alert: str | None = None
 ) -> str:
-    data_key, _via = case_data_key(report)
+    data_key, lead_private = case_data_key(report)
     opened = open_with_key(report, data_key)
+    supervision = (
+        casework.supervision_notes(report, report.lead_bureau, lead_private)
+        if lead_private is not None
+        else []
+    )
     taxonomy, locale = context.taxonomy(), i18n.current()
     names = {m.id: m.username for m in db.session().scalars(select(StaffMember))}
     return render_template(
@@ -205,6 +210,7 @@ def _render_case(
         ],
         messages=casework.messages(report, data_key),
         notes=casework.notes(report, data_key),
+        supervision=supervision,
         public_reason=casework.public_reason(report, data_key),
         claim=casework.reward_claim(report, data_key),
         forms=forms or _forms(report),
@@ -290,7 +296,7 @@ def case_action(reference: str, action: str) -> Response | tuple[str, int]:
     form = forms[action]
     if not form.validate():
         return _render_case(report, forms), 422
-    data_key, _via = case_data_key(report)
+    data_key, _lead_private = case_data_key(report)
     try:
         detail = _apply(action, report, data_key, form)
     except IllegalTransition:

@@ -20,11 +20,21 @@ from intake.config import Settings
 from intake.deadlines import clock_for
 from intake.keyring import bureau_holder, wrap_aad
 from intake.lifecycle import IllegalTransition, State, next_state
-from intake.models import Bureau, Event, KeyWrap, Message, Note, Report, StaffMember
+from intake.models import (
+    Bureau,
+    Event,
+    KeyWrap,
+    Message,
+    Note,
+    Report,
+    StaffMember,
+    SupervisionNote,
+)
 from intake.reports import ReportUnreadable, field_aad
 
 #: Characters allowed in a message, note, reason or outcome.
 TEXT_LIMIT = 5_000
+SUPERVISION_LIMIT = 1_000
 FINDINGS = ("substantiated", "partly_substantiated", "not_substantiated")
 HAND_OVER_TARGETS = {"police": "public_security", "discipline": "discipline"}
 
@@ -81,15 +91,33 @@ def _text(value: str, limit: int = TEXT_LIMIT) -> str:
     return value
 
 
-def _event(report: Report, actor: Actor, kind: str, **detail: Any) -> None:
+def _event(
+    report: Report,
+    actor: Actor,
+    kind: str,
+    *,
+    value: str | None = None,
+    bureau: str | None = None,
+    **detail: Any,
+) -> None:
+    """Record a staff step; it counts for the lead bureau unless `bureau` says otherwise."""
     report.events.append(
         Event(
             kind=kind,
             occurred_on=actor.today,
             occurred_at=actor.now,
             actor_staff_id=actor.staff.id,
+            bureau=bureau or report.lead_bureau.code,
+            value=value,
             detail=detail,
         )
+    )
+
+
+def _public_event(report: Report, kind: str, today: dt.date) -> None:
+    # A reporter's step: a date, no time, no actor (promise 1).
+    report.events.append(
+        Event(kind=kind, occurred_on=today, bureau=report.lead_bureau.code, detail={})
     )
 
 
@@ -119,7 +147,7 @@ def accept(report: Report, actor: Actor, settings: Settings, intake_desk: str) -
         report.conclusion_due = clock_for(settings).due(actor.today, settings.conclusion_days)
     if report.lead_bureau.code != intake_desk:
         _drop_wrap(report, intake_desk)
-    _event(report, actor, "accepted", bureau=report.lead_bureau.code)
+    _event(report, actor, "accepted")
 
 
 def not_accept(report: Report, data_key: bytes, actor: Actor, reason: str) -> None:
@@ -129,7 +157,7 @@ def not_accept(report: Report, data_key: bytes, actor: Actor, reason: str) -> No
     report.state = next_state("not_accept", report.state)
     report.public_reason = _seal(data_key, report, "public_reason", reason)
     report.concluded_on = actor.today
-    _event(report, actor, "not_accepted", bureau=report.lead_bureau.code)
+    _event(report, actor, "not_accepted")
 
 
 def assign(report: Report, actor: Actor, handler: StaffMember) -> None:
@@ -147,7 +175,7 @@ def share(report: Report, data_key: bytes, actor: Actor, bureau: Bureau) -> None
     if _has_wrap(report, bureau.code):
         raise CaseworkError(_l("That bureau can already read this case."))
     _add_wrap(report, data_key, bureau)
-    _event(report, actor, "shared", bureau=bureau.code)
+    _event(report, actor, "shared", value=bureau.code)
 
 
 def transfer(report: Report, data_key: bytes, actor: Actor, to: Bureau, keep_as_co: bool) -> None:
@@ -160,9 +188,10 @@ def transfer(report: Report, data_key: bytes, actor: Actor, to: Bureau, keep_as_
         _add_wrap(report, data_key, to)
     if not keep_as_co:
         _drop_wrap(report, old.code)
+    # Counted as transferred out of the old bureau and into the new one.
+    _event(report, actor, "transferred", bureau=old.code, value=to.code, kept=keep_as_co)
     report.lead_bureau = to
     report.assigned_staff = None
-    _event(report, actor, "transferred", **{"from": old.code, "to": to.code, "kept": keep_as_co})
 
 
 def hand_over(
@@ -175,7 +204,7 @@ def hand_over(
     report.handed_over_to = target
     if to is not None and not _has_wrap(report, to.code):
         _add_wrap(report, data_key, to)
-    _event(report, actor, "handed_over", to=target)
+    _event(report, actor, "handed_over", value=target)
 
 
 def conclude(report: Report, data_key: bytes, actor: Actor, outcome: str, finding: str) -> None:
@@ -187,7 +216,7 @@ def conclude(report: Report, data_key: bytes, actor: Actor, outcome: str, findin
     report.public_reason = _seal(data_key, report, "public_reason", outcome)
     report.finding = finding
     report.concluded_on = actor.today
-    _event(report, actor, "concluded", finding=finding)
+    _event(report, actor, "concluded", value=finding)
 
 
 def reopen(report: Report, data_key: bytes, actor: Actor, settings: Settings, reason: str) -> None:
@@ -264,7 +293,7 @@ def reporter_writes(report: Report, data_key: bytes, today: dt.date, text: str) 
         )
     )
     report.awaiting_staff = True
-    report.events.append(Event(kind="reporter_message", occurred_on=today, detail={}))
+    _public_event(report, "reporter_message", today)
 
 
 def messages(report: Report, data_key: bytes) -> list[ShownMessage]:
@@ -309,7 +338,7 @@ def claim_reward(
         _text(value, limit)
     report.reward_claim = aead.seal(data_key, claim.to_bytes(), field_aad(report.id, "reward"))
     report.reward_claimed_on = today
-    report.events.append(Event(kind="reward_claimed", occurred_on=today, detail={}))
+    _public_event(report, "reward_claimed", today)
 
 
 def reward_claim(report: Report, data_key: bytes) -> RewardClaim | None:
@@ -363,3 +392,43 @@ def _drop_wrap(report: Report, code: str) -> None:
     holder = bureau_holder(code)
     for wrap in [w for w in report.key_wraps if w.holder == holder]:
         report.key_wraps.remove(wrap)
+
+
+def _supervision_aad(report: Report, bureau_code: str) -> bytes:
+    return aead.associated_data("supervision", report.id, bureau_code)
+
+
+def supervise(report: Report, actor: Actor, text: str) -> None:
+    """督办: a supervisor's note, sealed to the lead bureau's public key (no report key needed)."""
+    text = _text(text, SUPERVISION_LIMIT)
+    bureau = report.lead_bureau
+    report.supervision_notes.append(
+        SupervisionNote(
+            bureau_id=bureau.id,
+            staff_id=actor.staff.id,
+            occurred_at=actor.now,
+            body=keywrap.seal_to(
+                bureau.public_key, text.encode("utf-8"), _supervision_aad(report, bureau.code)
+            ),
+        )
+    )
+    report.supervised_on = actor.today
+    _event(report, actor, "supervised")
+
+
+def supervision_notes(
+    report: Report, bureau: Bureau, bureau_private: bytes
+) -> list[tuple[SupervisionNote, str]]:
+    """The 督办 notes sealed to `bureau`, with their text."""
+    out = []
+    for note in report.supervision_notes:
+        if note.bureau_id != bureau.id:
+            continue
+        try:
+            plain = keywrap.open_sealed_to(
+                bureau_private, note.body, _supervision_aad(report, bureau.code)
+            )
+        except DecryptionError as exc:
+            raise ReportUnreadable(report.reference) from exc
+        out.append((note, plain.decode("utf-8")))
+    return out

@@ -101,6 +101,38 @@ def rotate_bureau_key(bureau: str, username: str, password: str) -> None:
     click.echo(f"Bureau {bureau}: new key; {count} report keys re-sealed.")
 
 
+@main.command()
+def tick() -> None:
+    """Mark cases due soon and overdue (once per deadline) and e-mail the bureaus' members."""
+    from intake import tick as ticking
+
+    app = create_app()
+    with app.app_context():
+        session = db.session()
+        result = ticking.tick(session, context.today())
+        mailed = ticking.notify(session, context.settings(), result)
+    click.echo(
+        f"{len(result.overdue)} newly overdue, {len(result.due_soon)} due soon; "
+        f"{len(mailed)} reminder(s) sent."
+    )
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="List what would be destroyed; change nothing.")
+def purge(dry_run: bool) -> None:
+    """Destroy (crypto-shred) cases concluded longer ago than QINGFENG_RETENTION_DAYS."""
+    from intake import retention
+
+    app = create_app()
+    with app.app_context():
+        days = context.settings().retention_days
+        references = retention.purge(db.session(), context.today(), days, dry_run)
+    verb = "Would destroy" if dry_run else "Destroyed"
+    click.echo(f"{verb} {len(references)} case(s) concluded more than {days} days ago.")
+    for reference in references:
+        click.echo(f"  {reference}")
+
+
 @main.group("db")
 def db_group() -> None:
     """Schema migrations (Alembic)."""

@@ -47,6 +47,14 @@ class Settings:
     reward_categories: tuple[str, ...] = ("insurance_fraud",)
     reward_min_yuan: int = 200
     reward_max_yuan: int = 200_000
+    retention_days: int = 730
+    console_url: str = "http://127.0.0.1:8000"
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "qingfeng@localhost"
+    smtp_starttls: bool = True
     csrf_time_limit_seconds: int = 4 * 3600
     session_cookie_secure: bool = False
     trusted_proxies: int = 0
@@ -88,6 +96,14 @@ class Settings:
             ),
             reward_min_yuan=_int(env, "QINGFENG_REWARD_MIN_YUAN", 200),
             reward_max_yuan=_int(env, "QINGFENG_REWARD_MAX_YUAN", 200_000),
+            retention_days=_int(env, "QINGFENG_RETENTION_DAYS", 730),
+            console_url=env.get("QINGFENG_CONSOLE_URL", "http://127.0.0.1:8000"),
+            smtp_host=env.get("QINGFENG_SMTP_HOST") or None,
+            smtp_port=_int(env, "QINGFENG_SMTP_PORT", 587),
+            smtp_user=env.get("QINGFENG_SMTP_USER") or None,
+            smtp_password=env.get("QINGFENG_SMTP_PASSWORD") or None,
+            smtp_from=env.get("QINGFENG_SMTP_FROM", "qingfeng@localhost"),
+            smtp_starttls=env.get("QINGFENG_SMTP_STARTTLS", "1") == "1",
             session_cookie_secure=env.get("QINGFENG_SECURE_COOKIES", "0") == "1",
             trusted_proxies=_count(env, "QINGFENG_TRUSTED_PROXIES"),
             taxonomy_path=Path(env["QINGFENG_TAXONOMY"]) if "QINGFENG_TAXONOMY" in env else None,

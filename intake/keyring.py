@@ -14,7 +14,14 @@ from sqlalchemy.orm import Session
 
 from crypto import aead, keywrap, locking
 from crypto.kdf import Argon2Params
-from intake.models import Bureau, BureauMembership, KeyWrap, Report, StaffMember
+from intake.models import (
+    Bureau,
+    BureauMembership,
+    KeyWrap,
+    Report,
+    StaffMember,
+    SupervisionNote,
+)
 
 
 def bureau_holder(code: str) -> str:
@@ -112,6 +119,12 @@ def rotate_bureau_key(db: Session, member: StaffMember, staff_private: bytes, co
             aad = wrap_aad(wrap.report_id, holder)
             data_key = keywrap.open_sealed_to(old_private, wrap.wrapped, aad)
             wrap.wrapped = keywrap.seal_to(new_public, data_key, aad)
+    # 督办 notes are sealed to the bureau's key too.
+    for note in db.scalars(select(SupervisionNote).where(SupervisionNote.bureau_id == bureau.id)):
+        aad = aead.associated_data("supervision", note.report_id, code)
+        note.body = keywrap.seal_to(
+            new_public, keywrap.open_sealed_to(old_private, note.body, aad), aad
+        )
     memberships = db.scalars(
         select(BureauMembership).where(BureauMembership.bureau_id == bureau.id)
     )

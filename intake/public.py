@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from crypto.errors import ReceiptChecksumError, ReceiptFormatError
 from crypto.receipts import format_receipt, normalise_receipt
-from intake import casework, context, db, followup, i18n
+from intake import casework, context, db, followup, i18n, statistics
 from intake.deadlines import current_deadline
 from intake.forms import ReplyForm, ReportForm, RewardClaimForm, StatusForm
 from intake.i18n import LANGUAGES
@@ -22,6 +22,7 @@ from intake.redirects import local_path
 from intake.reports import (
     AlreadySubmitted,
     OpenedReport,
+    ReportDestroyed,
     ReportNotFound,
     ReportUnreadable,
     Submission,
@@ -49,6 +50,10 @@ UNREADABLE = _l(
 UNREADABLE_BODY = _l(
     "Part of what you sent could not be read (it was not valid text), so nothing was stored. "
     "Please check the fields below, retype anything that looks wrong, and send it again."
+)
+DESTROYED = _l(
+    "This case was concluded, and its records were destroyed on %(date)s under the retention "
+    "rules. Nobody can read them any more."
 )
 BAD_FORMAT = _l("A receipt code has 20 digits, written in groups of four.")
 
@@ -212,6 +217,8 @@ def _open_by_code(typed: str) -> OpenedReport | tuple[str, int]:
         return str(BAD_FORMAT), 422
     except ReportNotFound:
         return str(NOT_FOUND), 404
+    except ReportDestroyed as exc:
+        return str(DESTROYED % {"date": exc.destroyed_on.isoformat()}), 410
     except ReportUnreadable as exc:
         log.error("report %s could not be decrypted with a valid receipt", exc)
         return str(UNREADABLE), 500
@@ -265,6 +272,30 @@ def recover_claim_form(message: str, status: int) -> Response:
 def recover_status_form(message: str, status: int) -> Response:
     """Render the status form again with a message."""
     return Response(render_template("status.html", form=StatusForm(), alert=message), status=status)
+
+
+#: Public figures below this are hidden, so that no single report can be singled out.
+SMALL_CELL = 5
+
+
+@bp.get("/figures")
+def figures() -> str:
+    """Received and concluded reports by category and month, for public scrutiny (接收公众监督)."""
+    first = context.today().replace(day=1)
+    months = []
+    for _ in range(12):
+        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        months.append((first, last))
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    months.reverse()
+    counts = statistics.public_figures(db.session(), months)
+    return render_template(
+        "figures.html",
+        months=[start.strftime("%Y-%m") for start, _end in months],
+        categories=context.taxonomy().categories,
+        counts=counts,
+        small=SMALL_CELL,
+    )
 
 
 @bp.get("/lang/<code>")

@@ -39,6 +39,14 @@ class ReportNotFound(LookupError):
     """No report answers to this receipt code."""
 
 
+class ReportDestroyed(LookupError):
+    """The code is right but the case was destroyed under the retention rules."""
+
+    def __init__(self, destroyed_on: dt.date) -> None:
+        super().__init__(destroyed_on.isoformat())
+        self.destroyed_on = destroyed_on
+
+
 class InstallationIncomplete(RuntimeError):
     """A bureau named by the taxonomy has no key yet; run the installation first."""
 
@@ -145,7 +153,12 @@ def submit_report(
             )
         )
     report.events.append(
-        Event(kind="received", occurred_on=today, detail={"routing": decision.to_dict()})
+        Event(
+            kind="received",
+            occurred_on=today,
+            bureau=decision.lead,
+            detail={"routing": decision.to_dict()},
+        )
     )
     db.add(report)
     if form_token is not None:
@@ -187,6 +200,8 @@ def open_with_receipt(db: Session, settings: Settings, code: str) -> OpenedRepor
     report = db.scalars(select(Report).where(Report.lookup_tag == keys.lookup_tag)).first()
     if report is None:
         raise ReportNotFound
+    if report.destroyed_on is not None:
+        raise ReportDestroyed(report.destroyed_on)
     wrap = next((w for w in report.key_wraps if w.holder == REPORTER_HOLDER), None)
     if wrap is None:
         raise ReportNotFound

@@ -75,6 +75,25 @@ def matrix(own: str, other: str, throwaway: int, token: int) -> dict[tuple[str, 
             Check(f"/admin/cases/{other}/audit", only({"supervisor": 200})),
         ],
         ("admin.overdue", "GET"): [Check("/admin/overdue", only({"supervisor": 200}))],
+        ("admin.supervise", "POST"): [
+            Check(f"/admin/cases/{own}/supervise", only({"supervisor": 303}), {"text": "m"}),
+            Check(f"/admin/cases/{other}/supervise", only({"supervisor": 303}), {"text": "m"}),
+            Check("/admin/cases/QF-NOSUCH00/supervise", only({"supervisor": 404})),
+        ],
+        ("admin.stats", "GET"): [Check("/admin/stats?month=2026-10", only({"supervisor": 200}))],
+        ("admin.stats_export", "GET"): [
+            Check("/admin/stats/export?month=2026-10&format=csv", only({"supervisor": 200}))
+        ],
+        ("admin.ledger", "GET"): [
+            Check(
+                "/admin/ledger?bureau=health&format=csv",
+                only({"intake": 404, "handler": 200, "supervisor": 200}),
+            ),
+            Check(
+                "/admin/ledger?bureau=market_regulation&format=csv",
+                only({"intake": 404, "handler": 404, "supervisor": 200}),
+            ),
+        ],
         ("admin.record", "GET"): [Check("/admin/record", only({"intake": 200}))],
         ("admin.grant", "GET"): [
             Check(

@@ -1,0 +1,87 @@
+"""Monthly statistics (统计表) for supervisors, and case ledgers (台账) for bureaus.
+
+Metadata only: neither needs a key, and neither opens a ciphertext.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Response, abort, render_template, request
+
+from admin import exports, reports_out
+from admin.console import CASE_ROLES, bp, bureau_by_code, is_member, record_audit, requires, staff
+from admin.views_cases import STATE_NAMES
+from intake import context, db, statistics
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _month() -> tuple[str, dt.date, dt.date]:
+    month = request.args.get("month", "")
+    if not month:
+        first = context.today().replace(day=1)
+        month = (first - dt.timedelta(days=1)).strftime("%Y-%m")
+    try:
+        start, end = statistics.month_bounds(month)
+    except ValueError:
+        abort(400)
+    if not 2000 <= start.year <= 2100:
+        abort(400)
+    return month, start, end
+
+
+@bp.get("/stats")
+@requires("supervisor")
+def stats() -> str:
+    """One month: totals per bureau with a chart drawn on the server, then the detail rows."""
+    month, start, end = _month()
+    table = statistics.compute(db.session(), start, end)
+    peak = max([1, *(t.counts["received"] for t in table.bureau_totals),
+                *(t.counts["concluded"] for t in table.bureau_totals)])  # fmt: skip
+    return render_template(
+        "admin/stats.html",
+        month=month,
+        table=table,
+        header=reports_out.stats_header(),
+        rows=list(reports_out.stats_rows(table)),
+        peak=peak,
+    )
+
+
+@bp.get("/stats/export")
+@requires("supervisor")
+def stats_export() -> Response:
+    """The month's table as XLSX or CSV."""
+    month, start, end = _month()
+    table = statistics.compute(db.session(), start, end)
+    header, rows = reports_out.stats_header(), list(reports_out.stats_rows(table))
+    record_audit("stats_exported", month=month)
+    db.session().commit()
+    return _download(f"qingfeng-stats-{month}", header, rows)
+
+
+@bp.get("/ledger")
+@requires("supervisor", *CASE_ROLES)
+def ledger() -> Response:
+    """A bureau's case ledger (台账): one row per case, never content."""
+    bureau = bureau_by_code(request.args.get("bureau", ""))
+    if staff().role != "supervisor" and not is_member(staff(), bureau):
+        abort(404)
+    rows = list(reports_out.ledger_rows(db.session(), bureau, STATE_NAMES))
+    record_audit("ledger_exported", bureau=bureau.code)
+    db.session().commit()
+    return _download(f"qingfeng-ledger-{bureau.code}", reports_out.ledger_header(), rows)
+
+
+def _download(name: str, header: list[str], rows: list) -> Response:
+    kind = request.args.get("format", "xlsx")
+    if kind == "csv":
+        body, mimetype = exports.to_csv(header, rows), "text/csv; charset=utf-8"
+    elif kind == "xlsx":
+        body, mimetype = exports.to_xlsx(name[:31], header, rows), XLSX
+    else:
+        abort(400)
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response

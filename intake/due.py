@@ -1,0 +1,60 @@
+"""Which cases are due soon or overdue, as SQL conditions over metadata alone.
+
+A case works towards one deadline at a time: deciding (受理 or not) until it is accepted, then
+concluding. Shared by the console's queues, the overdue board and `qingfeng tick`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ColumnElement, and_, case, or_
+
+from intake.deadlines import DUE_SOON_DAYS
+from intake.lifecycle import State
+from intake.models import Report
+
+_DECIDING = (State.RECEIVED, State.TRANSFERRED)
+_HANDLING = (
+    State.ACCEPTED,
+    State.IN_PROGRESS,
+    State.HANDED_OVER,
+    State.UNDER_REVIEW,
+    State.TRANSFERRED,
+)
+
+
+def deciding() -> ColumnElement[bool]:
+    """Cases waiting for the decision whether to accept them."""
+    return and_(Report.state.in_(_DECIDING), Report.accepted_on.is_(None))
+
+
+def handling() -> ColumnElement[bool]:
+    """Accepted cases not yet concluded."""
+    return and_(Report.state.in_(_HANDLING), Report.accepted_on.is_not(None))
+
+
+def deadline() -> ColumnElement[dt.date]:
+    """The deadline a case works towards (NULL when none runs)."""
+    return case(
+        (deciding(), Report.decision_due),
+        (handling(), Report.conclusion_due),
+        else_=None,
+    )
+
+
+def overdue(today: dt.date) -> ColumnElement[bool]:
+    """Cases past the deadline they are working towards."""
+    return or_(
+        and_(deciding(), Report.decision_due < today),
+        and_(handling(), Report.conclusion_due < today),
+    )
+
+
+def due_soon(today: dt.date) -> ColumnElement[bool]:
+    """Cases whose deadline falls within the next few days."""
+    until = today + dt.timedelta(days=DUE_SOON_DAYS)
+    return or_(
+        and_(deciding(), Report.decision_due.between(today, until)),
+        and_(handling(), Report.conclusion_due.between(today, until)),
+    )
