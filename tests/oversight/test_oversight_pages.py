@@ -1,0 +1,144 @@
+"""The overdue board's 督办, statistics pages and exports, ledgers, and the public figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+from sqlalchemy import select, update
+
+import admin.cli
+from admin.cli import main
+from intake import db
+from intake.installation import DemoAccount
+from intake.keyring import rotate_bureau_key, unlock_staff_key
+from intake.models import Event, Report, StaffMember
+from intake.public import SMALL_CELL
+from tests.console.console import Staff
+
+Login = Callable[[str], Staff]
+Submit = Callable[..., tuple[str, str]]
+
+
+def test_one_click_supervision_reaches_the_bureau_and_survives_key_rotation(
+    app: Flask, staff: Login, submit: Submit, accounts: dict[str, DemoAccount]
+) -> None:
+    _code, ref = submit()
+    with app.app_context():
+        db.session().execute(
+            update(Report).where(Report.reference == ref).values(decision_due=dt.date(2020, 1, 1))
+        )
+        db.session().commit()
+    supervisor, health = staff("supervisor"), staff("health")
+    board = supervisor.client.get("/admin/overdue").get_data(as_text=True)
+    assert ref in board
+    response = supervisor.post(f"/admin/cases/{ref}/supervise", {"text": "请三日内报告进展"})
+    assert response.status_code == 303
+    assert "督办" in health.client.get("/admin/queue?view=overdue").get_data(as_text=True) or (
+        "supervised" in health.client.get("/admin/queue?view=overdue").get_data(as_text=True)
+    )
+    assert "请三日内报告进展" in health.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
+    # The supervisor, who holds no bureau key, cannot read the case itself.
+    assert supervisor.client.get(f"/admin/cases/{ref}").status_code == 403
+    with app.app_context():
+        session = db.session()
+        member = session.scalars(
+            select(StaffMember).where(StaffMember.username == "demo-health")
+        ).one()
+        private = unlock_staff_key(member, accounts["health"].password)
+        rotate_bureau_key(session, member, private, "health")
+    assert "请三日内报告进展" in health.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
+
+
+def test_an_empty_supervision_uses_the_standard_note(
+    app: Flask, staff: Login, submit: Submit
+) -> None:
+    _code, ref = submit()
+    staff("supervisor").post(f"/admin/cases/{ref}/supervise", {"text": ""})
+    page = staff("health").client.get(f"/admin/cases/{ref}").get_data(as_text=True)
+    assert "Please speed up" in page or "请加快" in page
+
+
+def test_statistics_page_chart_and_exports(app: Flask, staff: Login, submit: Submit) -> None:
+    submit()
+    supervisor = staff("supervisor")
+    month = dt.date.today().strftime("%Y-%m")
+    page = supervisor.client.get(f"/admin/stats?month={month}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert '<svg class="chart" role="img"' in html
+    assert supervisor.client.get("/admin/stats?month=2026-13").status_code == 400
+    csv = supervisor.client.get(f"/admin/stats/export?month={month}&format=csv")
+    assert csv.headers["Content-Disposition"].startswith("attachment;")
+    text = csv.get_data().decode("utf-8-sig")
+    assert text.count("\r\n") >= 3
+    xlsx = supervisor.client.get(f"/admin/stats/export?month={month}&format=xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.get_data())).active
+    total = [row for row in sheet.iter_rows(values_only=True)][-1]
+    assert total[:3] == ("*", "*", "*")
+    assert total[3] == 1  # received
+
+
+def test_the_ledger_holds_every_case_and_no_content(
+    app: Flask, staff: Login, submit: Submit
+) -> None:
+    _c, first = submit(what_happened="台账不应包含的内容(虚构)")
+    _c, second = submit()
+    staff("health").act(first, "accept")
+    response = staff("health").client.get("/admin/ledger?bureau=health&format=csv")
+    text = response.get_data().decode("utf-8-sig")
+    assert first in text
+    assert second in text
+    assert "台账不应包含的内容" not in text
+    xlsx = staff("supervisor").client.get("/admin/ledger?bureau=health&format=xlsx")
+    rows = list(load_workbook(io.BytesIO(xlsx.get_data())).active.iter_rows(values_only=True))
+    assert len(rows) == 3
+
+
+def test_a_formula_in_a_cell_is_neutralised() -> None:
+    from admin.exports import to_csv
+
+    assert b"'=HYPERLINK" in to_csv(["a"], [['=HYPERLINK("x")']])
+
+
+def test_the_stats_command_writes_a_file(
+    app: Flask, submit: Submit, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    submit()
+    monkeypatch.setattr(admin.cli, "create_app", lambda: app)
+    month = dt.date.today().strftime("%Y-%m")
+    out = tmp_path / "stats.xlsx"
+    result = CliRunner().invoke(
+        main, ["stats", "--month", month, "--format", "xlsx", "--output", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 received" in result.output
+    assert load_workbook(out).active.max_row >= 3
+    bad = CliRunner().invoke(main, ["stats", "--month", "October"])
+    assert bad.exit_code == 2
+
+
+def test_public_figures_hide_small_cells(app: Flask, client: FlaskClient, submit: Submit) -> None:
+    for _ in range(SMALL_CELL):
+        submit(category="kickbacks")
+    for _ in range(SMALL_CELL - 1):
+        submit(category="overtreatment")
+    page = client.get("/figures").get_data(as_text=True)
+    with app.app_context():
+        assert db.session().scalars(select(Event).where(Event.kind == "received")).all()
+    rows = {
+        line.split("</th>")[0].rsplit(">", 1)[-1]: line
+        for line in page.split("<tr>")
+        if "</th>" in line and 'scope="row"' in line
+    }
+    kickbacks = next(v for k, v in rows.items() if "回扣" in k or "ickback" in k)
+    overtreatment = next(v for k, v in rows.items() if "过度" in k or "treatment" in k)
+    assert f"<td>{SMALL_CELL} / —</td>" in kickbacks
+    assert f"<td>{SMALL_CELL - 1} /" not in overtreatment
+    assert "<td>— / —</td>" in overtreatment

@@ -1,0 +1,112 @@
+"""Retention: a destroyed case can be opened by nobody; its metadata still counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select, update
+
+import intake.cli
+from intake import context, db, retention, statistics
+from intake.models import KeyWrap, Message, Note, Report
+from tests.console.console import Staff
+from tests.helpers import check_status
+from tests.security.test_anonymity import database_bytes
+from tests.security.test_at_rest import encodings
+
+SECRET = "应被销毁的举报内容(虚构测试)"
+
+
+def concluded_long_ago(
+    app: Flask, staff: Callable[[str], Staff], submit: Callable[..., tuple[str, str]], days: int
+) -> tuple[str, str]:
+    code, ref = submit(what_happened=SECRET)
+    health = staff("health")
+    health.act(ref, "accept")
+    health.act(ref, "message", text="补充问题(虚构)")
+    health.act(ref, "note", text="内部备注(虚构)")
+    health.act(ref, "conclude", outcome="结论(虚构)", finding="substantiated")
+    with app.app_context():
+        db.session().execute(
+            update(Report)
+            .where(Report.reference == ref)
+            .values(concluded_on=dt.date.today() - dt.timedelta(days=days))
+        )
+        db.session().commit()
+    return code, ref
+
+
+def test_purge_destroys_old_cases_and_nobody_can_open_them(
+    app: Flask,
+    client: FlaskClient,
+    staff: Callable[[str], Staff],
+    submit: Callable[..., tuple[str, str]],
+) -> None:
+    old_code, old = concluded_long_ago(app, staff, submit, days=800)
+    young_code, young = concluded_long_ago(app, staff, submit, days=10)
+    month = statistics.month_bounds(dt.date.today().strftime("%Y-%m"))
+    with app.app_context():
+        before = statistics.compute(db.session(), *month).total.counts
+        today = context_today(app)
+        assert retention.purge(db.session(), today, 730, dry_run=True) == [old]
+        assert retention.purge(db.session(), today, 730) == [old]
+        assert retention.purge(db.session(), today, 730) == []
+        after = statistics.compute(db.session(), *month).total.counts
+        report = db.session().scalars(select(Report).where(Report.reference == old)).one()
+        assert report.destroyed_on == today
+        assert report.content == b""
+        for table in (KeyWrap, Message, Note):
+            assert (
+                db.session().scalars(select(table).where(table.report_id == report.id)).all() == []
+            )
+    assert before == after
+    # The reporter is told, and reads nothing.
+    response = check_status(client, old_code)
+    assert response.status_code == 410
+    assert SECRET not in response.get_data(as_text=True)
+    # No staff member can open it either; the young case is untouched.
+    assert staff("health").client.get(f"/admin/cases/{old}").status_code == 404
+    assert staff("health").client.get(f"/admin/cases/{young}").status_code == 200
+    assert check_status(client, young_code).status_code == 200
+
+
+def test_a_destroyed_case_leaves_no_ciphertext_of_its_text(
+    app: Flask, staff: Callable[[str], Staff], submit: Callable[..., tuple[str, str]]
+) -> None:
+    _code, ref = concluded_long_ago(app, staff, submit, days=800)
+    with app.app_context():
+        report = db.session().scalars(select(Report).where(Report.reference == ref)).one()
+        sealed = [report.content, *(w.wrapped for w in report.key_wraps)]
+        sealed += [m.body for m in report.messages] + [n.body for n in report.notes]
+        retention.purge(db.session(), context_today(app), 730)
+    dump = database_bytes(app)
+    for blob in sealed:
+        assert blob[16:48] not in dump
+    for encoded in encodings(SECRET):
+        assert encoded not in dump
+
+
+def test_the_purge_command(
+    app: Flask,
+    staff: Callable[[str], Staff],
+    submit: Callable[..., tuple[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _code, ref = concluded_long_ago(app, staff, submit, days=800)
+    monkeypatch.setattr(intake.cli, "create_app", lambda: app)
+    dry = CliRunner().invoke(intake.cli.main, ["purge", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "Would destroy 1 case(s)" in dry.output
+    assert ref in dry.output
+    done = CliRunner().invoke(intake.cli.main, ["purge"])
+    assert "Destroyed 1 case(s)" in done.output
+
+
+def context_today(app: Flask) -> dt.date:
+    with app.test_request_context():
+        return context.today()
