@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -39,8 +39,9 @@ from admin.forms import (
     ShareForm,
     TransferForm,
 )
-from intake import casework, context, db, i18n
+from intake import attachments, casework, context, db, i18n
 from intake.deadlines import current_deadline
+from intake.downloads import content_disposition, download_name
 from intake.lifecycle import TRANSITIONS, IllegalTransition, State, allowed
 from intake.models import Bureau, BureauMembership, Report, StaffMember
 from intake.reports import CHANNELS, open_with_key
@@ -211,6 +212,7 @@ def _render_case(
         messages=casework.messages(report, data_key),
         notes=casework.notes(report, data_key),
         supervision=supervision,
+        files=[(a, attachments.name_of(a, report, data_key)) for a in report.attachments],
         public_reason=casework.public_reason(report, data_key),
         claim=casework.reward_claim(report, data_key),
         forms=forms or _forms(report),
@@ -222,6 +224,27 @@ def _render_case(
         settings=context.settings(),
         locale=locale,
     )
+
+
+@bp.get("/cases/<reference>/files/<int:attachment_id>")
+@requires(*CASE_ROLES)
+def download(reference: str, attachment_id: int) -> Response:
+    """One evidence file, decrypted as it streams; always a download, never shown inline."""
+    report = load_case(reference)
+    attachment = next((a for a in report.attachments if a.id == attachment_id), None)
+    if attachment is None:
+        abort(404)
+    data_key, _lead_private = case_data_key(report)
+    name = download_name(attachments.name_of(attachment, report, data_key), attachment.kind)
+    record_audit("file_downloaded", report, attachment=attachment.id)
+    db.session().commit()
+    body = stream_with_context(attachments.read(db.session(), attachment, report, data_key))
+    response = Response(body, mimetype="application/octet-stream")
+    response.headers["Content-Length"] = str(attachment.size)
+    response.headers["Content-Disposition"] = content_disposition(name)
+    # Belt and braces: even if a browser tried to render it, nothing could run.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @bp.get("/cases/<reference>")

@@ -296,6 +296,12 @@ def reporter_writes(report: Report, data_key: bytes, today: dt.date, text: str) 
     _public_event(report, "reporter_message", today)
 
 
+def reporter_added_files(report: Report, today: dt.date) -> None:
+    """The reporter sent more files; the lead bureau sees it as a new reply."""
+    report.awaiting_staff = True
+    _public_event(report, "reporter_files", today)
+
+
 def messages(report: Report, data_key: bytes) -> list[ShownMessage]:
     """The conversation, oldest first."""
     return [

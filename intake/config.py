@@ -48,6 +48,8 @@ class Settings:
     reward_min_yuan: int = 200
     reward_max_yuan: int = 200_000
     retention_days: int = 730
+    attachments_max_files: int = 5
+    attachment_max_bytes: int = 10 * 1024 * 1024
     console_url: str = "http://127.0.0.1:8000"
     smtp_host: str | None = None
     smtp_port: int = 587
@@ -60,6 +62,11 @@ class Settings:
     trusted_proxies: int = 0
     taxonomy_path: Path | None = None
     extra: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def upload_body_bytes(self) -> int:
+        """Largest body of a form that carries files: text, every file, multipart overhead."""
+        return self.max_body_bytes + self.attachments_max_files * self.attachment_max_bytes + 65536
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -97,6 +104,8 @@ class Settings:
             reward_min_yuan=_int(env, "QINGFENG_REWARD_MIN_YUAN", 200),
             reward_max_yuan=_int(env, "QINGFENG_REWARD_MAX_YUAN", 200_000),
             retention_days=_int(env, "QINGFENG_RETENTION_DAYS", 730),
+            attachments_max_files=_int(env, "QINGFENG_ATTACHMENTS_MAX_FILES", 5),
+            attachment_max_bytes=_int(env, "QINGFENG_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
             console_url=env.get("QINGFENG_CONSOLE_URL", "http://127.0.0.1:8000"),
             smtp_host=env.get("QINGFENG_SMTP_HOST") or None,
             smtp_port=_int(env, "QINGFENG_SMTP_PORT", 587),

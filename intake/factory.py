@@ -13,6 +13,7 @@ from intake import api, db, errors, headers, i18n, public, ratelimit
 from intake.config import ROOT, Settings
 from intake.deadlines import clock_for
 from intake.markup import plain_text_to_html
+from intake.spool import SpoolingRequest
 from intake.taxonomy import Taxonomy, load_taxonomy
 
 
@@ -52,7 +53,10 @@ def create_app(settings: Settings | None = None, *, taxonomy: Taxonomy | None = 
     database = db.Database(settings.database_url)
     db.init_app(app, database)
     i18n.init_app(app)
+    # Uploaded files are spooled to disk encrypted under an ephemeral key (intake/spool.py).
+    app.request_class = SpoolingRequest
     # Registered before CSRFProtect, whose check parses the form and consumes the body.
+    app.before_request(public.allow_uploads)
     app.before_request(public.keep_raw_form_body)
     csrf = CSRFProtect(app)
     # The API authenticates with bearer tokens, not cookies, so CSRF does not apply to it.
@@ -60,7 +64,13 @@ def create_app(settings: Settings | None = None, *, taxonomy: Taxonomy | None = 
     headers.init_app(app)
     app.jinja_env.globals.update(html_lang=i18n.html_lang, languages=i18n.LANGUAGES)
     app.jinja_env.filters["plain"] = plain_text_to_html
-    app.context_processor(lambda: {"locale": i18n.current()})
+    app.context_processor(
+        lambda: {
+            "locale": i18n.current(),
+            "max_files": settings.attachments_max_files,
+            "max_mb": settings.attachment_max_bytes // (1024 * 1024),
+        }
+    )
 
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
@@ -75,6 +85,7 @@ def create_app(settings: Settings | None = None, *, taxonomy: Taxonomy | None = 
             "api.create_report": (settings.api_rate_limit, api.client_key),
             "public.status_reply": (settings.status_rate_limit, None),
             "public.status_reward": (settings.status_rate_limit, None),
+            "public.status_attach": (settings.status_rate_limit, None),
             "admin.login": (settings.login_rate_limit, None),
             "admin.recover": (settings.login_rate_limit, None),
             "admin.reauth": (settings.login_rate_limit, None),
@@ -88,6 +99,7 @@ def create_app(settings: Settings | None = None, *, taxonomy: Taxonomy | None = 
             "public.status": public.recover_status_form,
             "public.status_reply": public.recover_reply_form,
             "public.status_reward": public.recover_claim_form,
+            "public.status_attach": public.recover_attach_form,
         },
     )
     return app

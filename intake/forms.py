@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
+    MultipleFileField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -77,6 +78,7 @@ class ReportForm(FlaskForm):
     name = _text(_l("Your name"), "name")
     phone = _text(_l("Your phone number"), "phone")
     form_token = HiddenField(validators=[Length(max=FORM_TOKEN_LIMIT)])
+    attachments = MultipleFileField(_l("Files (optional)"))
 
     def __init__(self, taxonomy: Taxonomy, locale: str, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -149,6 +151,12 @@ class FollowUpForm(FlaskForm):
     code = StringField(
         _l("Receipt code (查询码)"), validators=[Length(max=RECEIPT_INPUT_LIMIT, message=TOO_LONG)]
     )
+
+
+class AttachForm(FollowUpForm):
+    """More files for an existing report (/status/attach)."""
+
+    attachments = MultipleFileField(_l("Files"))
 
 
 class ReplyForm(FollowUpForm):

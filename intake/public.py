@@ -12,9 +12,16 @@ from flask_babel import lazy_gettext as _l
 
 from crypto.errors import ReceiptChecksumError, ReceiptFormatError
 from crypto.receipts import format_receipt, normalise_receipt
-from intake import casework, context, db, followup, i18n, statistics
+from intake import attachments, casework, context, db, followup, i18n, statistics, uploads
 from intake.deadlines import current_deadline
-from intake.forms import ReplyForm, ReportForm, RewardClaimForm, StatusForm
+from intake.forms import (
+    AttachForm,
+    FollowUpForm,
+    ReplyForm,
+    ReportForm,
+    RewardClaimForm,
+    StatusForm,
+)
 from intake.i18n import LANGUAGES
 from intake.lifecycle import reporter_label
 from intake.models import Report
@@ -22,6 +29,7 @@ from intake.redirects import local_path
 from intake.reports import (
     AlreadySubmitted,
     OpenedReport,
+    Receipt,
     ReportDestroyed,
     ReportNotFound,
     ReportUnreadable,
@@ -85,6 +93,10 @@ def report() -> Response | str | tuple[str, int]:
         return render_template("report.html", form=form, alert=str(UNREADABLE_BODY)), 422
     if not form.validate():
         return render_template("report.html", form=form), 422
+    files, refusals = uploads.check_files(request.files.getlist("attachments"), context.settings())
+    if refusals:
+        form.attachments.errors = [*refusals, str(uploads.CHOOSE_AGAIN)]
+        return render_template("report.html", form=form), 422
     token = form.form_token.data or None
     if token and form_token_used(db.session(), token):
         return _render_already_sent(form)
@@ -94,9 +106,23 @@ def report() -> Response | str | tuple[str, int]:
         content=form.content(),
         contact=form.contact(),
     )
+    today = context.today()
+
+    def store_files(receipt: Receipt) -> None:
+        for checked in files:
+            attachments.store(
+                db.session(), receipt.report, receipt.data_key, checked, "reporter", today
+            )
+
     try:
         receipt = submit_report(
-            db.session(), context.settings(), context.taxonomy(), submission, context.today(), token
+            db.session(),
+            context.settings(),
+            context.taxonomy(),
+            submission,
+            today,
+            token,
+            before_commit=store_files,
         )
     except AlreadySubmitted:
         return _render_already_sent(form)
@@ -106,6 +132,7 @@ def report() -> Response | str | tuple[str, int]:
         code=format_receipt(receipt.code),
         bureau=bureau.name(locale()),
         report=receipt.report,
+        files=files,
     )
 
 
@@ -171,13 +198,38 @@ def status_reward() -> str | tuple[str, int]:
     return _render_case(opened, notice=str(CLAIMED))
 
 
+FILES_ADDED = _l("Your files were added to the report.")
+
+
+@bp.post("/status/attach")
+def status_attach() -> str | tuple[str, int]:
+    """The reporter adds files to their report later."""
+    form = AttachForm()
+    opened = _open_follow_up(form)
+    if not isinstance(opened, OpenedReport):
+        return opened
+    files, refusals = uploads.check_files(request.files.getlist("attachments"), context.settings())
+    if not files and not refusals:
+        refusals = [str(NO_FILE)]
+    if refusals:
+        form.attachments.errors = refusals
+        return _render_case(opened, attach=form), 422
+    today = context.today()
+    for checked in files:
+        attachments.store(db.session(), opened.report, opened.data_key, checked, "reporter", today)
+    casework.reporter_added_files(opened.report, today)
+    db.session().commit()
+    return _render_case(opened, notice=str(FILES_ADDED))
+
+
+NO_FILE = _l("Please choose at least one file.")
 EXPIRED = _l(
     "This page was open for a long time, so nothing was sent yet. Please enter your receipt "
     "code again and send: what you wrote is kept below."
 )
 
 
-def _open_follow_up(form: ReplyForm | RewardClaimForm) -> OpenedReport | tuple[str, int]:
+def _open_follow_up(form: FollowUpForm) -> OpenedReport | tuple[str, int]:
     """The case a follow-up form belongs to: by its page's token, or by the code typed again."""
     settings = context.settings()
     try:
@@ -200,8 +252,11 @@ def _open_follow_up(form: ReplyForm | RewardClaimForm) -> OpenedReport | tuple[s
     return _render_retry(form, str(EXPIRED)), 409
 
 
-def _render_retry(form: ReplyForm | RewardClaimForm, alert: str | None) -> str:
-    action = "public.status_reward" if isinstance(form, RewardClaimForm) else "public.status_reply"
+def _render_retry(form: FollowUpForm, alert: str | None) -> str:
+    action = {
+        RewardClaimForm: "public.status_reward",
+        AttachForm: "public.status_attach",
+    }.get(type(form), "public.status_reply")
     form.token.data = ""
     return render_template("follow_up_retry.html", form=form, alert=alert, action=action)
 
@@ -229,6 +284,7 @@ def _render_case(
     *,
     reply: ReplyForm | None = None,
     claim: RewardClaimForm | None = None,
+    attach: AttachForm | None = None,
     notice: str | None = None,
     alert: str | None = None,
 ) -> str:
@@ -237,8 +293,10 @@ def _render_case(
     category = taxonomy.category(report.category)
     reply = reply or ReplyForm(formdata=None)
     claim = claim or RewardClaimForm(formdata=None)
+    attach = attach or AttachForm(formdata=None)
+    attach.attachments.render_kw = {"accept": uploads.ACCEPT}
     token = followup.issue(settings.secret_key, report.id, opened.data_key, dt.datetime.now(dt.UTC))
-    reply.token.data = claim.token.data = token
+    reply.token.data = claim.token.data = attach.token.data = token
     return render_template(
         "status_result.html",
         opened=opened,
@@ -254,6 +312,8 @@ def _render_case(
         reward_max=settings.reward_max_yuan,
         reply=reply,
         claim=claim,
+        attach=attach,
+        files=[(a, attachments.name_of(a, report, opened.data_key)) for a in report.attachments],
         notice=notice,
         alert=alert,
     )
@@ -262,6 +322,11 @@ def _render_case(
 def recover_reply_form(message: str, status: int) -> Response:
     """A reply that could not be taken (expired form, rate limit): the text comes back."""
     return Response(_render_retry(ReplyForm(), message), status=status)
+
+
+def recover_attach_form(message: str, status: int) -> Response:
+    """Files that could not be taken: the page to choose them again."""
+    return Response(_render_retry(AttachForm(), message), status=status)
 
 
 def recover_claim_form(message: str, status: int) -> Response:
@@ -307,6 +372,16 @@ def set_language(code: str) -> Response:
     return response
 
 
+UPLOAD_ENDPOINTS = ("public.report", "public.status_attach", "admin.record")
+
+
+def allow_uploads() -> None:
+    """Forms that carry files may be as large as their files; every other body stays small."""
+    if request.endpoint in UPLOAD_ENDPOINTS and request.mimetype == "multipart/form-data":
+        # Text fields of a multipart body stay limited by MAX_FORM_MEMORY_SIZE each.
+        request.max_content_length = context.settings().upload_body_bytes
+
+
 def keep_raw_form_body() -> None:
     """Keep the raw url-encoded body for _body_is_utf8, before CSRF parses the form."""
     if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
@@ -329,7 +404,9 @@ def _body_is_utf8() -> bool:
 
 
 def _report_form() -> ReportForm:
-    return ReportForm(context.taxonomy(), locale())
+    form = ReportForm(context.taxonomy(), locale())
+    form.attachments.render_kw = {"accept": uploads.ACCEPT}
+    return form
 
 
 def _new_form_token() -> str:

@@ -73,10 +73,12 @@ class Submission:
 
 @dataclass(frozen=True)
 class Receipt:
-    """The stored report and its receipt code, which exists nowhere else."""
+    """The stored report and its receipt code, which exists nowhere else; the data key, for
+    what must be sealed in the same transaction (attachments)."""
 
     code: str
     report: Report
+    data_key: bytes = dataclasses.field(repr=False, default=b"")
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,7 @@ def submit_report(
             delete(UsedFormToken).where(UsedFormToken.used_on < today - dt.timedelta(days=2))
         )
         db.add(UsedFormToken(token_hash=form_token_hash(form_token), used_on=today))
-    receipt = Receipt(code=code, report=report)
+    receipt = Receipt(code=code, report=report, data_key=data_key)
     if before_commit is not None:
         before_commit(receipt)
     try:

@@ -1,8 +1,9 @@
 """Retention: concluded cases are destroyed after a configured time by crypto-shredding.
 
 Every wrapped copy of the report's key and every ciphertext (content, contact, messages,
-notes, outcome, reward claim, supervision notes) is deleted; the metadata (dates, category,
-channel, bureau, state, finding, events) stays, so the statistics do not change. SQLite
+notes, outcome, reward claim, supervision notes, attachments) is deleted; the metadata
+(dates, category, channel, bureau, state, finding, events) stays, so the statistics do not
+change. SQLite
 overwrites freed pages (secure_delete, intake/db.py); on PostgreSQL, VACUUM reclaims them
 (docs/operations.md).
 """
@@ -39,6 +40,8 @@ def destroy(report: Report, today: dt.date) -> None:
     report.messages.clear()
     report.notes.clear()
     report.supervision_notes.clear()
+    # Deleting an attachment deletes its chunks (ON DELETE CASCADE).
+    report.attachments.clear()
     report.content = b""
     report.contact = None
     report.public_reason = None

@@ -6,6 +6,7 @@ nothing can be added to the console without saying who may use it.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -14,9 +15,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from intake import context, db, hotline
+from intake import attachments, context, db, hotline
+from intake.filetypes import KINDS
 from intake.keyring import create_staff
 from intake.models import StaffMember
+from intake.reports import open_with_receipt
 from tests.console.console import Staff, post
 
 ROLES = ("intake", "handler", "supervisor", "admin", "none")
@@ -41,7 +44,9 @@ class Check:
     data: dict[str, str] = field(default_factory=dict)
 
 
-def matrix(own: str, other: str, throwaway: int, token: int) -> dict[tuple[str, str], list[Check]]:
+def matrix(
+    own: str, other: str, throwaway: int, token: int, file_id: int = 0, other_file: int = 0
+) -> dict[tuple[str, str], list[Check]]:
     """The expectations per (endpoint, method)."""
     case_roles = {"intake": 200, "handler": 200}
     return {
@@ -68,6 +73,13 @@ def matrix(own: str, other: str, throwaway: int, token: int) -> dict[tuple[str, 
                 f"/admin/cases/{other}/note",
                 only({"intake": 404, "handler": 404}),
                 {"note-text": "matrix note"},
+            ),
+        ],
+        ("admin.download", "GET"): [
+            Check(f"/admin/cases/{own}/files/{file_id}", only({"intake": 200, "handler": 200})),
+            Check(f"/admin/cases/{own}/files/999999", only({"intake": 404, "handler": 404})),
+            Check(
+                f"/admin/cases/{other}/files/{other_file}", only({"intake": 404, "handler": 404})
             ),
         ],
         ("admin.case_audit", "GET"): [
@@ -130,9 +142,9 @@ def discovered(app: Flask) -> set[tuple[str, str]]:
 @pytest.fixture
 def setup(
     app: Flask, staff: Callable[[str], Staff], submit: Callable[..., tuple[str, str]]
-) -> tuple[str, str, int, int]:
-    _code, own = submit(category="kickbacks")
-    _code, other = submit(category="advertising_pricing")
+) -> tuple[str, str, int, int, int, int]:
+    own_code, own = submit(category="kickbacks")
+    other_code, other = submit(category="advertising_pricing")
     assert staff("market_regulation").act(other, "accept").status_code == 303
     with app.app_context():
         session = db.session()
@@ -148,10 +160,22 @@ def setup(
         token = session.scalars(
             select(HotlineToken.id).where(HotlineToken.name == token_name)
         ).one()
-        return own, other, member.id, token
+        file_ids = []
+        for code in (own_code, other_code):
+            opened = open_with_receipt(session, settings, code)
+            pdf = b"%PDF-1.4\n%%EOF\n"
+            checked = attachments.Checked("m.pdf", KINDS["pdf"], False, io.BytesIO(pdf), len(pdf))
+            stored = attachments.store(
+                session, opened.report, opened.data_key, checked, "reporter", context.today()
+            )
+            session.commit()
+            file_ids.append(stored.id)
+        return own, other, member.id, token, file_ids[0], file_ids[1]
 
 
-def test_every_console_route_is_in_the_matrix(app: Flask, setup: tuple[str, str, int, int]) -> None:
+def test_every_console_route_is_in_the_matrix(
+    app: Flask, setup: tuple[str, str, int, int, int, int]
+) -> None:
     declared = set(matrix(*setup))
     assert (
         discovered(app)
@@ -201,7 +225,7 @@ def _request(client: FlaskClient, method: str, check: Check) -> tuple[int, str]:
 
 
 def test_every_route_refuses_every_role_it_should(
-    app: Flask, staff: Callable[[str], Staff], setup: tuple[str, str, int, int]
+    app: Flask, staff: Callable[[str], Staff], setup: tuple[str, str, int, int, int, int]
 ) -> None:
     clients = _clients(app, staff)
     failures = []
@@ -222,7 +246,7 @@ def test_every_route_refuses_every_role_it_should(
 
 
 def test_posts_are_guarded_like_their_pages(
-    app: Flask, staff: Callable[[str], Staff], setup: tuple[str, str, int, int]
+    app: Flask, staff: Callable[[str], Staff], setup: tuple[str, str, int, int, int, int]
 ) -> None:
     del setup
     clients = _clients(app, staff)
@@ -247,7 +271,7 @@ def test_posts_are_guarded_like_their_pages(
 
 
 def test_every_post_needs_a_csrf_token(
-    app: Flask, staff: Callable[[str], Staff], setup: tuple[str, str, int, int]
+    app: Flask, staff: Callable[[str], Staff], setup: tuple[str, str, int, int, int, int]
 ) -> None:
     handler = staff("health").client
     own = setup[0]
