@@ -7,6 +7,7 @@ tokens and receipt codes are never logged.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
@@ -15,7 +16,8 @@ from flask import Blueprint, Response, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from crypto.receipts import format_receipt
-from intake import context, db
+from intake import attachments, context, db, uploads
+from intake.attachments import Checked
 from intake.content import LIMITS, Contact, ReportContent
 from intake.errors import Problem
 from intake.hotline import (
@@ -56,7 +58,11 @@ D_MISSING = _l("Send the header Authorization: Bearer <token>.")
 D_UNKNOWN = _l("This token is not known.")
 D_REVOKED = _l("This token was revoked.")
 T_CONTENT_TYPE = _l("Unsupported content type")
-D_CONTENT_TYPE = _l("Send the body as application/json.")
+D_CONTENT_TYPE = _l(
+    "Send the body as application/json, or as multipart/form-data with the JSON in a part "
+    "named report and files in parts named attachment."
+)
+D_NO_REPORT_PART = _l("A multipart body needs a part named report holding the JSON.")
 T_MALFORMED = _l("Malformed JSON")
 D_MALFORMED = _l("The body is not valid JSON in UTF-8.")
 D_NOT_OBJECT = _l("The body must be a JSON object.")
@@ -69,6 +75,7 @@ T_IN_PROGRESS = _l("The first request with this Idempotency-Key is still being p
 D_IN_PROGRESS = _l("Retry after a few seconds; the same answer will be given.")
 
 E_REQUIRED = _l("This field is required.")
+E_NOT_A_FILE = _l("Each attachment part must be a file (with a filename).")
 E_STRING = _l("This field must be a string.")
 E_TOO_LONG = _l("Too long: at most %(max)d characters.")
 E_UNREADABLE = _l("This text contains characters that could not be read.")
@@ -95,7 +102,7 @@ def openapi() -> Response:
 def create_report() -> tuple[Response, int]:
     """Submit a call transcript; answers 201 with the receipt code to read to the caller."""
     token = _authenticate()
-    body = _parse_body()
+    body, files, fingerprint = _parse_request()
     key = _idempotency_key()
     submission, call_date = _validate(body)
     raw_token = request.headers["Authorization"].partition(" ")[2].strip()
@@ -104,7 +111,11 @@ def create_report() -> tuple[Response, int]:
         answers: list[Answer] = []
 
         def before_commit(receipt: Receipt) -> None:
-            answers.append(_answer(receipt))
+            for checked in files:
+                attachments.store(
+                    db.session(), receipt.report, receipt.data_key, checked, "hotline", call_date
+                )
+            answers.append(_answer(receipt, files))
             store(answers[0])  # in the report's own transaction
 
         submit_report(
@@ -118,9 +129,7 @@ def create_report() -> tuple[Response, int]:
         return answers[0]
 
     try:
-        answer = idempotent(
-            db.session(), token, raw_token, key, request.get_data(), context.today(), work
-        )
+        answer = idempotent(db.session(), token, raw_token, key, fingerprint, context.today(), work)
     except IdempotencyConflict:
         raise Problem(422, T_IDEMPOTENCY, D_IDEMPOTENCY) from None
     except StillInProgress:
@@ -128,18 +137,20 @@ def create_report() -> tuple[Response, int]:
     return jsonify(answer.body), answer.status
 
 
-def _answer(receipt: Receipt) -> Answer:
+def _answer(receipt: Receipt, files: list[Checked]) -> Answer:
     bureau = context.taxonomy().bureau(receipt.report.routing["lead"])
-    return Answer(
-        201,
-        {
-            "receipt_code": format_receipt(receipt.code),
-            "status_url": url_for("public.status", _external=True),
-            "bureau": {"code": bureau.code, "name_zh": bureau.name_zh, "name_en": bureau.name_en},
-            "received_on": receipt.report.received_on.isoformat(),
-            "decision_due": receipt.report.decision_due.isoformat(),
-        },
-    )
+    body: dict[str, Any] = {
+        "receipt_code": format_receipt(receipt.code),
+        "status_url": url_for("public.status", _external=True),
+        "bureau": {"code": bureau.code, "name_zh": bureau.name_zh, "name_en": bureau.name_en},
+        "received_on": receipt.report.received_on.isoformat(),
+        "decision_due": receipt.report.decision_due.isoformat(),
+    }
+    if files:
+        body["attachments"] = [
+            {"filename": f.filename, "kind": f.kind.code, "cleaned": f.cleaned} for f in files
+        ]
+    return Answer(201, body)
 
 
 def _authenticate() -> HotlineToken:
@@ -152,11 +163,47 @@ def _authenticate() -> HotlineToken:
         ) from None
 
 
-def _parse_body() -> dict[str, Any]:
-    if request.mimetype != "application/json":
+def _parse_request() -> tuple[dict[str, Any], list[Checked], bytes]:
+    """The report, its checked files, and what identifies the request for Idempotency-Key.
+
+    JSON alone, or multipart/form-data with the same JSON in a part named `report` and files
+    in parts named `attachment` (multipart keeps memory flat; base64 in JSON would not).
+    """
+    if request.mimetype == "application/json":
+        raw = request.get_data()
+        return _parse_json(raw), [], raw
+    if request.mimetype != "multipart/form-data":
         raise Problem(415, T_CONTENT_TYPE, D_CONTENT_TYPE)
+    report_part = request.form.get("report")
+    if report_part is None and "report" in request.files:
+        report_part = request.files["report"].read(context.settings().max_body_bytes + 1)
+    if report_part is None:
+        raise Problem(400, T_MALFORMED, D_NO_REPORT_PART)
+    raw = report_part.encode("utf-8") if isinstance(report_part, str) else report_part
+    body = _parse_json(raw)
+    uploaded = request.files.getlist("attachment")
+    files, refusals = uploads.check_files(uploaded, context.settings())
+    if "attachment" in request.form:
+        refusals.append(str(E_NOT_A_FILE))
+    if refusals:
+        raise Problem(
+            422,
+            T_INVALID,
+            None,
+            errors=[{"field": "attachment", "detail": message} for message in refusals],
+        )
+    fingerprint = hashlib.sha256(raw)
+    for checked in files:
+        checked.stream.seek(0)
+        while chunk := checked.stream.read(1 << 16):
+            fingerprint.update(hashlib.sha256(chunk).digest())
+        checked.stream.seek(0)
+    return body, files, fingerprint.digest()
+
+
+def _parse_json(raw: bytes) -> dict[str, Any]:
     try:
-        body = json.loads(request.get_data().decode("utf-8"))
+        body = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise Problem(400, T_MALFORMED, D_MALFORMED) from None
     if not isinstance(body, dict):

@@ -32,9 +32,10 @@ from intake.reports import ReportUnreadable, field_aad
 register_heif_opener()
 
 CHUNK = 256 * 1024
-#: Largest image, in pixels, decoded for cleaning (a 50-megapixel photo); above it, and for
-#: anything Pillow flags as a decompression bomb, the file is refused.
-MAX_PIXELS = 50_000_000
+#: Largest image, in pixels, decoded for cleaning: 24 megapixels (phones save 12 by default).
+#: Cleaning holds two copies of the pixels, so this bounds a worker's memory (bench/README.md);
+#: above it, and for anything Pillow flags as a decompression bomb, the file is refused.
+MAX_PIXELS = 24_000_000
 NAME_LIMIT = 255
 
 
@@ -102,8 +103,8 @@ def _reencode(stream: IO[bytes], kind: Kind, name: str) -> io.BytesIO:
                 if image.width * image.height > MAX_PIXELS:
                     raise AttachmentRefused("too_many_pixels", name, kind)
                 image.load()
-                upright = ImageOps.exif_transpose(image) or image
-                pixels = _plain_copy(upright)
+                ImageOps.exif_transpose(image, in_place=True)
+                pixels = _plain_copy(image)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise AttachmentRefused("too_many_pixels", name, kind) from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
@@ -121,12 +122,18 @@ def _reencode(stream: IO[bytes], kind: Kind, name: str) -> io.BytesIO:
 
 
 def _plain_copy(image: Image.Image) -> Image.Image:
-    mode = image.mode if image.mode in ("RGB", "RGBA", "L", "LA", "P") else "RGBA"
-    converted = image.convert(mode)
-    plain = Image.new(converted.mode, converted.size)
-    if mode == "P":
-        plain.putpalette(converted.getpalette() or [])
-    plain.paste(converted)
+    """A new image holding the pixels alone (no info, EXIF, XMP, ICC or text chunks).
+
+    The decoded image is converted in place of a second copy where its mode needs it, and
+    closed as soon as its pixels are copied, so at most two copies live at once.
+    """
+    source = image if image.mode in ("RGB", "RGBA", "L", "LA", "P") else image.convert("RGBA")
+    plain = Image.new(source.mode, source.size)
+    if source.mode == "P":
+        plain.putpalette(source.getpalette() or [])
+    plain.paste(source)
+    source.close()
+    image.close()
     return plain
 
 

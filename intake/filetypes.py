@@ -7,6 +7,7 @@ so a reporter is told when a file is not what they think it is.
 from __future__ import annotations
 
 import codecs
+import re
 import zipfile
 from dataclasses import dataclass
 from typing import IO
@@ -46,6 +47,7 @@ KINDS = {
 }  # fmt: skip
 
 _HEIC_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1", b"heim", b"heis")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _M4A_BRANDS = (b"M4A ", b"M4B ", b"mp42", b"isom", b"mp41", b"iso2", b"dash")
 
 
@@ -108,8 +110,7 @@ def _is_text(stream: IO[bytes]) -> bool:
         decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
         try:
             while chunk := stream.read(64 * 1024):
-                text = decoder.decode(chunk)
-                if any(ord(c) < 32 and c not in "\t\r\n\f" for c in text):
+                if _CONTROL.search(decoder.decode(chunk)):
                     return False
             decoder.decode(b"", final=True)
             return True

@@ -98,6 +98,40 @@ REPORT_CREATED = {
         },
         "received_on": {"type": "string", "format": "date"},
         "decision_due": {"type": "string", "format": "date"},
+        "attachments": {
+            "type": "array",
+            "description": "The files stored, when the request carried any.",
+            "items": {
+                "type": "object",
+                "required": ["filename", "kind", "cleaned"],
+                "properties": {
+                    "filename": {"type": "string"},
+                    "kind": {"type": "string"},
+                    "cleaned": {
+                        "type": "boolean",
+                        "description": "Metadata removed (images); false: stored as sent.",
+                    },
+                },
+            },
+        },
+    },
+}
+
+MULTIPART_REQUEST = {
+    "type": "object",
+    "required": ["report"],
+    "properties": {
+        "report": {"$ref": "#/components/schemas/ReportRequest"},
+        "attachment": {
+            "type": "array",
+            "maxItems": 5,
+            "description": (
+                "Evidence files (JPEG, PNG, HEIC, PDF, text, DOCX, XLSX, MP3, M4A, WAV, AMR): "
+                "by default at most 5, each up to 10 MB; told apart by content, not by name. "
+                "More files, a larger one or another kind get 422 naming the file."
+            ),
+            "items": {"type": "string", "contentMediaType": "application/octet-stream"},
+        },
     },
 }
 
@@ -139,7 +173,11 @@ def openapi_document() -> dict[str, Any]:
                         "content": {
                             "application/json": {
                                 "schema": {"$ref": "#/components/schemas/ReportRequest"}
-                            }
+                            },
+                            "multipart/form-data": {
+                                "schema": MULTIPART_REQUEST,
+                                "encoding": {"report": {"contentType": "application/json"}},
+                            },
                         },
                     },
                     "responses": {

@@ -372,7 +372,7 @@ def set_language(code: str) -> Response:
     return response
 
 
-UPLOAD_ENDPOINTS = ("public.report", "public.status_attach", "admin.record")
+UPLOAD_ENDPOINTS = ("public.report", "public.status_attach", "admin.record", "api.create_report")
 
 
 def allow_uploads() -> None:

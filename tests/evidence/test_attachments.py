@@ -262,3 +262,21 @@ def test_the_reporter_adds_files_later(
         assert [a.author for a in report.attachments] == ["reporter"]
     body, _headers = download(staff, app)
     assert body == files.pdf()
+
+
+def test_retention_destroys_the_files_too(
+    app: Flask, client: FlaskClient, staff: Callable[[str], Staff]
+) -> None:
+    import datetime as dt
+
+    from intake import retention
+
+    send(client, [("evidence.pdf", files.pdf())])
+    with app.app_context():
+        report = db.session().scalars(select(Report)).one()
+        report.state = "concluded"
+        report.concluded_on = dt.date(2020, 1, 1)
+        db.session().commit()
+        retention.purge(db.session(), dt.date.today(), 730)
+        assert db.session().scalars(select(Attachment)).all() == []
+        assert db.session().scalars(select(AttachmentChunk)).all() == []
