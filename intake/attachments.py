@@ -195,16 +195,30 @@ def name_of(attachment: Attachment, report: Report, data_key: bytes) -> str:
     return plain.decode("utf-8")
 
 
+def _chunks(db: Session, attachment: Attachment, batch: int = 8) -> Iterator[tuple[int, bytes]]:
+    # A few chunks per query, each query finished before the next: no server-side cursor
+    # stays open while a slow client downloads.
+    start = 0
+    while True:
+        rows = db.execute(
+            select(AttachmentChunk.position, AttachmentChunk.body)
+            .where(
+                AttachmentChunk.attachment_id == attachment.id,
+                AttachmentChunk.position >= start,
+            )
+            .order_by(AttachmentChunk.position)
+            .limit(batch)
+        ).all()
+        yield from rows
+        if len(rows) < batch:
+            return
+        start = rows[-1][0] + 1
+
+
 def read(db: Session, attachment: Attachment, report: Report, data_key: bytes) -> Iterator[bytes]:
     """The file's bytes, a chunk at a time; ReportUnreadable if any chunk was tampered with."""
     expected = 0
-    rows = db.execute(
-        select(AttachmentChunk.position, AttachmentChunk.body)
-        .where(AttachmentChunk.attachment_id == attachment.id)
-        .order_by(AttachmentChunk.position)
-        .execution_options(yield_per=4)
-    )
-    for position, body in rows:
+    for position, body in _chunks(db, attachment):
         last = position == attachment.chunks - 1
         if position != expected:
             raise ReportUnreadable(report.reference)

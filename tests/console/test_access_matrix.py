@@ -221,6 +221,8 @@ def _clients(app: Flask, staff: Callable[[str], Staff]) -> dict[str, FlaskClient
 
 def _request(client: FlaskClient, method: str, check: Check) -> tuple[int, str]:
     response = client.get(check.path) if method == "GET" else post(client, check.path, check.data)
+    # Read the whole body: a streamed download keeps its database transaction open until then.
+    response.get_data()
     return response.status_code, response.headers.get("Location", "")
 
 
