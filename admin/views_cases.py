@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
-from flask import abort, redirect, render_template, request, stream_with_context, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -43,7 +44,7 @@ from intake import attachments, casework, context, db, i18n
 from intake.deadlines import current_deadline
 from intake.downloads import content_disposition, download_name
 from intake.lifecycle import TRANSITIONS, IllegalTransition, State, allowed
-from intake.models import Bureau, BureauMembership, Report, StaffMember
+from intake.models import Attachment, Bureau, BureauMembership, Report, StaffMember
 from intake.reports import CHANNELS, open_with_key
 
 ILLEGAL = _l("This action is not possible while the case is “%(state)s”.")
@@ -238,8 +239,21 @@ def download(reference: str, attachment_id: int) -> Response:
     name = download_name(attachments.name_of(attachment, report, data_key), attachment.kind)
     record_audit("file_downloaded", report, attachment=attachment.id)
     db.session().commit()
-    body = stream_with_context(attachments.read(db.session(), attachment, report, data_key))
-    response = Response(body, mimetype="application/octet-stream")
+    database, report_id, file_id = db.database(), report.id, attachment.id
+
+    def body() -> Iterator[bytes]:
+        # The request's session is closed when the view returns, before the body is sent;
+        # the stream has its own session, closed when the last chunk is out.
+        session = database.sessions()
+        try:
+            row = session.get(Report, report_id)
+            stored = session.get(Attachment, file_id)
+            if row is not None and stored is not None:  # both were read just above
+                yield from attachments.read(session, stored, row, data_key)
+        finally:
+            session.close()
+
+    response = Response(body(), mimetype="application/octet-stream")
     response.headers["Content-Length"] = str(attachment.size)
     response.headers["Content-Disposition"] = content_disposition(name)
     # Belt and braces: even if a browser tried to render it, nothing could run.
