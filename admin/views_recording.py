@@ -12,8 +12,9 @@ from flask_babel import lazy_gettext as _l
 from admin.console import bp, record_audit, requires
 from admin.forms import RecordForm
 from crypto.receipts import format_receipt
-from intake import context, db, i18n
-from intake.reports import Submission, submit_report
+from intake import attachments, context, db, i18n, uploads
+from intake.attachments import Checked
+from intake.reports import Receipt, Submission, submit_report
 
 FUTURE = _l("The date received cannot be in the future.")
 
@@ -31,6 +32,10 @@ def record() -> str | tuple[str, int]:
     if form.received_on.data and form.received_on.data > context.today():
         form.received_on.errors = [*form.received_on.errors, FUTURE]
         valid = False
+    files, refusals = uploads.check_files(request.files.getlist("attachments"), context.settings())
+    if refusals:
+        form.attachments.errors = [*refusals, str(uploads.CHOOSE_AGAIN)]
+        valid = False
     if not valid:
         return render_template("admin/record.html", form=form), 422
     submission = Submission(
@@ -47,7 +52,7 @@ def record() -> str | tuple[str, int]:
         taxonomy,
         submission,
         form.received_on.data,
-        before_commit=lambda r: record_audit("recorded_report", r.report, channel=r.report.channel),
+        before_commit=lambda r: _store(r, files),
     )
     bureau = taxonomy.bureau(receipt.report.routing["lead"])
     return render_template(
@@ -56,4 +61,15 @@ def record() -> str | tuple[str, int]:
         report=receipt.report,
         bureau=bureau.name(locale),
         hotline=context.settings().hotline_number,
+    )
+
+
+def _store(receipt: Receipt, files: list[Checked]) -> None:
+    """Seal the files handed in with the report, and audit the recording."""
+    for checked in files:
+        attachments.store(
+            db.session(), receipt.report, receipt.data_key, checked, "intake", context.today()
+        )
+    record_audit(
+        "recorded_report", receipt.report, channel=receipt.report.channel, files=len(files)
     )

@@ -54,3 +54,30 @@ def test_the_slip_prints_without_the_console_around_it() -> None:
     css = (ROOT / "static" / "qingfeng.css").read_text(encoding="utf-8")
     assert "@media print" in css
     assert ".no-print" in css
+
+
+def test_a_scanned_letter_is_recorded_with_its_file(
+    app: Flask, staff: Callable[[str], Staff]
+) -> None:
+    import io
+
+    from werkzeug.datastructures import FileStorage, MultiDict
+    from werkzeug.test import stream_encode_multipart
+
+    from intake.models import Attachment
+    from tests.console.console import csrf
+
+    desk = staff("intake")
+    fields = {**LETTER, "received_on": dt.date.today().isoformat()}
+    parts = MultiDict([*fields.items(), ("csrf_token", csrf(desk.client, "/admin/record"))])
+    parts.add("attachments", FileStorage(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="letter.pdf"))
+    stream, _length, boundary = stream_encode_multipart(parts, use_tempfile=False)
+    response = desk.client.post(
+        "/admin/record",
+        data=stream.read(),
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    with app.app_context():
+        (attachment,) = db.session().scalars(select(Attachment)).all()
+        assert (attachment.author, attachment.kind) == ("intake", "pdf")

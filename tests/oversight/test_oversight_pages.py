@@ -142,3 +142,16 @@ def test_public_figures_hide_small_cells(app: Flask, client: FlaskClient, submit
     assert f"<td>{SMALL_CELL} / —</td>" in kickbacks
     assert f"<td>{SMALL_CELL - 1} /" not in overtreatment
     assert "<td>— / —</td>" in overtreatment
+
+
+def test_a_supervision_note_rests_sealed(app: Flask, staff: Login, submit: Submit) -> None:
+    from tests.security.test_anonymity import database_bytes
+    from tests.security.test_at_rest import encodings
+
+    _code, ref = submit()
+    note = "督办意见原文不应明文保存(虚构)"
+    staff("supervisor").post(f"/admin/cases/{ref}/supervise", {"text": note})
+    dump = database_bytes(app)
+    for encoded in encodings(note):
+        assert encoded not in dump
+    assert note in staff("health").client.get(f"/admin/cases/{ref}").get_data(as_text=True)
