@@ -1,0 +1,231 @@
+"""Load through gunicorn on 127.0.0.1: `python bench/load.py`.
+
+Starts the service as production runs it (gunicorn, gthread workers, one per core, the
+production receipt KDF) on a fresh instance (SQLite, or PostgreSQL with BENCH_DATABASE_URL),
+then drives it from client threads at concurrency 1, 4 and 16:
+
+- web form: GET /report (CSRF token, form token, session cookie), then POST it;
+- hotline API: POST /api/v1/reports with a bearer token;
+- status check: GET /status, then POST a receipt code from the first two.
+
+Prints requests per second and p50/p95/p99 latency per flow and level, next to the ceiling
+the receipt key derivation sets (cores ÷ one derivation, measured in the same run); checks
+that every receipt returned opens its report (no report lost); and reads each worker's peak
+resident memory (VmHWM). The client threads share the two cores with the server, so the
+figures understate what a separate load machine would see.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from crypto.kdf import RECEIPT_PARAMS  # noqa: E402
+from crypto.receipts import derive_receipt_keys, generate_receipt  # noqa: E402
+from tests.live import free_port  # noqa: E402
+
+LEVELS = [int(n) for n in os.environ.get("BENCH_LEVELS", "1,4,16").split(",")]
+PER_THREAD = int(os.environ.get("BENCH_PER_THREAD", "12"))
+_TOKENS = re.compile(r'name="(csrf_token|form_token)"[^>]*value="([^"]*)"')
+_CODE = re.compile(r'<p class="code"[^>]*>\s*([0-9 ]{24})\s*</p>')
+
+
+class Client:
+    """One keep-alive connection with its own cookies, like one browser."""
+
+    def __init__(self, port: int) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.cookies: dict[str, str] = {}
+
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict | None = None
+    ) -> tuple[int, str]:
+        all_headers = dict(headers or {})
+        if self.cookies:
+            all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        self.connection.request(method, path, body=body, headers=all_headers)
+        response = self.connection.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        for value in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = value.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, text
+
+    def form(self, path: str, fields: dict[str, str]) -> tuple[int, str]:
+        _status, page = self.request("GET", path)
+        tokens = dict(_TOKENS.findall(page))
+        body = urllib.parse.urlencode({**tokens, **fields}).encode()
+        return self.request(
+            "POST", path, body, {"Content-Type": "application/x-www-form-urlencoded"}
+        )
+
+
+REPORT = {
+    "category": "kickbacks",
+    "what_happened": "负载测试举报:某医院收取回扣(基准测试用虚构数据)",
+    "institution": "某县医院(虚构)",
+    "official_involved": "no",
+}
+CALL = {
+    "transcript": "负载测试来电(基准测试用虚构数据)",
+    "hotline": "12345",
+    "call_date": time.strftime("%Y-%m-%d"),
+    "category": "insurance_fraud",
+}
+
+
+def web(client: Client, _token: str, _codes: list[str]) -> str | None:
+    status, page = client.form("/report", REPORT)
+    match = _CODE.search(page)
+    return match.group(1).replace(" ", "") if status == 200 and match else None
+
+
+def api(client: Client, token: str, _codes: list[str]) -> str | None:
+    status, text = client.request(
+        "POST",
+        "/api/v1/reports",
+        json.dumps(CALL, ensure_ascii=False).encode(),
+        {"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
+    return json.loads(text)["receipt_code"].replace(" ", "") if status == 201 else None
+
+
+def status_check(client: Client, _token: str, codes: list[str]) -> str | None:
+    code = codes.pop() if codes else ""
+    status, _page = client.form("/status", {"code": code})
+    return code if status == 200 else None
+
+
+def run_level(port: int, flow, level: int, token: str, codes: list[str]) -> dict:
+    latencies: list[float] = []
+    results: list[str | None] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        client = Client(port)
+        for _ in range(PER_THREAD):
+            started = time.perf_counter()
+            result = flow(client, token, codes)
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                results.append(result)
+
+    threads = [threading.Thread(target=worker) for _ in range(level)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    ordered = sorted(latencies)
+
+    def pick(q: float) -> float:
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+    return {
+        "rate": len(latencies) / wall,
+        "p50": pick(0.5),
+        "p95": pick(0.95),
+        "p99": pick(0.99),
+        "ok": sum(1 for r in results if r),
+        "n": len(results),
+        "codes": [r for r in results if r],
+    }
+
+
+def peak_memory(master: int) -> list[float]:
+    """VmHWM (peak resident set) of each gunicorn worker, in MB."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    peaks = []
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]) / 1024)
+    return peaks
+
+
+def main() -> None:
+    """Start gunicorn, run every flow at every level, print the table."""
+    cores = os.cpu_count() or 1
+    code = generate_receipt()
+    samples = []
+    for _ in range(15):
+        started = time.perf_counter()
+        derive_receipt_keys(code, b"bench-salt-0123456789abcdef", RECEIPT_PARAMS)
+        samples.append(time.perf_counter() - started)
+    kdf = statistics.median(samples)
+    with tempfile.TemporaryDirectory() as folder:
+        port = free_port()
+        env = {
+            **os.environ,
+            "QINGFENG_INSTANCE": folder,
+            "QINGFENG_BIND": f"127.0.0.1:{port}",
+            "QINGFENG_REPORT_RATE_LIMIT": "1000000 per hour",
+            "QINGFENG_STATUS_RATE_LIMIT": "1000000 per hour",
+            "QINGFENG_API_RATE_LIMIT": "1000000 per minute",
+            "QINGFENG_PASSWORD_KDF_MEMORY_KIB": "1024",  # staff passwords: not measured here
+            "QINGFENG_PASSWORD_KDF_ITERATIONS": "1",
+        }
+        if os.environ.get("BENCH_DATABASE_URL"):
+            env["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+        cli = [sys.executable, "-m", "admin.cli"]
+        subprocess.run([*cli, "demo", "--no-serve"], env=env, check=True, capture_output=True)  # noqa: S603
+        made = subprocess.run(  # noqa: S603
+            [*cli, "hotline-token", "create", "bench"], env=env, check=True,
+            capture_output=True, text=True,
+        ).stdout.strip().splitlines()[-1]  # fmt: skip
+        server = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "gunicorn", "--chdir", str(ROOT), "-c",
+             "python:intake.gunicorn_conf", "wsgi:app"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            for _ in range(200):
+                try:
+                    Client(port).request("GET", "/")
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            rows, codes = [], []
+            for name, flow in (("web form", web), ("hotline API", api), ("status", status_check)):
+                for level in LEVELS:
+                    result = run_level(port, flow, level, made, codes)
+                    if flow is not status_check:
+                        codes.extend(result["codes"])
+                    rows.append((name, level, result))
+            # Every receipt handed out must open its report.
+            stored = [c for name, _l, r in rows if name != "status" for c in r["codes"]]
+            opened = run_level(port, status_check, 4, made, list(stored))
+            opened_count = opened["ok"] + 0
+            memory = peak_memory(server.pid)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    print(f"cores: {cores}; receipt KDF {RECEIPT_PARAMS}; workers: {cores} gthread × 4")
+    print(f"receipt key derivation: {kdf * 1000:.1f} ms → ceiling {cores / kdf:.1f}/s")
+    print(f"{'flow':<14}{'conc':>5}{'req/s':>8}{'% ceiling':>11}{'p50 ms':>8}{'p95 ms':>8}"
+          f"{'p99 ms':>8}{'ok':>9}")  # fmt: skip
+    for name, level, r in rows:
+        share = r["rate"] / (cores / kdf) * 100
+        print(f"{name:<14}{level:>5}{r['rate']:>8.1f}{share:>10.0f}%{r['p50']:>8.0f}"
+              f"{r['p95']:>8.0f}{r['p99']:>8.0f}{r['ok']:>5}/{r['n']:<3}")  # fmt: skip
+    print(f"receipts that open their report: {opened_count}/{len(stored)}")
+    print("peak memory per worker (MB): " + ", ".join(f"{m:.0f}" for m in memory))
+
+
+if __name__ == "__main__":
+    main()
