@@ -9,12 +9,14 @@ import os
 
 bind = os.environ.get("QINGFENG_BIND", "127.0.0.1:8000")
 
-# Report submission is CPU-bound (one Argon2id derivation, ~30 ms at 19 MiB), so one worker
-# process per core; a few threads each let database and network waits overlap. Workers keep
-# no state of their own, so more hosts behind a load balancer is the way to scale out.
+# Report submission is CPU-bound (one Argon2id derivation, 15-30 ms at 19 MiB), so one worker
+# process per core; two threads each let database and network waits overlap. More threads
+# add no throughput (bench/README.md) but each concurrent derivation holds 19 MiB: with two,
+# a worker peaks near 135 MB, with four near 175 MB. Workers keep no state of their own, so
+# more hosts behind a load balancer is the way to scale out.
 workers = int(os.environ.get("QINGFENG_WORKERS", multiprocessing.cpu_count()))
 worker_class = "gthread"
-threads = int(os.environ.get("QINGFENG_THREADS", "4"))
+threads = int(os.environ.get("QINGFENG_THREADS", "2"))
 
 # A request that takes 30 s is stuck (the slowest legitimate one is a status check with a
 # KDF); kill it. Give in-flight requests as long to finish on reload or shutdown.
