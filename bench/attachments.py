@@ -118,7 +118,7 @@ def main() -> None:
         return
     print(f"{'file':<8}{'MB':>6}{'peak RSS growth MB':>20}{'Python peak MB':>16}{'ms':>8}")
     for kind in ("text", "pdf", "jpeg"):
-        line = subprocess.run(  # noqa: S603 (our own script)
+        line = subprocess.run(
             [sys.executable, __file__, "--child", kind],
             check=True, capture_output=True, text=True,
         ).stdout.strip().split("\t")  # fmt: skip

@@ -206,12 +206,12 @@ def main() -> None:
         if os.environ.get("BENCH_DATABASE_URL"):
             env["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
         cli = [sys.executable, "-m", "admin.cli"]
-        subprocess.run([*cli, "demo", "--no-serve"], env=env, check=True, capture_output=True)  # noqa: S603
-        made = subprocess.run(  # noqa: S603
+        subprocess.run([*cli, "demo", "--no-serve"], env=env, check=True, capture_output=True)
+        made = subprocess.run(
             [*cli, "hotline-token", "create", "bench"], env=env, check=True,
             capture_output=True, text=True,
         ).stdout.strip().splitlines()[-1]  # fmt: skip
-        server = subprocess.Popen(  # noqa: S603
+        server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--chdir", str(ROOT), "-c",
              "python:intake.gunicorn_conf", "wsgi:app"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
