@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from intake import due
@@ -56,30 +56,32 @@ class Filters:
         return out
 
 
-def _held_by(bureau_id: int) -> ColumnElement[bool]:
-    return exists().where(KeyWrap.report_id == Report.id, KeyWrap.bureau_id == bureau_id)
-
-
 def counts(db: Session, bureau_id: int, today: dt.date, filters: Filters) -> dict[str, int]:
-    """How many cases each tab holds."""
-    base = [_held_by(bureau_id), *filters.conditions()]
-    return {
-        view: db.scalar(
-            select(func.count()).select_from(Report).where(*base, view_condition(view, today))
-        )
-        or 0
-        for view in VIEWS
-    }
+    """How many cases each tab holds: one pass over the bureau's cases, not one per tab.
+
+    The cases are reached from the bureau's key wraps (indexed by bureau), so the cost grows
+    with the bureau's own cases, not with the whole installation.
+    """
+    columns = [func.count().filter(view_condition(view, today)) for view in VIEWS]
+    row = db.execute(
+        select(*columns)
+        .select_from(KeyWrap)
+        .join(Report, Report.id == KeyWrap.report_id)
+        .where(KeyWrap.bureau_id == bureau_id, *filters.conditions())
+    ).one()
+    return {view: value or 0 for view, value in zip(VIEWS, row, strict=True)}
 
 
 def page(
     db: Session, bureau_id: int, view: str, today: dt.date, filters: Filters, number: int
 ) -> list[Report]:
-    """One page of a tab, oldest deadline first."""
+    """One page of a tab, oldest first."""
     return list(
         db.scalars(
             select(Report)
-            .where(_held_by(bureau_id), view_condition(view, today), *filters.conditions())
+            .join(KeyWrap, KeyWrap.report_id == Report.id)
+            .where(KeyWrap.bureau_id == bureau_id, view_condition(view, today))
+            .where(*filters.conditions())
             .order_by(Report.received_on, Report.reference)
             .limit(PAGE_SIZE)
             .offset((number - 1) * PAGE_SIZE)

@@ -144,7 +144,11 @@ class KeyWrap(Base):
     """The report's data key wrapped for one holder: a bureau, or the reporter's receipt key."""
 
     __tablename__ = "report_key_wraps"
-    __table_args__ = (UniqueConstraint("report_id", "holder"),)
+    # By bureau first: a bureau's queue starts from its wraps (admin/queue.py).
+    __table_args__ = (
+        UniqueConstraint("report_id", "holder"),
+        Index("ix_report_key_wraps_bureau_report", "bureau_id", "report_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), index=True)
