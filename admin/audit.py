@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from crypto.keywrap import hkdf_sha256
 from intake import context
+from intake.db import as_utc
 from intake.models import AuditEvent, AuditHead, StaffMember
 
 GENESIS = b"\0" * 32
@@ -32,10 +33,7 @@ def _key() -> bytes:
 
 
 def _digest(prev_hash: bytes, event: AuditEvent, key: bytes | None = None) -> bytes:
-    when = event.occurred_at
-    if when.tzinfo is None:
-        # SQLite hands back naive datetimes; they were stored in UTC.
-        when = when.replace(tzinfo=dt.UTC)
+    when = as_utc(event.occurred_at)
     body = json.dumps(
         [
             when.astimezone(dt.UTC).isoformat(timespec="microseconds"),

@@ -22,6 +22,7 @@ from crypto import keywrap, locking
 from crypto.errors import DecryptionError
 from crypto.kdf import Argon2Params
 from intake.config import Settings
+from intake.db import as_utc
 from intake.models import BureauMembership, LoginThrottle, StaffMember
 
 #: Failures allowed before the delay starts; then 1, 2, 4, ... minutes, never more than 15.
@@ -61,10 +62,6 @@ class LoggedIn:
     staff_private: bytes
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
 def normalise_username(username: str) -> str:
     """Usernames compare without case or surrounding spaces, in lookups and in the counters."""
     return username.strip().lower()
@@ -78,9 +75,9 @@ def throttle_key(secret_key: bytes, username: str, client: str) -> bytes:
 
 def _locked_until(db: Session, key: bytes, now: dt.datetime) -> dt.datetime | None:
     row = db.get(LoginThrottle, key)
-    if row is None or row.locked_until is None or _aware(row.locked_until) <= now:
+    if row is None or row.locked_until is None or as_utc(row.locked_until) <= now:
         return None
-    return _aware(row.locked_until)
+    return as_utc(row.locked_until)
 
 
 def _fail(db: Session, key: bytes, now: dt.datetime) -> dt.datetime | None:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from crypto import aead
 from intake.config import Settings
+from intake.db import as_utc
 from intake.models import StaffMember, StaffSession
 
 COOKIE = "qf_console"
@@ -38,11 +39,6 @@ class Opened:
     def staff_private(self) -> bytes:
         """The member's unlocked private key; DecryptionError if the cookie's key is wrong."""
         return aead.open_sealed(self.cookie_key, self.record.sealed_key, _aad(self.record.id_hash))
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    # SQLite returns naive datetimes; everything is stored in UTC.
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def _aad(id_hash: bytes) -> bytes:
@@ -86,8 +82,8 @@ def open_cookie(
     idle = dt.timedelta(minutes=settings.console_idle_minutes)
     absolute = dt.timedelta(hours=settings.console_absolute_hours)
     if (
-        now - _aware(record.last_seen_at) > idle
-        or now - _aware(record.created_at) > absolute
+        now - as_utc(record.last_seen_at) > idle
+        or now - as_utc(record.created_at) > absolute
         or not record.staff.active
     ):
         db.delete(record)
@@ -100,7 +96,7 @@ def open_cookie(
 def recently_authenticated(opened: Opened, settings: Settings, now: dt.datetime) -> bool:
     """Whether the member proved their password and second factor within the re-auth window."""
     window = dt.timedelta(minutes=settings.reauth_minutes)
-    return now - _aware(opened.record.authenticated_at) <= window
+    return now - as_utc(opened.record.authenticated_at) <= window
 
 
 def end(db: Session, record: StaffSession) -> None:

@@ -40,6 +40,7 @@ from admin.forms import (
     ShareForm,
     TransferForm,
 )
+from admin.labels import bureau_name
 from intake import attachments, casework, context, db, i18n
 from intake.deadlines import current_deadline
 from intake.downloads import content_disposition, download_name
@@ -138,13 +139,9 @@ def _choice_arg(name: str, allowed_values: tuple[str, ...]) -> str | None:
 
 
 def _forms(report: Report) -> dict[str, FlaskForm]:
-    taxonomy, locale = context.taxonomy(), i18n.current()
+    known = {b.code for b in context.taxonomy().bureaus}
     bureaus = db.session().scalars(select(Bureau).order_by(Bureau.code)).all()
-    others = [
-        (b.code, taxonomy.bureau(b.code).name(locale))
-        for b in bureaus
-        if b.id != report.lead_bureau_id and _known(b.code)
-    ]
+    others = [b for b in bureaus if b.id != report.lead_bureau_id and b.code in known]
     holders = {w.bureau_id for w in report.key_wraps}
     handlers = (
         db.session()
@@ -172,19 +169,11 @@ def _forms(report: Report) -> dict[str, FlaskForm]:
         "accept": FlaskForm(prefix="accept"),
     }
     forms["assign"].staff_id.choices = [(m.id, m.username) for m in handlers]
-    forms["transfer"].bureau.choices = others
+    forms["transfer"].bureau.choices = [(b.code, bureau_name(b.code)) for b in others]
     forms["share"].bureau.choices = [
-        (code, name) for code, name in others if bureau_by_code(code).id not in holders
+        (b.code, bureau_name(b.code)) for b in others if b.id not in holders
     ]
     return forms
-
-
-def _known(code: str) -> bool:
-    try:
-        context.taxonomy().bureau(code)
-    except KeyError:
-        return False
-    return True
 
 
 def _render_case(
@@ -198,17 +187,19 @@ def _render_case(
         else []
     )
     taxonomy, locale = context.taxonomy(), i18n.current()
+    known = {b.code for b in taxonomy.bureaus}
     names = {m.id: m.username for m in db.session().scalars(select(StaffMember))}
+    granted = powers(report)  # once per page: each check would otherwise query again
     return render_template(
         "admin/case.html",
         report=report,
         opened=opened,
         category=taxonomy.category(report.category),
-        lead=taxonomy.bureau(report.lead_bureau.code).name(locale),
+        lead=bureau_name(report.lead_bureau.code),
         holders=[
-            taxonomy.bureau(w.holder.removeprefix("bureau:")).name(locale)
+            bureau_name(code)
             for w in report.key_wraps
-            if w.bureau_id is not None and _known(w.holder.removeprefix("bureau:"))
+            if w.bureau_id is not None and (code := w.holder.removeprefix("bureau:")) in known
         ],
         messages=casework.messages(report, data_key),
         notes=casework.notes(report, data_key),
@@ -217,7 +208,7 @@ def _render_case(
         public_reason=casework.public_reason(report, data_key),
         claim=casework.reward_claim(report, data_key),
         forms=forms or _forms(report),
-        allowed=lambda action: can(report, action),
+        allowed=lambda action: can(report, action, granted),
         state_names=STATE_NAMES,
         names=names,
         alert=alert,
@@ -293,9 +284,9 @@ def powers(report: Report) -> frozenset[str]:
     return HOLDER_ACTIONS
 
 
-def can(report: Report, action: str) -> bool:
-    """Whether the member may take `action` now (their powers, and the lifecycle)."""
-    if action not in powers(report):
+def can(report: Report, action: str, granted: frozenset[str]) -> bool:
+    """Whether the member, holding `granted` powers, may take `action` now (lifecycle too)."""
+    if action not in granted:
         return False
     if action in ("accept", "not_accept") and report.accepted_on is not None:
         return False

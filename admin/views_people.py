@@ -21,8 +21,9 @@ from admin.console import (
 )
 from admin.forms import AccountForm, GrantForm
 from admin.keycheck import fingerprint, normalise_fingerprint
+from admin.labels import bureau_name
 from admin.sessions import recently_authenticated
-from intake import context, db, hotline, i18n
+from intake import context, db, hotline
 from intake.installation import new_password
 from intake.keyring import bureau_private_key, create_staff, grant_bureau
 from intake.models import Bureau, BureauMembership, HotlineToken, StaffMember
@@ -131,15 +132,8 @@ def bureaus() -> str:
             .join(BureauMembership)
             .where(BureauMembership.bureau_id == bureau.id)
         ).all()
-        rows.append((bureau, _name(bureau.code), members))
+        rows.append((bureau, bureau_name(bureau.code), members))
     return render_template("admin/bureaus.html", rows=rows)
-
-
-def _name(code: str) -> str:
-    try:
-        return context.taxonomy().bureau(code).name(i18n.current())
-    except KeyError:
-        return code
 
 
 @bp.route("/bureaus/<code>/grant", methods=["GET", "POST"])
@@ -166,7 +160,7 @@ def grant(code: str) -> Response | str | tuple[str, int]:
     ).all()
     form = GrantForm()
     form.staff_id.choices = [(m.id, f"{m.username} ({m.role})") for m in candidates]
-    page = {"form": form, "bureau": bureau, "name": _name(code)}
+    page = {"form": form, "bureau": bureau, "name": bureau_name(code)}
     if request.method == "GET":
         return render_template("admin/grant.html", **page)
     if not recently_authenticated(opened(), context.settings(), now()):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -31,6 +33,11 @@ class Database:
         from intake import migrate
 
         migrate.upgrade(self.engine)
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """A stored time as an aware UTC datetime: SQLite hands back naive ones, stored in UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
