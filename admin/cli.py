@@ -5,6 +5,8 @@ The console script is this module's `main`, so the intake side never imports the
 
 from __future__ import annotations
 
+import datetime as dt
+
 import click
 from sqlalchemy import select
 
@@ -146,29 +148,39 @@ def audit_verify() -> None:
 
 
 @click.command("stats")
-@click.option("--month", required=True, help="The month, as YYYY-MM.")
+@click.option("--month", help="A month, as YYYY-MM.")
+@click.option("--year", type=click.IntRange(2000, 2100), help="A whole year, as YYYY.")
 @click.option("--format", "kind", type=click.Choice(["xlsx", "csv"]), default="xlsx")
 @click.option(
-    "--output", type=click.Path(dir_okay=False), help="File to write (default: named by month)."
+    "--output", type=click.Path(dir_okay=False), help="File to write (default: named by period)."
 )
 @click.option("--lang", type=click.Choice(["zh_CN", "en"]), default="zh_CN")
-def stats_command(month: str, kind: str, output: str | None, lang: str) -> None:
-    """Write the monthly statistics table (统计表) as XLSX or CSV; metadata only."""
+def stats_command(
+    month: str | None, year: int | None, kind: str, output: str | None, lang: str
+) -> None:
+    """Write the statistics table (统计表) of a month or a year as XLSX or CSV; metadata only."""
     from flask_babel import force_locale
 
     from admin import exports, reports_out
-    from intake import statistics
+    from intake import settled_months, statistics
 
-    try:
-        start, end = statistics.month_bounds(month)
-    except ValueError:
-        raise click.BadParameter("write the month as YYYY-MM", param_hint="--month") from None
+    if (month is None) == (year is None):
+        raise click.UsageError("give either --month YYYY-MM or --year YYYY")
+    if year is not None:
+        period, start, end = str(year), dt.date(year, 1, 1), dt.date(year, 12, 31)
+    else:
+        period = month or ""
+        try:
+            start, end = statistics.month_bounds(period)
+        except ValueError:
+            raise click.BadParameter("write the month as YYYY-MM", param_hint="--month") from None
     app = create_app()
     with app.test_request_context(), force_locale(lang):
-        table = statistics.compute(db.session(), start, end)
+        table = settled_months.period_table(db.session(), start, end, context.today())
+        db.session().commit()
         header, rows = reports_out.stats_header(), list(reports_out.stats_rows(table))
-    path = output or f"qingfeng-stats-{month}.{kind}"
-    body = exports.to_csv(header, rows) if kind == "csv" else exports.to_xlsx(month, header, rows)
+    path = output or f"qingfeng-stats-{period}.{kind}"
+    body = exports.to_csv(header, rows) if kind == "csv" else exports.to_xlsx(period, header, rows)
     with open(path, "wb") as handle:
         handle.write(body)
     click.echo(f"Wrote {path}: {len(table.rows)} rows, {table.total.counts['received']} received.")

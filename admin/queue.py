@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from heapq import merge
+from itertools import islice
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from intake import due
-from intake.lifecycle import State
 from intake.models import KeyWrap, Report
 
 PAGE_SIZE = 50
 VIEWS = ("new", "open", "due_soon", "overdue", "replies", "closed", "all")
+# The tabs of cases with a running deadline: open cases only.
+TIMED = ("new", "open", "due_soon", "overdue")
 
 
 def view_condition(view: str, today: dt.date) -> ColumnElement[bool]:
@@ -24,7 +27,7 @@ def view_condition(view: str, today: dt.date) -> ColumnElement[bool]:
         "due_soon": due.due_soon(today),
         "overdue": due.overdue(today),
         "replies": Report.awaiting_staff.is_(True),
-        "closed": Report.state.in_((State.CONCLUDED, State.NOT_ACCEPTED)),
+        "closed": Report.state.in_(due.CLOSED),
         "all": Report.id.is_not(None),
     }
     return conditions[view]
@@ -56,34 +59,82 @@ class Filters:
         return out
 
 
-def counts(db: Session, bureau_id: int, today: dt.date, filters: Filters) -> dict[str, int]:
-    """How many cases each tab holds: one pass over the bureau's cases, not one per tab.
+def _led(bureau_id: int) -> list[ColumnElement[bool]]:
+    # Destroyed cases have no wraps left: no bureau holds them any more.
+    return [Report.lead_bureau_id == bureau_id, Report.destroyed_on.is_(None)]
 
-    The cases are reached from the bureau's key wraps (indexed by bureau), so the cost grows
-    with the bureau's own cases, not with the whole installation.
+
+def _held_not_led(bureau_id: int) -> ColumnElement[bool]:
+    # As a subquery the planner starts from the bureau's few copies, not from the reports.
+    copies = select(KeyWrap.report_id).where(
+        KeyWrap.bureau_id == bureau_id, KeyWrap.lead.is_(False)
+    )
+    return Report.id.in_(copies)
+
+
+def counts(db: Session, bureau_id: int, today: dt.date, filters: Filters) -> dict[str, int]:
+    """How many cases each tab holds.
+
+    A bureau holds the cases it leads and a few it was given a copy of (co-bureau, triage,
+    移送). The cases it leads are counted from an index alone (ix_reports_lead_queue), open
+    and closed ones apart, so the tabs with deadlines look at open cases only.
     """
-    columns = [func.count().filter(view_condition(view, today)) for view in VIEWS]
-    row = db.execute(
-        select(*columns)
-        .select_from(KeyWrap)
-        .join(Report, Report.id == KeyWrap.report_id)
-        .where(KeyWrap.bureau_id == bureau_id, *filters.conditions())
+    out = dict.fromkeys(VIEWS, 0)
+    led = _led(bureau_id) + filters.conditions()
+    replies = func.count().filter(view_condition("replies", today))
+    timed = [func.count().filter(view_condition(view, today)) for view in TIMED]
+    *numbers, open_all, open_replies = db.execute(
+        select(*timed, func.count(), replies).where(*led, Report.state.in_(due.OPEN))
     ).one()
-    return {view: value or 0 for view, value in zip(VIEWS, row, strict=True)}
+    out.update(zip(TIMED, numbers, strict=True))
+    # Concluded and not accepted: every other state. Counted along the index, row by row
+    # only in the index.
+    closed_all, closed_replies = db.execute(
+        select(func.count(), replies).where(*led, Report.state.in_(due.CLOSED))
+    ).one()
+    out["closed"] = closed_all
+    out["all"] = open_all + closed_all
+    out["replies"] = open_replies + closed_replies
+    row = db.execute(
+        select(*(func.count().filter(view_condition(view, today)) for view in VIEWS)).where(
+            _held_not_led(bureau_id), *filters.conditions()
+        )
+    ).one()
+    for view, number in zip(VIEWS, row, strict=True):
+        out[view] += number or 0
+    return out
 
 
 def page(
     db: Session, bureau_id: int, view: str, today: dt.date, filters: Filters, number: int
 ) -> list[Report]:
-    """One page of a tab, oldest first."""
-    return list(
-        db.scalars(
-            select(Report)
-            .join(KeyWrap, KeyWrap.report_id == Report.id)
-            .where(KeyWrap.bureau_id == bureau_id, view_condition(view, today))
-            .where(*filters.conditions())
-            .order_by(Report.received_on, Report.reference)
-            .limit(PAGE_SIZE)
-            .offset((number - 1) * PAGE_SIZE)
+    """One page of a tab, oldest first: the cases it leads and those it holds a copy of.
+
+    Each part is read in date order up to the end of the page (the led part along
+    ix_reports_lead_received, so page 20 of a hundred thousand cases reads a thousand), and
+    the two are merged here.
+    """
+    wanted = [view_condition(view, today), *filters.conditions()]
+    # Date and reference, the order of a tab: the led part is read from an index alone.
+    columns = (Report.received_on, Report.reference)
+    end = number * PAGE_SIZE
+    held = [
+        tuple(row)
+        for row in db.execute(
+            select(*columns).where(_held_not_led(bureau_id), *wanted).order_by(*columns).limit(end)
         )
-    )
+    ]
+    if view in TIMED:
+        # Only open cases can be in these tabs: read them all from ix_reports_lead_queue
+        # (a bureau has a few thousand open, however many it concluded) and sort them here.
+        # Asked to sort, a planner may walk the date index through every concluded case.
+        open_led = select(*columns).where(*_led(bureau_id), *wanted, Report.state.in_(due.OPEN))
+        led = sorted(tuple(row) for row in db.execute(open_led))
+    else:
+        led_in_order = select(*columns).where(*_led(bureau_id), *wanted)
+        led = [tuple(row) for row in db.execute(led_in_order.order_by(*columns).limit(end))]
+    wanted_refs = [row[1] for row in islice(merge(led, held), end - PAGE_SIZE, end)]
+    found = {
+        r.reference: r for r in db.scalars(select(Report).where(Report.reference.in_(wanted_refs)))
+    }
+    return [found[ref] for ref in wanted_refs if ref in found]

@@ -344,7 +344,9 @@ def _apply(action: str, report: Report, data_key: bytes, form: Any) -> dict[str,
         case "accept":
             casework.accept(report, who, settings, context.taxonomy().intake_desk.code)
         case "not_accept":
-            casework.not_accept(report, data_key, who, form.reason.data)
+            casework.not_accept(
+                report, data_key, who, form.reason.data, context.taxonomy().intake_desk.code
+            )
         case "assign":
             handler = db.session().get(StaffMember, form.staff_id.data)
             if handler is None:

@@ -12,31 +12,32 @@ from flask import Response, abort, render_template, request
 from admin import exports, reports_out
 from admin.console import CASE_ROLES, bp, bureau_by_code, is_member, record_audit, requires, staff
 from admin.views_cases import STATE_NAMES
-from intake import context, db, statistics
+from intake import context, db, settled_months, statistics
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _month() -> tuple[str, dt.date, dt.date]:
+def _month() -> tuple[str, dt.date]:
     month = request.args.get("month", "")
     if not month:
         first = context.today().replace(day=1)
         month = (first - dt.timedelta(days=1)).strftime("%Y-%m")
     try:
-        start, end = statistics.month_bounds(month)
+        start, _end = statistics.month_bounds(month)
     except ValueError:
         abort(400)
     if not 2000 <= start.year <= 2100:
         abort(400)
-    return month, start, end
+    return month, start
 
 
 @bp.get("/stats")
 @requires("supervisor")
 def stats() -> str:
     """One month: totals per bureau with a chart drawn on the server, then the detail rows."""
-    month, start, end = _month()
-    table = statistics.compute(db.session(), start, end)
+    month, start = _month()
+    table = settled_months.month_table(db.session(), start, context.today())
+    db.session().commit()
     peak = max([1, *(t.counts["received"] for t in table.bureau_totals),
                 *(t.counts["concluded"] for t in table.bureau_totals)])  # fmt: skip
     return render_template(
@@ -53,8 +54,8 @@ def stats() -> str:
 @requires("supervisor")
 def stats_export() -> Response:
     """The month's table as XLSX or CSV."""
-    month, start, end = _month()
-    table = statistics.compute(db.session(), start, end)
+    month, start = _month()
+    table = settled_months.month_table(db.session(), start, context.today())
     header, rows = reports_out.stats_header(), list(reports_out.stats_rows(table))
     record_audit("stats_exported", month=month)
     db.session().commit()

@@ -6,8 +6,10 @@ public key, which needs none.
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, url_for
-from sqlalchemy import or_, select
+import datetime as dt
+
+from flask import abort, redirect, render_template, request, url_for
+from sqlalchemy import Subquery, case, func, literal, or_, select, true, union_all
 from werkzeug.wrappers import Response
 
 from admin import audit
@@ -26,25 +28,59 @@ def _by_reference(reference: str) -> Report:
     return report
 
 
+BOARD_PAGE = 100
+
+
 @bp.get("/overdue")
 @requires("supervisor")
 def overdue() -> str:
-    """Overdue cases and major leads of every bureau, by bureau and category, oldest first."""
-    today = context.today()
-    cases = (
-        db.session()
-        .scalars(
-            select(Report)
-            .join(Bureau, Bureau.id == Report.lead_bureau_id)
-            .where(or_(due.overdue(today), Report.major.is_(True)), Report.destroyed_on.is_(None))
-            .order_by(Bureau.code, Report.category, Report.received_on, Report.reference)
-            .limit(1000)
+    """Overdue cases and major leads: how many per bureau, then the cases, a page at a time,
+    by bureau and category, oldest first (of one bureau when one is chosen)."""
+    today, database = context.today(), db.session()
+    bureaus = {b.id: b for b in database.scalars(select(Bureau).order_by(Bureau.id))}
+    chosen = None
+    if request.args.get("bureau"):
+        chosen = next((b for b in bureaus.values() if b.code == request.args["bureau"]), None)
+        if chosen is None:
+            abort(404)
+    try:
+        number = max(1, min(int(request.args.get("page", "1")), 100_000))
+    except ValueError:
+        abort(400)
+    board = _board(today)
+    summary = [
+        (bureaus[bureau_id], on_board_count, overdue_count, major_count)
+        for bureau_id, on_board_count, overdue_count, major_count in database.execute(
+            select(board.c.bureau_id, func.count(), func.sum(board.c.late), func.sum(board.c.major))
+            .group_by(board.c.bureau_id)
+            .order_by(board.c.bureau_id)
         )
-        .all()
+    ]
+    total = sum(n for b, n, _o, _m in summary if chosen is None or b is chosen)
+    listed = select(board.c.reference)
+    if chosen is not None:
+        listed = listed.where(board.c.bureau_id == chosen.id)
+    references = list(
+        database.scalars(
+            listed.order_by(
+                board.c.bureau_id, board.c.category, board.c.received_on, board.c.reference
+            )
+            .limit(BOARD_PAGE)
+            .offset((number - 1) * BOARD_PAGE)
+        )
     )
+    found = {
+        r.reference: r
+        for r in database.scalars(select(Report).where(Report.reference.in_(references)))
+    }
+    cases = [found[ref] for ref in references]
     return render_template(
         "admin/overdue.html",
         cases=cases,
+        summary=summary,
+        chosen=chosen,
+        page=number,
+        pages=max(1, -(-total // BOARD_PAGE)),
         today=today,
         deadline=current_deadline,
         state_names=STATE_NAMES,
@@ -54,6 +90,28 @@ def overdue() -> str:
             and d < today
         ),
     )
+
+
+def _board(today: dt.date) -> Subquery:
+    """The cases on the board, each once: overdue while deciding, overdue while concluding,
+    and major leads that are neither. Three parts, so each is read along its own index
+    (a planner given the whole OR reads every report)."""
+    deciding, concluding = due.overdue_parts(today)
+    columns = (
+        Report.lead_bureau_id.label("bureau_id"),
+        Report.category,
+        Report.received_on,
+        Report.reference,
+    )
+    major = case((Report.major.is_(True), 1), else_=0)
+    kept = Report.destroyed_on.is_(None)
+    return union_all(
+        select(*columns, literal(1).label("late"), major.label("major")).where(deciding, kept),
+        select(*columns, literal(1), major).where(concluding, kept),
+        select(*columns, literal(0), literal(1)).where(
+            Report.major.is_(True), kept, or_(deciding, concluding).is_not(true())
+        ),
+    ).subquery()
 
 
 @bp.post("/cases/<reference>/supervise")

@@ -11,8 +11,10 @@ then drives it from client threads at concurrency 1, 4 and 16:
 Prints requests per second and p50/p95/p99 latency per flow and level, next to the ceiling
 the receipt key derivation sets (cores ÷ one derivation, measured in the same run); checks
 that every receipt returned opens its report (no report lost); and reads each worker's peak
-resident memory (VmHWM). The client threads share the two cores with the server, so the
-figures understate what a separate load machine would see.
+resident memory (VmHWM). Every request goes on a new connection, as nginx (docs/deployment.md)
+passes them on without upstream keep-alive: a kept-alive connection stays with the worker that
+accepted it, which left one worker idle. It also reads the workers' CPU time per flow, so the
+share of it that is the key derivation can be told apart from a busy machine.
 """
 
 from __future__ import annotations
@@ -44,21 +46,25 @@ _CODE = re.compile(r'<p class="code"[^>]*>\s*([0-9 ]{24})\s*</p>')
 
 
 class Client:
-    """One keep-alive connection with its own cookies, like one browser."""
+    """One browser's cookies; each request on a new connection, as nginx passes them on."""
 
     def __init__(self, port: int) -> None:
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.port = port
         self.cookies: dict[str, str] = {}
 
     def request(
         self, method: str, path: str, body: bytes | None = None, headers: dict | None = None
     ) -> tuple[int, str]:
-        all_headers = dict(headers or {})
+        all_headers = {**(headers or {}), "Connection": "close"}
         if self.cookies:
             all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        self.connection.request(method, path, body=body, headers=all_headers)
-        response = self.connection.getresponse()
-        text = response.read().decode("utf-8", "replace")
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            connection.request(method, path, body=body, headers=all_headers)
+            response = connection.getresponse()
+            text = response.read().decode("utf-8", "replace")
+        finally:
+            connection.close()
         for value in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = value.partition("=")
             self.cookies[name] = rest.split(";", 1)[0]
@@ -170,11 +176,24 @@ def verify(port: int, codes: list[str]) -> int:
     return opened[0]
 
 
+def workers(master: int) -> list[str]:
+    return Path(f"/proc/{master}/task/{master}/children").read_text().split()
+
+
+def cpu_seconds(master: int) -> float:
+    """User + system CPU time of every gunicorn worker so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in workers(master):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def peak_memory(master: int) -> list[float]:
     """VmHWM (peak resident set) of each gunicorn worker, in MB."""
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     peaks = []
-    for pid in children:
+    for pid in workers(master):
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
                 peaks.append(int(line.split()[1]) / 1024)
@@ -227,7 +246,9 @@ def main() -> None:
             rows, codes = [], []
             for name, flow in (("web form", web), ("hotline API", api), ("status", status_check)):
                 for level in LEVELS:
+                    before = cpu_seconds(server.pid)
                     result = run_level(port, flow, level, made, codes)
+                    result["cpu"] = (cpu_seconds(server.pid) - before) / result["n"]
                     if flow is not status_check:
                         codes.extend(result["codes"])
                     rows.append((name, level, result))
@@ -242,11 +263,14 @@ def main() -> None:
     print(f"cores: {cores}; receipt KDF {RECEIPT_PARAMS}; workers: {cores} gthread × {threads}")
     print(f"receipt key derivation: {kdf * 1000:.1f} ms → ceiling {cores / kdf:.1f}/s")
     print(f"{'flow':<14}{'conc':>5}{'req/s':>8}{'% ceiling':>11}{'p50 ms':>8}{'p95 ms':>8}"
-          f"{'p99 ms':>8}{'ok':>9}")  # fmt: skip
+          f"{'p99 ms':>8}{'ok':>9}{'CPU ms':>8}{'KDF share':>10}")  # fmt: skip
     for name, level, r in rows:
         share = r["rate"] / (cores / kdf) * 100
         print(f"{name:<14}{level:>5}{r['rate']:>8.1f}{share:>10.0f}%{r['p50']:>8.0f}"
-              f"{r['p95']:>8.0f}{r['p99']:>8.0f}{r['ok']:>5}/{r['n']:<3}")  # fmt: skip
+              f"{r['p95']:>8.0f}{r['p99']:>8.0f}{r['ok']:>5}/{r['n']:<3}"
+              f"{r['cpu'] * 1000:>8.1f}{kdf / r['cpu'] * 100:>9.0f}%")  # fmt: skip
+    print("CPU ms: the workers' CPU time per flow (user + system, /proc, 10 ms ticks);")
+    print("KDF share: one derivation's time as a share of it, the most the flow can reach.")
     print(f"receipts that open their report: {opened_count}/{len(stored)}")
     print("memory per worker after start (MB): " + ", ".join(f"{m:.0f}" for m in idle))
     print("peak memory per worker (MB): " + ", ".join(f"{m:.0f}" for m in memory))

@@ -18,7 +18,7 @@ from crypto import aead, keywrap
 from crypto.errors import DecryptionError
 from intake.config import Settings
 from intake.deadlines import clock_for
-from intake.keyring import bureau_holder, wrap_aad
+from intake.keyring import bureau_holder, mark_lead, wrap_aad
 from intake.lifecycle import IllegalTransition, State, next_state
 from intake.models import (
     Bureau,
@@ -150,13 +150,17 @@ def accept(report: Report, actor: Actor, settings: Settings, intake_desk: str) -
     _event(report, actor, "accepted")
 
 
-def not_accept(report: Report, data_key: bytes, actor: Actor, reason: str) -> None:
-    """不予受理, with a reason the reporter will read."""
+def not_accept(
+    report: Report, data_key: bytes, actor: Actor, reason: str, intake_desk: str
+) -> None:
+    """不予受理, with a reason the reporter will read; triage is over, so is the desk's copy."""
     reason = _text(reason)
     _not_yet_accepted("not_accept", report)
     report.state = next_state("not_accept", report.state)
     report.public_reason = _seal(data_key, report, "public_reason", reason)
     report.concluded_on = actor.today
+    if report.lead_bureau.code != intake_desk:
+        _drop_wrap(report, intake_desk)
     _event(report, actor, "not_accepted")
 
 
@@ -191,6 +195,7 @@ def transfer(report: Report, data_key: bytes, actor: Actor, to: Bureau, keep_as_
     # Counted as transferred out of the old bureau and into the new one.
     _event(report, actor, "transferred", bureau=old.code, value=to.code, kept=keep_as_co)
     report.lead_bureau = to
+    mark_lead(report, to)
     report.assigned_staff = None
 
 

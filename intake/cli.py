@@ -103,7 +103,9 @@ def rotate_bureau_key(bureau: str, username: str, password: str) -> None:
 
 @main.command()
 def tick() -> None:
-    """Mark cases due soon and overdue (once per deadline) and e-mail the bureaus' members."""
+    """Mark cases due soon and overdue (once per deadline), e-mail the bureaus' members, and
+    count the statistics of months that have just finished."""
+    from intake import settled_months
     from intake import tick as ticking
 
     app = create_app()
@@ -111,9 +113,10 @@ def tick() -> None:
         session = db.session()
         result = ticking.tick(session, context.today())
         mailed = ticking.notify(session, context.settings(), result)
+        months = settled_months.count_recent(session, context.today())
     click.echo(
         f"{len(result.overdue)} newly overdue, {len(result.due_soon)} due soon; "
-        f"{len(mailed)} reminder(s) sent."
+        f"{len(mailed)} reminder(s) sent; {months} finished month(s) of statistics counted."
     )
 
 

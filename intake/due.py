@@ -24,6 +24,11 @@ _HANDLING = (
 )
 
 
+# Every state a case with a running deadline can be in, and the others: each state is in one.
+OPEN = tuple(dict.fromkeys(_DECIDING + _HANDLING))
+CLOSED = (State.CONCLUDED, State.NOT_ACCEPTED)
+
+
 def deciding() -> ColumnElement[bool]:
     """Cases waiting for the decision whether to accept them."""
     return and_(Report.state.in_(_DECIDING), Report.accepted_on.is_(None))
@@ -43,12 +48,17 @@ def deadline() -> ColumnElement[dt.date]:
     )
 
 
-def overdue(today: dt.date) -> ColumnElement[bool]:
-    """Cases past the deadline they are working towards."""
-    return or_(
+def overdue_parts(today: dt.date) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """Past the decision deadline, past the conclusion deadline: each fits one index."""
+    return (
         and_(deciding(), Report.decision_due < today),
         and_(handling(), Report.conclusion_due < today),
     )
+
+
+def overdue(today: dt.date) -> ColumnElement[bool]:
+    """Cases past the deadline they are working towards."""
+    return or_(*overdue_parts(today))
 
 
 def due_soon(today: dt.date) -> ColumnElement[bool]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+from babel import Locale
 from flask import Flask, Response, request
 from flask_babel import Babel, get_locale
 
@@ -10,12 +13,18 @@ DEFAULT = "zh_CN"
 COOKIE = "lang"
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     """The request's language: ?lang=, then the cookie, then Chinese."""
     for candidate in (request.args.get("lang"), request.cookies.get(COOKIE)):
         if candidate in LANGUAGES:
-            return candidate
-    return DEFAULT
+            return _parsed(candidate)
+    return _parsed(DEFAULT)
+
+
+@cache
+def _parsed(code: str) -> Locale:
+    # Babel would parse the code again on every request (it scans every locale it knows).
+    return Locale.parse(code)
 
 
 def current() -> str:

@@ -34,6 +34,12 @@ def wrap_aad(report_id: str, holder: str) -> bytes:
     return aead.associated_data("data-key", report_id, holder)
 
 
+def mark_lead(report: Report, lead: Bureau) -> None:
+    """Flag the wrap the lead bureau holds, so its queue finds every other one apart."""
+    for wrap in report.key_wraps:
+        wrap.lead = wrap.bureau_id is not None and wrap.bureau_id == lead.id
+
+
 def _membership_aad(bureau_code: str, staff_public_key: bytes) -> bytes:
     return aead.associated_data("bureau-key", bureau_code, staff_public_key)
 

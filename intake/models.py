@@ -18,6 +18,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -77,6 +78,29 @@ class Report(Base):
     """One case file (一案一档). `content` and `contact` are AES-GCM ciphertexts."""
 
     __tablename__ = "reports"
+    # A bureau's queue reads its own cases from these two alone (admin/queue.py): counts per
+    # tab from the first without touching a row, pages in date order from the second.
+    __table_args__ = (
+        Index(
+            "ix_reports_lead_queue", "lead_bureau_id", "state", "accepted_on", "decision_due",
+            "conclusion_due", "awaiting_staff", "destroyed_on", "category", "channel",
+            "received_on", "reference",
+        ),
+        Index("ix_reports_lead_received", "lead_bureau_id", "received_on", "reference"),
+        # The overdue board and `qingfeng tick`: late cases by the deadline they missed.
+        Index(
+            "ix_reports_deciding_due", "state", "decision_due", "accepted_on", "destroyed_on",
+            "lead_bureau_id", "category", "received_on", "reference",
+        ),
+        Index(
+            "ix_reports_concluding_due", "state", "conclusion_due", "accepted_on",
+            "destroyed_on", "lead_bureau_id", "category", "received_on", "reference",
+        ),
+        Index(
+            "ix_reports_major", "major", "destroyed_on", "lead_bureau_id", "category",
+            "received_on", "reference",
+        ),
+    )  # fmt: skip
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
@@ -84,10 +108,10 @@ class Report(Base):
     channel: Mapped[str] = mapped_column(String(16))
     source: Mapped[str | None] = mapped_column(String(100))
     category: Mapped[str] = mapped_column(String(40), index=True)
-    state: Mapped[str] = mapped_column(String(20), index=True)
+    state: Mapped[str] = mapped_column(String(20))
     received_on: Mapped[dt.date] = mapped_column(Date, index=True)
     decision_due: Mapped[dt.date] = mapped_column(Date)
-    lead_bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"), index=True)
+    lead_bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"))
     routing: Mapped[dict[str, Any]] = mapped_column(JSON)
     official_involved: Mapped[bool]
     real_name: Mapped[bool]
@@ -144,16 +168,18 @@ class KeyWrap(Base):
     """The report's data key wrapped for one holder: a bureau, or the reporter's receipt key."""
 
     __tablename__ = "report_key_wraps"
-    # By bureau first: a bureau's queue starts from its wraps (admin/queue.py).
+    # A bureau's queue finds the cases it holds without leading them here (admin/queue.py).
     __table_args__ = (
         UniqueConstraint("report_id", "holder"),
-        Index("ix_report_key_wraps_bureau_report", "bureau_id", "report_id"),
+        Index("ix_report_key_wraps_bureau_lead_report", "bureau_id", "lead", "report_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), index=True)
     holder: Mapped[str] = mapped_column(String(60))
     bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"))
+    # Held by the bureau that leads the case (kept true by intake/reports.py and casework).
+    lead: Mapped[bool] = mapped_column(default=False, server_default=false())
     wrapped: Mapped[bytes] = mapped_column(LargeBinary)
 
     report: Mapped[Report] = relationship(back_populates="key_wraps")
@@ -361,3 +387,16 @@ class AttachmentChunk(Base):
     )
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     body: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class StatisticMonth(Base):
+    """The statistics of a finished month, counted once (intake/settled_months.py).
+
+    Counts per bureau × category × channel and days-to-conclusion histograms: metadata only.
+    """
+
+    __tablename__ = "statistic_months"
+
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    counted_on: Mapped[dt.date] = mapped_column(Date)
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON)

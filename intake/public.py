@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from crypto.errors import ReceiptChecksumError, ReceiptFormatError
 from crypto.receipts import format_receipt, normalise_receipt
-from intake import attachments, casework, context, db, followup, i18n, statistics, uploads
+from intake import attachments, casework, context, db, followup, i18n, settled_months, uploads
 from intake.deadlines import current_deadline
 from intake.forms import (
     AttachForm,
@@ -353,7 +353,8 @@ def figures() -> str:
         months.append((first, last))
         first = (first - dt.timedelta(days=1)).replace(day=1)
     months.reverse()
-    counts = statistics.public_figures(db.session(), months)
+    counts = settled_months.public_figures(db.session(), months, context.today())
+    db.session().commit()
     return render_template(
         "figures.html",
         months=[start.strftime("%Y-%m") for start, _end in months],

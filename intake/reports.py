@@ -151,6 +151,7 @@ def submit_report(
             KeyWrap(
                 holder=holder,
                 bureau_id=bureau.id,
+                lead=bureau.code == decision.lead,
                 wrapped=keywrap.seal_to(bureau.public_key, data_key, wrap_aad(report_id, holder)),
             )
         )

@@ -4,8 +4,8 @@ Every wrapped copy of the report's key and every ciphertext (content, contact, m
 notes, outcome, reward claim, supervision notes, attachments) is deleted; the metadata
 (dates, category, channel, bureau, state, finding, events) stays, so the statistics do not
 change. SQLite
-overwrites freed pages (secure_delete, intake/db.py); on PostgreSQL, VACUUM reclaims them
-(docs/operations.md).
+overwrites freed pages (secure_delete, intake/db.py) and the purge writes its write-ahead log
+back into the database file at once; on PostgreSQL, VACUUM reclaims them (docs/operations.md).
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from intake.lifecycle import State
+from intake import due
+from intake.db import write_back
 from intake.models import Event, Report
-
-CLOSED = (State.CONCLUDED, State.NOT_ACCEPTED)
 
 
 def due_for_destruction(db: Session, today: dt.date, days: int) -> list[Report]:
@@ -26,7 +25,7 @@ def due_for_destruction(db: Session, today: dt.date, days: int) -> list[Report]:
     return list(
         db.scalars(
             select(Report).where(
-                Report.state.in_(CLOSED),
+                Report.state.in_(due.CLOSED),
                 Report.concluded_on <= today - dt.timedelta(days=days),
                 Report.destroyed_on.is_(None),
             )
@@ -60,5 +59,7 @@ def purge(db: Session, today: dt.date, days: int, dry_run: bool = False) -> list
         return references
     for report in reports:
         destroy(report, today)
+    db.commit()
+    write_back(db)
     db.commit()
     return references

@@ -17,8 +17,7 @@ Nothing here opens a ciphertext.
 from __future__ import annotations
 
 import datetime as dt
-import statistics as pystats
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
@@ -54,12 +53,31 @@ class Row:
     category: str
     channel: str
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COLUMNS, 0))
-    days: list[int] = field(default_factory=list, repr=False)
+    # Days from receipt to conclusion → how many conclusions of the period took that long.
+    days: Counter[int] = field(default_factory=Counter, repr=False)
 
     @property
     def median_days(self) -> float | None:
         """Median calendar days from receipt to conclusion, for conclusions of the period."""
-        return pystats.median(self.days) if self.days else None
+        return median(self.days)
+
+
+def median(histogram: Counter[int]) -> float | None:
+    """The median of the values a histogram counts (the mean of the middle two if even)."""
+    size = histogram.total()
+    if not size:
+        return None
+
+    def at(position: int) -> int:
+        seen = 0
+        for value in sorted(histogram):
+            seen += histogram[value]
+            if seen > position:
+                return value
+        raise AssertionError("position beyond the histogram")
+
+    low, high = at((size - 1) // 2), at(size // 2)
+    return low if size % 2 else (low + high) / 2
 
 
 @dataclass
@@ -138,7 +156,7 @@ def compute(db: Session, start: dt.date, end: dt.date) -> Table:
         .where(Event.occurred_on.between(start, end), Event.kind == "concluded")
     )
     for bureau, category, channel, concluded_on, received_on in conclusions:
-        row((bureau or "", category, channel)).days.append((concluded_on - received_on).days)
+        row((bureau or "", category, channel)).days[(concluded_on - received_on).days] += 1
 
     still_open = db.execute(
         select(Bureau.code, Report.category, Report.channel, func.count())
@@ -151,7 +169,11 @@ def compute(db: Session, start: dt.date, end: dt.date) -> Table:
     )
     for bureau, category, channel, count in still_open:
         row((bureau, category, channel)).counts["open_at_end"] += count
+    return summarise(start, end, rows)
 
+
+def summarise(start: dt.date, end: dt.date, rows: dict[Key, Row]) -> Table:
+    """A table from its detail rows: they sorted, a total per bureau and a grand total added."""
     detail = [rows[key] for key in sorted(rows)]
     per_bureau: dict[str, Row] = {}
     total = Row(ALL, ALL, ALL)
@@ -160,7 +182,7 @@ def compute(db: Session, start: dt.date, end: dt.date) -> Table:
         for target in (bureau_total, total):
             for column in COLUMNS:
                 target.counts[column] += line.counts[column]
-            target.days.extend(line.days)
+            target.days.update(line.days)
     return Table(start, end, detail, [per_bureau[b] for b in sorted(per_bureau)], total)
 
 

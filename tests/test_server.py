@@ -54,6 +54,9 @@ def test_a_report_over_real_http_leaves_no_trace_of_the_client(
     assert code not in output
     assert "127.0.0.1 - -" not in output
     assert '"POST /report' not in output
-    database = (tmp_path / "instance" / "qingfeng.sqlite3").read_bytes()
+    # The database file with its write-ahead log and shared-memory file, if any are left.
+    database = b"".join(
+        path.read_bytes() for path in (tmp_path / "instance").glob("qingfeng.sqlite3*")
+    )
     assert b"marker-7d2e" not in database
     assert b"127.0.0.1" not in database

@@ -7,14 +7,15 @@ from collections.abc import Callable
 
 import pytest
 from flask import Flask
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 import crypto.aead
 import crypto.keywrap
+from admin import queue
 from admin.queue import PAGE_SIZE
 from intake import context, db
 from intake.content import ReportContent
-from intake.models import Report
+from intake.models import Bureau, KeyWrap, Report
 from intake.reports import Submission, submit_report
 from tests.console.console import Staff
 
@@ -79,3 +80,64 @@ def test_pages(app: Flask, staff: Callable[[str], Staff]) -> None:
     second = health.client.get("/admin/queue?bureau=health&view=new&page=2").get_data(as_text=True)
     assert first.count("/admin/cases/QF-") == PAGE_SIZE
     assert second.count("/admin/cases/QF-") == 3
+
+
+def test_counts_and_pages_equal_a_count_over_the_bureaus_key_copies(
+    app: Flask, staff: Callable[[str], Staff]
+) -> None:
+    """The queue reads led cases from an index and the rest through the wraps; both together
+    must give exactly the cases a bureau holds a key copy for, whatever happened to them."""
+    seed(app, 7)
+    with app.app_context():
+        refs = list(db.session().scalars(select(Report.reference).order_by(Report.reference)))
+    health = staff("health")
+    assert health.act(refs[0], "accept").status_code == 303  # the desk's copy goes
+    assert (
+        health.act(refs[1], "transfer", bureau="market_regulation", keep_as_co="y").status_code
+        == 303
+    )
+    assert health.act(refs[2], "transfer", bureau="market_regulation").status_code == 303
+    assert health.act(refs[3], "share", bureau="finance").status_code == 303
+    assert health.act(refs[4], "not_accept", reason="不属于本局职责(虚构)").status_code == 303
+    with app.app_context():
+        session = db.session()
+        session.execute(
+            update(Report).where(Report.reference.in_(refs[5:]))
+            .values(decision_due=context.today() - dt.timedelta(days=1), awaiting_staff=True)
+        )  # fmt: skip
+        session.commit()
+        today = context.today()
+        for bureau in session.scalars(select(Bureau)):
+            counts = queue.counts(session, bureau.id, today, queue.Filters())
+            for view in queue.VIEWS:
+                held = (
+                    select(Report.reference)
+                    .join(KeyWrap, KeyWrap.report_id == Report.id)
+                    .where(KeyWrap.bureau_id == bureau.id, queue.view_condition(view, today))
+                    .order_by(Report.received_on, Report.reference)
+                )
+                expected = list(session.scalars(held))
+                assert counts[view] == len(expected), (bureau.code, view)
+                listed = queue.page(session, bureau.id, view, today, queue.Filters(), 1)
+                assert [r.reference for r in listed] == expected, (bureau.code, view)
+        for report in session.scalars(select(Report)):
+            leads = [w for w in report.key_wraps if w.lead]
+            assert [w.bureau_id for w in leads] == [report.lead_bureau_id], report.reference
+        counted = {
+            b.code: queue.counts(session, b.id, today, queue.Filters())
+            for b in session.scalars(select(Bureau))
+        }
+    assert counted["health"]["all"] == 6  # leads 0, 3, 4, 5, 6; a co-bureau copy of 1
+    assert counted["market_regulation"]["all"] == 2
+    assert counted["finance"]["all"] == 1
+    assert counted["health"]["overdue"] == 2
+    assert counted["health"]["replies"] == 2
+    assert counted["health"]["closed"] == 1
+
+
+def test_every_state_is_open_or_closed_once() -> None:
+    """The all tab is counted as open + closed; a new state must be put in one of them."""
+    from intake import due
+    from intake.lifecycle import State
+
+    assert sorted(due.OPEN + due.CLOSED) == sorted(State)

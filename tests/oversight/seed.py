@@ -83,7 +83,9 @@ def seed_month(
             fate = rng.random()
             data_key = data_key_for_bureau(report, lead, private_keys[lead])
             if fate < 0.15:
-                casework.not_accept(report, data_key, actor(day), "不属于职责范围(虚构)")
+                casework.not_accept(
+                    report, data_key, actor(day), "不属于职责范围(虚构)", taxonomy.intake_desk.code
+                )
                 if in_month(day):
                     plan.expected[key]["not_accepted"] += 1
                 continue

@@ -122,6 +122,17 @@ def test_the_stats_command_writes_a_file(
     assert load_workbook(out).active.max_row >= 3
     bad = CliRunner().invoke(main, ["stats", "--month", "October"])
     assert bad.exit_code == 2
+    year = tmp_path / "year.csv"
+    whole = CliRunner().invoke(
+        main,
+        ["stats", "--year", str(dt.date.today().year), "--format", "csv", "--output", str(year)],
+    )
+    assert whole.exit_code == 0, whole.output
+    assert "1 received" in whole.output
+    assert CliRunner().invoke(main, ["stats"]).exit_code == 2
+    assert (
+        CliRunner().invoke(main, ["stats", "--year", "2026", "--month", "2026-01"]).exit_code == 2
+    )
 
 
 def test_public_figures_hide_small_cells(app: Flask, client: FlaskClient, submit: Submit) -> None:
@@ -155,3 +166,53 @@ def test_a_supervision_note_rests_sealed(app: Flask, staff: Login, submit: Submi
     for encoded in encodings(note):
         assert encoded not in dump
     assert note in staff("health").client.get(f"/admin/cases/{ref}").get_data(as_text=True)
+
+
+def test_the_overdue_board_counts_per_bureau_and_pages(
+    app: Flask, staff: Login, submit: Submit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import admin.views_supervision
+
+    late = [submit(category="kickbacks")[1] for _ in range(3)]
+    other = submit(category="insurance_fraud")[1]
+    on_time = submit(category="kickbacks")[1]
+    with app.app_context():
+        db.session().execute(
+            update(Report)
+            .where(Report.reference.in_([*late, other]))
+            .values(decision_due=dt.date(2020, 1, 1))
+        )
+        # A major lead that is also late is on the board once.
+        db.session().execute(update(Report).where(Report.reference == late[0]).values(major=True))
+        db.session().commit()
+    monkeypatch.setattr(admin.views_supervision, "BOARD_PAGE", 2)
+    supervisor = staff("supervisor")
+    pages = [
+        supervisor.client.get(f"/admin/overdue?page={n}").get_data(as_text=True) for n in (1, 2, 3)
+    ]
+    listed = [[r for r in [*late, other, on_time] if f'id="case-{r}"' in page] for page in pages]
+    assert [len(found) for found in listed] == [2, 2, 0]
+    assert sorted(listed[0] + listed[1]) == sorted([*late, other])
+    assert "Page 1 of 2" in pages[0] or "第 1 页,共 2 页" in pages[0]
+    health = "".join(
+        supervisor.client.get(f"/admin/overdue?bureau=health&page={n}").get_data(as_text=True)
+        for n in (1, 2)
+    )
+    assert sorted(r for r in [*late, other] if f'id="case-{r}"' in health) == sorted(late)
+    summary = pages[0].split('class="board-summary"', 1)[1].split("</table>", 1)[0]
+    assert summary.count("<tr>") == 3  # header, health, healthcare security
+    assert "<td>3</td><td>1</td></tr>" in summary  # health: 3 late, 1 of them major
+    assert "<td>1</td><td>0</td></tr>" in summary
+    # A major lead on time joins the board too.
+    with app.app_context():
+        db.session().execute(update(Report).where(Report.reference == on_time).values(major=True))
+        db.session().commit()
+    board = [
+        supervisor.client.get(f"/admin/overdue?bureau=health&page={n}").get_data(as_text=True)
+        for n in (1, 2)
+    ]
+    assert "<td>3</td><td>2</td></tr>" in board[0]
+    assert "第 2 页,共 2 页" in board[1] or "Page 2 of 2" in board[1]
+    assert sum(f'id="case-{ref}"' in page for page in board for ref in [*late, on_time]) == 4
+    assert supervisor.client.get("/admin/overdue?bureau=nowhere").status_code == 404
+    assert supervisor.client.get("/admin/overdue?page=x").status_code == 400

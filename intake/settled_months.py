@@ -1,0 +1,141 @@
+"""Statistics of finished months, counted once and kept.
+
+A month's 统计表, once reported, should not move, and recounting two years of events for a
+year's table is what made it slow (bench/README.md). Every step is dated the day it is
+recorded, so from the second day after a month ends nothing can still be dated in it: the
+month is settled, its table is counted once and kept in `statistic_months`, and a longer
+period is the sum of its months. "Open at the end" is a stock, not a flow: a period takes
+it from its last month. Later changes to a case (a reopened conclusion, a transfer) count
+in the month they happen, never in a settled one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from intake import statistics
+from intake.models import StatisticMonth
+from intake.statistics import COLUMNS, Key, Row, Table, compute, month_bounds, summarise
+
+SETTLE_DAYS = 2
+
+
+def settled(start: dt.date, today: dt.date) -> bool:
+    """Whether the month starting on `start` can no longer change."""
+    _first, last = month_bounds(start.strftime("%Y-%m"))
+    return today >= last + dt.timedelta(days=SETTLE_DAYS)
+
+
+def month_table(db: Session, start: dt.date, today: dt.date) -> Table:
+    """One month's table: kept if the month is settled (counted now if not yet), else live.
+
+    May add a row to the session; the caller commits.
+    """
+    first, last = month_bounds(start.strftime("%Y-%m"))
+    if not settled(first, today):
+        return compute(db, first, last)
+    kept = db.get(StatisticMonth, first)
+    if kept is not None:
+        return _decode(first, last, kept.figures)
+    table = compute(db, first, last)
+    try:
+        with db.begin_nested():
+            db.add(StatisticMonth(month=first, counted_on=today, figures=_encode(table)))
+    except IntegrityError:
+        pass  # counted at the same moment by another request: the same figures
+    return table
+
+
+def period_table(db: Session, start: dt.date, end: dt.date, today: dt.date) -> Table:
+    """The table of whole months from `start` to `end` (first and last day of months)."""
+    months = []
+    first = start
+    while first <= end:
+        month_start, month_end = month_bounds(first.strftime("%Y-%m"))
+        if month_start != first or month_end > end:
+            raise ValueError("a period of whole months")
+        months.append(month_table(db, first, today))
+        first = month_end + dt.timedelta(days=1)
+    if not months or months[-1].end != end:
+        raise ValueError("a period of whole months")
+    return merge(start, end, months)
+
+
+def merge(start: dt.date, end: dt.date, months: list[Table]) -> Table:
+    """Consecutive months as one period: flows add up, the stock open at the end is the last."""
+    rows: dict[Key, Row] = {}
+    for index, table in enumerate(months):
+        last = index == len(months) - 1
+        for line in table.rows:
+            key = (line.bureau, line.category, line.channel)
+            target = rows.setdefault(key, Row(*key))
+            for column in COLUMNS:
+                if column != "open_at_end":
+                    target.counts[column] += line.counts[column]
+            if last:
+                target.counts["open_at_end"] = line.counts["open_at_end"]
+            target.days.update(line.days)
+    return summarise(start, end, rows)
+
+
+def _encode(table: Table) -> dict[str, Any]:
+    return {
+        "rows": [
+            [
+                line.bureau,
+                line.category,
+                line.channel,
+                {column: n for column, n in line.counts.items() if n},
+                sorted(line.days.items()),
+            ]
+            for line in table.rows
+        ]
+    }
+
+
+def _decode(start: dt.date, end: dt.date, figures: dict[str, Any]) -> Table:
+    rows: dict[Key, Row] = {}
+    for bureau, category, channel, counts, days in figures["rows"]:
+        line = Row(bureau, category, channel)
+        line.counts.update(counts)
+        line.days = Counter({int(d): int(n) for d, n in days})
+        rows[(bureau, category, channel)] = line
+    return summarise(start, end, rows)
+
+
+def count_recent(db: Session, today: dt.date, months: int = 13) -> int:
+    """Count and keep the last `months` settled months not kept yet (for `qingfeng tick`)."""
+    counted = 0
+    first = today.replace(day=1)
+    for _ in range(months + 1):
+        if settled(first, today) and db.get(StatisticMonth, first) is None:
+            month_table(db, first, today)
+            counted += 1
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    db.commit()
+    return counted
+
+
+def public_figures(
+    db: Session, months: list[tuple[dt.date, dt.date]], today: dt.date
+) -> dict[tuple[str, str], dict[str, int]]:
+    """Received and concluded per (month, category): settled months from their kept tables."""
+    out: dict[tuple[str, str], dict[str, int]] = {}
+    live = []
+    for start, end in months:
+        if not settled(start, today):
+            live.append((start, end))
+            continue
+        for line in month_table(db, start, today).rows:
+            cell = out.setdefault(
+                (start.strftime("%Y-%m"), line.category), {"received": 0, "concluded": 0}
+            )
+            cell["received"] += line.counts["received"]
+            cell["concluded"] += line.counts["concluded"]
+    out.update(statistics.public_figures(db, live))
+    return out
