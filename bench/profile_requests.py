@@ -26,7 +26,6 @@ import functools
 import json
 import os
 import pstats
-import re
 import statistics
 import subprocess
 import sys
@@ -38,23 +37,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.load import _CODE, _TOKENS, CALL, REPORT  # noqa: E402  (the load benchmark's flows)
+
 N = int(os.environ.get("BENCH_PROFILE_N", "40"))
 TOP = int(os.environ.get("BENCH_PROFILE_TOP", "0"))
-_TOKENS = re.compile(r'name="(csrf_token|form_token)"[^>]*value="([^"]*)"')
-_CODE = re.compile(r'<p class="code"[^>]*>\s*([0-9 ]{24})\s*</p>')
-
-REPORT = {
-    "category": "kickbacks",
-    "what_happened": "负载测试举报:某医院收取回扣(基准测试用虚构数据)",
-    "institution": "某县医院(虚构)",
-    "official_involved": "no",
-}
-CALL = {
-    "transcript": "负载测试来电(基准测试用虚构数据)",
-    "hotline": "12345",
-    "call_date": time.strftime("%Y-%m-%d"),
-    "category": "insurance_fraud",
-}
 
 # name -> [calls, wall seconds, cpu seconds]
 STATS: dict[str, list[float]] = collections.defaultdict(lambda: [0, 0.0, 0.0])
