@@ -107,20 +107,23 @@ def seed(app, count: int) -> float:
                     wraps.append({"report_id": report_id, "holder": "bureau:intake",
                                   "bureau_id": desk[0], "lead": False,
                                   "wrapped": b"\0" * 80})  # fmt: skip
+                facts = {"category": reports[-1]["category"], "channel": reports[-1]["channel"],
+                         "received_on": received}  # fmt: skip
                 events.append({"report_id": report_id, "kind": "received",
-                               "occurred_on": received, "bureau": code, "detail": {}})  # fmt: skip
+                               "occurred_on": received, "bureau": code, "detail": {},
+                               **facts})  # fmt: skip
                 if life["accepted_on"]:
                     events.append({"report_id": report_id, "kind": "accepted",
                                    "occurred_on": life["accepted_on"], "bureau": code,
-                                   "detail": {}})  # fmt: skip
+                                   "detail": {}, **facts})  # fmt: skip
                 if life["state"] == "not_accepted":
                     events.append({"report_id": report_id, "kind": "not_accepted",
                                    "occurred_on": life["concluded_on"], "bureau": code,
-                                   "detail": {}})  # fmt: skip
+                                   "detail": {}, **facts})  # fmt: skip
                 if life["state"] == "concluded":
                     events.append({"report_id": report_id, "kind": "concluded",
                                    "occurred_on": life["concluded_on"], "bureau": code,
-                                   "value": life["finding"], "detail": {}})  # fmt: skip
+                                   "value": life["finding"], "detail": {}, **facts})  # fmt: skip
             session.execute(insert(Report), reports)
             session.execute(insert(KeyWrap), wraps)
             session.execute(insert(Event), events)

@@ -18,6 +18,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     UniqueConstraint,
+    event,
     false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -95,6 +96,11 @@ class Report(Base):
         Index(
             "ix_reports_concluding_due", "state", "conclusion_due", "accepted_on",
             "destroyed_on", "lead_bureau_id", "category", "received_on", "reference",
+        ),
+        # Statistics: the cases open at the end of a period, and retention's concluded cases.
+        Index(
+            "ix_reports_open_stock", "concluded_on", "received_on", "lead_bureau_id", "category",
+            "channel",
         ),
         Index(
             "ix_reports_major", "major", "destroyed_on", "lead_bureau_id", "category",
@@ -193,7 +199,13 @@ class Event(Base):
     """
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_occurred_on_kind", "occurred_on", "kind"),)
+    # Statistics count a period's steps from this index alone, never joining the reports.
+    __table_args__ = (
+        Index(
+            "ix_events_statistics", "occurred_on", "kind", "bureau", "value", "category",
+            "channel", "received_on",
+        ),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), index=True)
@@ -204,8 +216,23 @@ class Event(Base):
     bureau: Mapped[str | None] = mapped_column(String(40))
     value: Mapped[str | None] = mapped_column(String(40))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The case's category, channel and date of receipt, which never change after intake:
+    # copied here when the step is recorded (see _case_facts).
+    category: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(16))
+    received_on: Mapped[dt.date] = mapped_column(Date)
 
     report: Mapped[Report] = relationship(back_populates="events")
+
+
+@event.listens_for(Report.events, "append")
+def _case_facts(report: Report, step: Event, _initiator: object) -> None:
+    # Every step is recorded through report.events, so no caller can forget the copy.
+    step.category, step.channel, step.received_on = (
+        report.category,
+        report.channel,
+        report.received_on,
+    )
 
 
 class UsedFormToken(Base):

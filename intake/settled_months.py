@@ -39,9 +39,9 @@ def month_table(db: Session, start: dt.date, today: dt.date) -> Table:
     first, last = month_bounds(start.strftime("%Y-%m"))
     if not settled(first, today):
         return compute(db, first, last)
-    kept = db.get(StatisticMonth, first)
+    kept = _kept_rows(db, first)
     if kept is not None:
-        return _decode(first, last, kept.figures)
+        return summarise(first, last, kept)
     table = compute(db, first, last)
     try:
         with db.begin_nested():
@@ -53,32 +53,40 @@ def month_table(db: Session, start: dt.date, today: dt.date) -> Table:
 
 def period_table(db: Session, start: dt.date, end: dt.date, today: dt.date) -> Table:
     """The table of whole months from `start` to `end` (first and last day of months)."""
-    months = []
+    months: list[list[Row]] = []
     first = start
     while first <= end:
         month_start, month_end = month_bounds(first.strftime("%Y-%m"))
         if month_start != first or month_end > end:
             raise ValueError("a period of whole months")
-        months.append(month_table(db, first, today))
+        # Kept months are merged as rows: totals are summed once, for the period.
+        kept = _kept_rows(db, first) if settled(first, today) else None
+        months.append(
+            list(kept.values()) if kept is not None else month_table(db, first, today).rows
+        )
         first = month_end + dt.timedelta(days=1)
-    if not months or months[-1].end != end:
+    if not months or first != end + dt.timedelta(days=1):
         raise ValueError("a period of whole months")
     return merge(start, end, months)
 
 
-def merge(start: dt.date, end: dt.date, months: list[Table]) -> Table:
-    """Consecutive months as one period: flows add up, the stock open at the end is the last."""
+def merge(start: dt.date, end: dt.date, months: list[list[Row]]) -> Table:
+    """Consecutive months' rows as one period: flows add up, the stock open at the end is the
+    last month's."""
     rows: dict[Key, Row] = {}
-    for index, table in enumerate(months):
+    flows = [column for column in COLUMNS if column != "open_at_end"]
+    for index, lines in enumerate(months):
         last = index == len(months) - 1
-        for line in table.rows:
+        for line in lines:
             key = (line.bureau, line.category, line.channel)
-            target = rows.setdefault(key, Row(*key))
-            for column in COLUMNS:
-                if column != "open_at_end":
-                    target.counts[column] += line.counts[column]
+            target = rows.get(key)
+            if target is None:
+                target = rows[key] = Row(*key)
+            counts, adding = target.counts, line.counts
+            for column in flows:
+                counts[column] += adding[column]
             if last:
-                target.counts["open_at_end"] = line.counts["open_at_end"]
+                counts["open_at_end"] = adding["open_at_end"]
             target.days.update(line.days)
     return summarise(start, end, rows)
 
@@ -98,14 +106,17 @@ def _encode(table: Table) -> dict[str, Any]:
     }
 
 
-def _decode(start: dt.date, end: dt.date, figures: dict[str, Any]) -> Table:
+def _kept_rows(db: Session, month: dt.date) -> dict[Key, Row] | None:
+    kept = db.get(StatisticMonth, month)
+    if kept is None:
+        return None
     rows: dict[Key, Row] = {}
-    for bureau, category, channel, counts, days in figures["rows"]:
+    for bureau, category, channel, counts, days in kept.figures["rows"]:
         line = Row(bureau, category, channel)
         line.counts.update(counts)
-        line.days = Counter({int(d): int(n) for d, n in days})
+        line.days = Counter(dict(days))
         rows[(bureau, category, channel)] = line
-    return summarise(start, end, rows)
+    return rows
 
 
 def count_recent(db: Session, today: dt.date, months: int = 13) -> int:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy import Engine, create_engine, insert, inspect, select, text
 
-from intake import migrate, models  # noqa: F401  (registers the tables)
+from intake import migrate, models
 from intake.db import Base
 from tests.conftest import TEST_DATABASE_URL
 
@@ -39,3 +40,29 @@ def test_downgrading_to_base_removes_every_table(engine: Engine) -> None:
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     migrate.upgrade(engine)
     assert "reports" in inspect(engine).get_table_names()
+
+
+def test_steps_recorded_before_the_upgrade_get_their_case_facts(engine: Engine) -> None:
+    migrate.upgrade(engine, "aef235bbb174")
+    report = {
+        "id": "r1", "reference": "QF-MIGRATE0001", "lookup_tag": b"\1" * 32, "channel": "hotline",
+        "category": "kickbacks", "state": "received", "received_on": dt.date(2026, 3, 4),
+        "decision_due": dt.date(2026, 3, 19), "lead_bureau_id": 1, "routing": {},
+        "official_involved": False, "real_name": False, "content": b"", "extended": False,
+        "major": False, "awaiting_staff": False,
+    }  # fmt: skip
+    with engine.begin() as connection:
+        connection.execute(insert(models.Bureau), {"id": 1, "code": "health", "public_key": b"k"})
+        connection.execute(insert(models.Report), report)
+        connection.execute(
+            text(
+                "INSERT INTO events (report_id, kind, occurred_on, bureau, detail) "
+                "VALUES ('r1', 'received', '2026-03-04', 'health', '{}')"
+            )
+        )
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        step = connection.execute(
+            select(models.Event.category, models.Event.channel, models.Event.received_on)
+        ).one()
+    assert tuple(step) == ("kickbacks", "hotline", dt.date(2026, 3, 4))

@@ -64,10 +64,9 @@ def test_a_kept_month_does_not_move_but_an_unsettled_one_does(two_months: Flask)
         report = session.scalars(select(Report)).first()
         assert report is not None
         # A step dated inside October after it was counted (it cannot happen in the app).
-        session.add(
-            Event(report_id=report.id, kind="received", occurred_on=dt.date(2026, 10, 15),
-                  bureau="health", detail={})
-        )  # fmt: skip
+        report.events.append(
+            Event(kind="received", occurred_on=dt.date(2026, 10, 15), bureau="health", detail={})
+        )
         session.commit()
         live = statistics.compute(session, OCTOBER, dt.date(2026, 10, 31))
         assert live.total.counts["received"] == kept.total.counts["received"] + 1
@@ -106,3 +105,16 @@ def test_public_figures_from_kept_months_equal_the_live_count(two_months: Flask)
 def test_a_period_must_be_whole_months(app: Flask, start: dt.date, end: dt.date) -> None:
     with app.app_context(), pytest.raises(ValueError, match="whole months"):
         settled_months.period_table(db.session(), start, end, LATER)
+
+
+def test_every_step_carries_its_case_facts(two_months: Flask) -> None:
+    # Statistics group steps by these copies without reading the reports (ix_events_statistics).
+    with two_months.app_context():
+        session = db.session()
+        steps = session.scalars(select(Event)).all()
+        assert steps
+        for step in steps:
+            report = step.report
+            assert (step.category, step.channel, step.received_on) == (
+                report.category, report.channel, report.received_on,
+            )  # fmt: skip
