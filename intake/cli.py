@@ -103,8 +103,9 @@ def rotate_bureau_key(bureau: str, username: str, password: str) -> None:
 
 @main.command()
 def tick() -> None:
-    """Mark cases due soon and overdue (once per deadline), e-mail the bureaus' members, and
-    count the statistics of months that have just finished."""
+    """Mark cases due soon and overdue (once per deadline), e-mail the bureaus' members,
+    count the statistics of months that have just finished, and (SQLite) refresh the query
+    planner's statistics."""
     from intake import settled_months
     from intake import tick as ticking
 
@@ -114,6 +115,7 @@ def tick() -> None:
         result = ticking.tick(session, context.today())
         mailed = ticking.notify(session, context.settings(), result)
         months = settled_months.count_recent(session, context.today())
+        db.refresh_statistics(session)
     click.echo(
         f"{len(result.overdue)} newly overdue, {len(result.due_soon)} due soon; "
         f"{len(mailed)} reminder(s) sent; {months} finished month(s) of statistics counted."

@@ -10,7 +10,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Sink
 from click.testing import CliRunner
 from flask import Flask
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 import intake.cli
 from intake import context, db, tick
@@ -143,3 +143,17 @@ def test_the_tick_command(app: Flask, submit: Submit, monkeypatch: pytest.Monkey
     result = CliRunner().invoke(intake.cli.main, ["tick"])
     assert result.exit_code == 0, result.output
     assert "1 newly overdue" in result.output
+
+
+def test_the_tick_command_refreshes_sqlites_planner_statistics(
+    app: Flask, submit: Submit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    submit()
+    monkeypatch.setattr(intake.cli, "create_app", lambda: app)
+    assert CliRunner().invoke(intake.cli.main, ["tick"]).exit_code == 0
+    with app.app_context():
+        session = db.session()
+        if session.get_bind().dialect.name != "sqlite":
+            return  # PostgreSQL's autovacuum keeps its own statistics
+        analysed = session.execute(text("SELECT DISTINCT tbl FROM sqlite_stat1")).scalars()
+        assert {"reports", "events", "report_key_wraps"} <= set(analysed)
