@@ -61,10 +61,15 @@ def overdue(today: dt.date) -> ColumnElement[bool]:
     return or_(*overdue_parts(today))
 
 
-def due_soon(today: dt.date) -> ColumnElement[bool]:
-    """Cases whose deadline falls within the next few days."""
+def due_soon_parts(today: dt.date) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """Deciding and concluding deadlines within the next few days: each fits one index."""
     until = today + dt.timedelta(days=DUE_SOON_DAYS)
-    return or_(
+    return (
         and_(deciding(), Report.decision_due.between(today, until)),
         and_(handling(), Report.conclusion_due.between(today, until)),
     )
+
+
+def due_soon(today: dt.date) -> ColumnElement[bool]:
+    """Cases whose deadline falls within the next few days."""
+    return or_(*due_soon_parts(today))
