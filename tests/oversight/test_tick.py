@@ -157,3 +157,32 @@ def test_the_tick_command_refreshes_sqlites_planner_statistics(
             return  # PostgreSQL's autovacuum keeps its own statistics
         analysed = session.execute(text("SELECT DISTINCT tbl FROM sqlite_stat1")).scalars()
         assert {"reports", "events", "report_key_wraps"} <= set(analysed)
+
+
+def test_both_deadlines_are_flagged_deciding_and_concluding(app: Flask, submit: Submit) -> None:
+    _c, deciding = submit()
+    _c, concluding = submit()
+    _c, concluding_soon = submit()
+    _age(app, deciding, -1)
+    today = context_today(app)
+    with app.app_context():
+        for reference, due_in in ((concluding, -1), (concluding_soon, 2)):
+            db.session().execute(
+                update(Report)
+                .where(Report.reference == reference)
+                .values(state="accepted", accepted_on=today - dt.timedelta(days=30),
+                        conclusion_due=today + dt.timedelta(days=due_in))
+            )  # fmt: skip
+        db.session().commit()
+        result = tick.tick(db.session(), today)
+        assert sorted(r.reference for r in result.overdue) == sorted([deciding, concluding])
+        assert [r.reference for r in result.due_soon] == [concluding_soon]
+        stages = {
+            (e.report.reference, e.kind): e.value
+            for e in db.session().scalars(select(Event).where(Event.kind != "received"))
+        }
+    assert stages == {
+        (deciding, "overdue"): "decision",
+        (concluding, "overdue"): "conclusion",
+        (concluding_soon, "due_soon"): "conclusion",
+    }
