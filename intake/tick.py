@@ -13,8 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from intake import due
 from intake.config import Settings
@@ -38,39 +38,38 @@ def tick(db: Session, today: dt.date) -> TickResult:
     """Record due-soon and overdue events for deadlines not flagged yet; commit."""
     result = TickResult()
     deadline = due.deadline()
-    # Part by part, each along its own index: as one OR the planner reads every case.
-    overdue = [
-        report
-        for part in due.overdue_parts(today)
-        for report in db.scalars(
-            select(Report).where(
-                part,
-                Report.destroyed_on.is_(None),
-                or_(Report.overdue_for.is_(None), Report.overdue_for != deadline),
-            )
-        )
-    ]
+    overdue = _not_flagged(db, due.overdue_parts(today), Report.overdue_for, deadline)
     for report in overdue:
         report.overdue_for = _current_deadline(report)
         report.events.append(_event(report, "overdue", today))
         result.overdue.append(report)
-    soon = [
-        report
-        for part in due.due_soon_parts(today)
-        for report in db.scalars(
-            select(Report).where(
-                part,
-                Report.destroyed_on.is_(None),
-                or_(Report.warned_for.is_(None), Report.warned_for != deadline),
-            )
-        )
-    ]
+    soon = _not_flagged(db, due.due_soon_parts(today), Report.warned_for, deadline)
     for report in soon:
         report.warned_for = _current_deadline(report)
         report.events.append(_event(report, "due_soon", today))
         result.due_soon.append(report)
     db.commit()
     return result
+
+
+def _not_flagged(
+    db: Session,
+    parts: tuple[ColumnElement[bool], ...],
+    flagged_for: InstrumentedAttribute[dt.date | None],
+    deadline: ColumnElement[dt.date],
+) -> list[Report]:
+    # Part by part, each along its own index: as one OR the planner reads every case.
+    return [
+        report
+        for part in parts
+        for report in db.scalars(
+            select(Report).where(
+                part,
+                Report.destroyed_on.is_(None),
+                or_(flagged_for.is_(None), flagged_for != deadline),
+            )
+        )
+    ]
 
 
 def _current_deadline(report: Report) -> dt.date | None:
