@@ -15,12 +15,13 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from intake import statistics
 from intake.models import StatisticMonth
-from intake.statistics import COLUMNS, Key, Row, Table, compute, month_bounds, summarise
+from intake.statistics import COLUMNS, Key, Row, Table, month_bounds, summarise
 
 SETTLE_DAYS = 2
 
@@ -37,18 +38,31 @@ def month_table(db: Session, start: dt.date, today: dt.date) -> Table:
     May add a row to the session; the caller commits.
     """
     first, last = month_bounds(start.strftime("%Y-%m"))
+    return summarise(first, last, month_rows(db, first, today))
+
+
+def month_rows(db: Session, first: dt.date, today: dt.date) -> dict[Key, Row]:
+    """The detail rows of the month starting on `first`, kept once it is settled."""
+    _first, last = month_bounds(first.strftime("%Y-%m"))
     if not settled(first, today):
-        return compute(db, first, last)
+        return statistics.count_rows(db, first, last)
     kept = _kept_rows(db, first)
     if kept is not None:
-        return summarise(first, last, kept)
-    table = compute(db, first, last)
+        return kept
+    rows = statistics.count_rows(db, first, last)
     try:
         with db.begin_nested():
-            db.add(StatisticMonth(month=first, counted_on=today, figures=_encode(table)))
+            db.add(
+                StatisticMonth(
+                    month=first,
+                    counted_on=today,
+                    figures=_encode(rows),
+                    by_category=_by_category(rows),
+                )
+            )
     except IntegrityError:
         pass  # counted at the same moment by another request: the same figures
-    return table
+    return rows
 
 
 def period_table(db: Session, start: dt.date, end: dt.date, today: dt.date) -> Table:
@@ -59,11 +73,8 @@ def period_table(db: Session, start: dt.date, end: dt.date, today: dt.date) -> T
         month_start, month_end = month_bounds(first.strftime("%Y-%m"))
         if month_start != first or month_end > end:
             raise ValueError("a period of whole months")
-        # Kept months are merged as rows: totals are summed once, for the period.
-        kept = _kept_rows(db, first) if settled(first, today) else None
-        months.append(
-            list(kept.values()) if kept is not None else month_table(db, first, today).rows
-        )
+        # Months are merged as rows: totals are summed once, for the period.
+        months.append(list(month_rows(db, first, today).values()))
         first = month_end + dt.timedelta(days=1)
     if not months or first != end + dt.timedelta(days=1):
         raise ValueError("a period of whole months")
@@ -91,7 +102,7 @@ def merge(start: dt.date, end: dt.date, months: list[list[Row]]) -> Table:
     return summarise(start, end, rows)
 
 
-def _encode(table: Table) -> dict[str, Any]:
+def _encode(rows: dict[Key, Row]) -> dict[str, Any]:
     return {
         "rows": [
             [
@@ -101,9 +112,19 @@ def _encode(table: Table) -> dict[str, Any]:
                 {column: n for column, n in line.counts.items() if n},
                 sorted(line.days.items()),
             ]
-            for line in table.rows
+            for line in (rows[key] for key in sorted(rows))
         ]
     }
+
+
+def _by_category(rows: dict[Key, Row]) -> dict[str, list[int]]:
+    """Received and concluded per category: what the public page shows of a month."""
+    out: dict[str, list[int]] = {}
+    for line in rows.values():
+        cell = out.setdefault(line.category, [0, 0])
+        cell[0] += line.counts["received"]
+        cell[1] += line.counts["concluded"]
+    return out
 
 
 def _kept_rows(db: Session, month: dt.date) -> dict[Key, Row] | None:
@@ -135,18 +156,29 @@ def count_recent(db: Session, today: dt.date, months: int = 13) -> int:
 def public_figures(
     db: Session, months: list[tuple[dt.date, dt.date]], today: dt.date
 ) -> dict[tuple[str, str], dict[str, int]]:
-    """Received and concluded per (month, category): settled months from their kept tables."""
-    out: dict[tuple[str, str], dict[str, int]] = {}
-    live = []
-    for start, end in months:
-        if not settled(start, today):
-            live.append((start, end))
-            continue
-        for line in month_table(db, start, today).rows:
-            cell = out.setdefault(
-                (start.strftime("%Y-%m"), line.category), {"received": 0, "concluded": 0}
+    """Received and concluded per (month, category): settled months from their kept figures.
+
+    May fill a kept month's `by_category` or keep a month; the caller commits.
+    """
+    settled_starts = [start for start, _end in months if settled(start, today)]
+    kept = dict(
+        db.execute(
+            select(StatisticMonth.month, StatisticMonth.by_category).where(
+                StatisticMonth.month.in_(settled_starts)
             )
-            cell["received"] += line.counts["received"]
-            cell["concluded"] += line.counts["concluded"]
+        ).all()
+    )
+    out: dict[tuple[str, str], dict[str, int]] = {}
+    for start in settled_starts:
+        by_category = kept.get(start)
+        if by_category is None:
+            by_category = _by_category(month_rows(db, start, today))
+            db.get_one(StatisticMonth, start).by_category = by_category
+        for category, (received, concluded) in by_category.items():
+            out[(start.strftime("%Y-%m"), category)] = {
+                "received": received,
+                "concluded": concluded,
+            }
+    live = [(start, end) for start, end in months if start not in settled_starts]
     out.update(statistics.public_figures(db, live))
     return out

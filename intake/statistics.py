@@ -135,6 +135,11 @@ _EVENT_COLUMNS = {
 
 def compute(db: Session, start: dt.date, end: dt.date) -> Table:
     """The statistics of the period [start, end]."""
+    return summarise(start, end, count_rows(db, start, end))
+
+
+def count_rows(db: Session, start: dt.date, end: dt.date) -> dict[Key, Row]:
+    """The detail rows of the period [start, end], counted from the events and the cases."""
     rows: dict[Key, Row] = {}
 
     def row(key: Key) -> Row:
@@ -203,7 +208,7 @@ def compute(db: Session, start: dt.date, end: dt.date) -> Table:
         )
         for bureau_id, category, channel, count in still_open:
             row((codes[bureau_id], category, channel)).counts["open_at_end"] += count
-    return summarise(start, end, rows)
+    return rows
 
 
 def summarise(start: dt.date, end: dt.date, rows: dict[Key, Row]) -> Table:

@@ -11,6 +11,11 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy.pool import NullPool
+
+from tests.conftest import TEST_DATABASE_URL
+
 CHEAP_KDF = {
     "QINGFENG_RECEIPT_KDF_MEMORY_KIB": "1024",
     "QINGFENG_RECEIPT_KDF_ITERATIONS": "1",
@@ -28,12 +33,15 @@ class LiveServer:
     log_path: Path
     instance: Path
     env: dict[str, str]
+    database: str | None = None  # a database of its own on the test server, dropped at stop
 
     def stop(self) -> str:
         """Stop the server and return what it printed."""
         if self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
+        if self.database:
+            _drop_database(self.database)
         return self.log_path.read_text(encoding="utf-8")
 
     def cli(self, *args: str) -> str:
@@ -56,12 +64,22 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(tmp_path: Path, extra_env: dict[str, str] | None = None) -> LiveServer:
-    """Start `qingfeng demo` on a free port with its own instance folder; wait until it answers."""
+def start_server(
+    tmp_path: Path, extra_env: dict[str, str] | None = None, *, tier_database: bool = False
+) -> LiveServer:
+    """Start `qingfeng demo` on a free port with its own instance folder; wait until it answers.
+
+    With `tier_database`, and a test database server set (the PostgreSQL tier of .ci/run), the
+    server runs on a fresh database of its own there instead of the embedded SQLite file.
+    """
     port = free_port()
     instance = tmp_path / "instance"
     env = {**os.environ, "QINGFENG_INSTANCE": str(instance), **CHEAP_KDF, **(extra_env or {})}
     env.pop("DATABASE_URL", None)
+    database = None
+    if tier_database and TEST_DATABASE_URL:
+        database = _create_database(f"qingfeng_live_{port}")
+        env["DATABASE_URL"] = database
     log_path = tmp_path / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -77,8 +95,28 @@ def start_server(tmp_path: Path, extra_env: dict[str, str] | None = None) -> Liv
             raise RuntimeError("server exited: " + log_path.read_text())
         try:
             urllib.request.urlopen(base + "/", timeout=1)  # noqa: S310 (loopback only)
-            return LiveServer(base, process, log_path, instance, env)
+            return LiveServer(base, process, log_path, instance, env, database)
         except OSError:
             time.sleep(0.2)
     process.kill()
+    if database:
+        _drop_database(database)
     raise RuntimeError("server did not start: " + log_path.read_text())
+
+
+def _server_engine() -> Engine:
+    assert TEST_DATABASE_URL
+    return create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+
+
+def _create_database(name: str) -> str:
+    """A new empty database beside the test database; its URL."""
+    with _server_engine().connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    return make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_database(url: str) -> None:
+    name = make_url(url).database
+    with _server_engine().connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

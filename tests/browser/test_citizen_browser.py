@@ -17,7 +17,7 @@ from tests.live import LiveServer, start_server
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    live = start_server(tmp_path_factory.mktemp("browser"))
+    live = start_server(tmp_path_factory.mktemp("browser"), tier_database=True)
     yield live
     live.stop()
 

@@ -36,6 +36,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     live = start_server(
         tmp_path_factory.mktemp("citizen-variants"),
         {"QINGFENG_STATUS_RATE_LIMIT": "1000 per minute"},
+        tier_database=True,
     )
     yield live
     live.stop()

@@ -24,7 +24,7 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    live = start_server(tmp_path_factory.mktemp("quality"))
+    live = start_server(tmp_path_factory.mktemp("quality"), tier_database=True)
     yield live
     live.stop()
 

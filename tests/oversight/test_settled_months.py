@@ -98,6 +98,48 @@ def test_public_figures_from_kept_months_equal_the_live_count(two_months: Flask)
         assert sum(v["received"] for v in live.values()) > 40
 
 
+def test_public_figures_of_a_kept_month_do_not_move(two_months: Flask) -> None:
+    months = [(OCTOBER, dt.date(2026, 10, 31))]
+    with two_months.app_context():
+        session = db.session()
+        before = settled_months.public_figures(session, months, LATER)
+        session.commit()
+        kept = session.get(StatisticMonth, OCTOBER)
+        assert kept is not None
+        assert kept.by_category
+        report = session.scalars(select(Report)).first()
+        assert report is not None
+        report.events.append(
+            Event(kind="received", occurred_on=dt.date(2026, 10, 15), bureau="health", detail={})
+        )
+        session.commit()
+        assert settled_months.public_figures(session, months, LATER) == before
+        live = statistics.public_figures(session, months)
+        assert sum(v["received"] for v in live.values()) == (
+            sum(v["received"] for v in before.values()) + 1
+        )
+
+
+def test_a_month_kept_before_public_figures_were_kept_gets_them(two_months: Flask) -> None:
+    months = [(SEPTEMBER, dt.date(2026, 9, 30)), (OCTOBER, dt.date(2026, 10, 31))]
+    with two_months.app_context():
+        session = db.session()
+        settled_months.count_recent(session, LATER)
+        for kept in session.scalars(select(StatisticMonth)):
+            kept.by_category = None
+        session.commit()
+        figures = settled_months.public_figures(session, months, LATER)
+        session.commit()
+        live = statistics.public_figures(session, months)
+        assert {k: v for k, v in figures.items() if any(v.values())} == live
+        october = session.get(StatisticMonth, OCTOBER)
+        assert october is not None
+        assert october.by_category
+        assert sum(received for received, _ in october.by_category.values()) == sum(
+            v["received"] for (month, _), v in live.items() if month == "2026-10"
+        )
+
+
 @pytest.mark.parametrize(
     ("start", "end"),
     [(dt.date(2026, 9, 2), dt.date(2026, 10, 31)), (SEPTEMBER, dt.date(2026, 10, 30))],
