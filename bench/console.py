@@ -178,9 +178,10 @@ def main() -> None:
         kept = Path(os.environ["BENCH_KEEP"]) if os.environ.get("BENCH_KEEP") else None
         instance = kept or Path(folder)
         saved = instance / "bench-accounts.json"
-        if kept and saved.exists() and not overrides:
-            # A database seeded by an earlier run (SQLite only): measure it again.
-            app = create_app(make_settings(instance))
+        if kept and saved.exists():
+            # A database seeded by an earlier run (the SQLite file in that folder, or the
+            # PostgreSQL database named again): measure it again.
+            app = create_app(make_settings(instance, **overrides))
             app.config["TESTING"] = True
             accounts = [DemoAccount(**a) for a in json.loads(saved.read_text())]
             settle(app)

@@ -1,0 +1,26 @@
+"""Every benchmark, one after another, each printing its table: `python bench/all.py`.
+
+About half an hour on this machine, most of it seeding a million cases for bench/console.py
+(BENCH_CASES makes that smaller). The environment passes through: BENCH_DATABASE_URL runs the
+load and console benchmarks on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SCRIPTS = ("run.py", "load.py", "attachments.py", "console.py")
+
+
+def main() -> None:
+    """Run each benchmark in its own process; stop at the first that fails."""
+    for script in SCRIPTS:
+        print(f"== bench/{script}", flush=True)
+        subprocess.run([sys.executable, str(HERE / script)], check=True)
+
+
+if __name__ == "__main__":
+    main()
