@@ -1,8 +1,8 @@
 """Every benchmark, one after another, each printing its table: `python bench/all.py`.
 
-About half an hour on this machine, most of it seeding a million cases for bench/console.py
-(BENCH_CASES makes that smaller). The environment passes through: BENCH_DATABASE_URL runs the
-load and console benchmarks on PostgreSQL.
+Half an hour on SQLite on this machine and three quarters on PostgreSQL, most of it seeding a
+million cases for bench/console.py (BENCH_CASES makes that smaller). The environment passes
+through: BENCH_DATABASE_URL runs the load and console benchmarks on PostgreSQL.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 
 import click
+from sqlalchemy import make_url
 
 from intake import context, db, hotline
 from intake.config import Settings
@@ -32,7 +33,9 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     with app.app_context():
         db.database().upgrade()
         accounts = install_demo(db.session(), settings, app.extensions["qingfeng.taxonomy"])
-    click.echo(f"Database: {settings.database_url}")
+    # Never a password on the screen (or in a log the output is kept in).
+    shown = make_url(settings.database_url).render_as_string(hide_password=True)
+    click.echo(f"Database: {shown}")
     if accounts:
         click.echo(
             "Demo staff accounts (invented demo data; temporary passwords, shown only now).\n"

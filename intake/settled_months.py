@@ -42,8 +42,8 @@ def month_table(db: Session, start: dt.date, today: dt.date) -> Table:
 
 
 def month_rows(db: Session, first: dt.date, today: dt.date) -> dict[Key, Row]:
-    """The detail rows of the month starting on `first`, kept once it is settled."""
-    _first, last = month_bounds(first.strftime("%Y-%m"))
+    """The detail rows of the month `first` falls in, kept once it is settled."""
+    first, last = month_bounds(first.strftime("%Y-%m"))
     if not settled(first, today):
         return statistics.count_rows(db, first, last)
     kept = _kept_rows(db, first)
@@ -173,7 +173,9 @@ def public_figures(
         by_category = kept.get(start)
         if by_category is None:
             by_category = _by_category(month_rows(db, start, today))
-            db.get_one(StatisticMonth, start).by_category = by_category
+            kept_month = db.get(StatisticMonth, start)
+            if kept_month is not None:  # kept by another request, perhaps not visible here
+                kept_month.by_category = by_category
         for category, (received, concluded) in by_category.items():
             out[(start.strftime("%Y-%m"), category)] = {
                 "received": received,

@@ -1,4 +1,4 @@
-"""A real server process of the embedded default, for tests that need real HTTP."""
+"""A real server process (`qingfeng demo`), for tests that need real HTTP."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy import Connection, create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 
 from tests.conftest import TEST_DATABASE_URL
@@ -37,11 +39,17 @@ class LiveServer:
 
     def stop(self) -> str:
         """Stop the server and return what it printed."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        if self.database:
-            _drop_database(self.database)
+        try:
+            if self.process.poll() is None:
+                self.process.terminate()
+                try:
+                    self.process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait(timeout=10)
+        finally:
+            if self.database:
+                _drop_database(self.database)
         return self.log_path.read_text(encoding="utf-8")
 
     def cli(self, *args: str) -> str:
@@ -78,8 +86,20 @@ def start_server(
     env.pop("DATABASE_URL", None)
     database = None
     if tier_database and TEST_DATABASE_URL:
-        database = _create_database(f"qingfeng_live_{port}")
+        # Named after the run's test database, so that scripts/test drops it with that one.
+        database = _create_database(f"{make_url(TEST_DATABASE_URL).database}_live_{port}")
         env["DATABASE_URL"] = database
+    try:
+        return _start(port, tmp_path, instance, env, database)
+    except BaseException:
+        if database:
+            _drop_database(database)
+        raise
+
+
+def _start(
+    port: int, tmp_path: Path, instance: Path, env: dict[str, str], database: str | None
+) -> LiveServer:
     log_path = tmp_path / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -90,33 +110,41 @@ def start_server(
         )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("server exited: " + log_path.read_text())
-        try:
-            urllib.request.urlopen(base + "/", timeout=1)  # noqa: S310 (loopback only)
-            return LiveServer(base, process, log_path, instance, env, database)
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    if database:
-        _drop_database(database)
-    raise RuntimeError("server did not start: " + log_path.read_text())
+    try:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError("server exited: " + log_path.read_text())
+            try:
+                urllib.request.urlopen(base + "/", timeout=1)  # noqa: S310 (loopback only)
+                return LiveServer(base, process, log_path, instance, env, database)
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("server did not start: " + log_path.read_text())
+    except BaseException:
+        process.kill()
+        process.wait(timeout=10)
+        raise
 
 
-def _server_engine() -> Engine:
+@contextmanager
+def _server_connection() -> Iterator[Connection]:
     assert TEST_DATABASE_URL
-    return create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    engine = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            yield connection
+    finally:
+        engine.dispose()
 
 
 def _create_database(name: str) -> str:
     """A new empty database beside the test database; its URL."""
-    with _server_engine().connect() as connection:
+    with _server_connection() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     return make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
 
 
 def _drop_database(url: str) -> None:
     name = make_url(url).database
-    with _server_engine().connect() as connection:
+    with _server_connection() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
