@@ -1,5 +1,5 @@
 """WSGI entry point for gunicorn and `flask --app wsgi`."""
 
-from intake.factory import create_app
+from intake.platform.factory import create_app
 
 app = create_app()

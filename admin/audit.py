@@ -21,9 +21,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crypto.keywrap import hkdf_sha256
-from intake import context
-from intake.db import as_utc
-from intake.models import AuditEvent, AuditHead, StaffMember
+from intake.domain.models import AuditEvent, AuditHead, StaffMember
+from intake.domain.models.base import as_utc
+from intake.platform import context
 
 GENESIS = b"\0" * 32
 

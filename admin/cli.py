@@ -10,10 +10,10 @@ import datetime as dt
 import click
 from sqlalchemy import select
 
-from intake import context, db
-from intake.cli import main
-from intake.factory import create_app
-from intake.installation import new_password
+from intake.domain.installation import new_password
+from intake.platform import context, db
+from intake.platform.cli import main
+from intake.platform.factory import create_app
 
 
 @click.group("staff")
@@ -23,8 +23,8 @@ def staff_group() -> None:
 
 def _create_account(username: str, role: str) -> None:
     from admin import audit
-    from intake.keyring import create_staff
-    from intake.models import StaffMember
+    from intake.domain.keys.keyring import create_staff
+    from intake.domain.models import StaffMember
 
     app = create_app()
     with app.app_context():
@@ -162,7 +162,7 @@ def stats_command(
     from flask_babel import force_locale
 
     from admin import exports, reports_out
-    from intake import settled_months, statistics
+    from intake.domain.oversight import settled_months, statistics
 
     if (month is None) == (year is None):
         raise click.UsageError("give either --month YYYY-MM or --year YYYY")

@@ -13,11 +13,11 @@ from werkzeug.wrappers import Response
 
 from admin import audit, sessions
 from crypto.errors import DecryptionError
-from intake import context, db
-from intake.casework import Actor
-from intake.keyring import bureau_private_key, data_key_for_bureau
-from intake.models import AuditEvent, Bureau, BureauMembership, KeyWrap, Report, StaffMember
-from intake.redirects import local_path
+from intake.domain.cases.casework import Actor
+from intake.domain.keys.keyring import bureau_private_key, data_key_for_bureau
+from intake.domain.models import AuditEvent, Bureau, BureauMembership, KeyWrap, Report, StaffMember
+from intake.platform import context, db
+from intake.platform.redirects import local_path
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 

@@ -17,9 +17,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from admin.credentials import PASSWORD_MAX
-from intake.casework import TEXT_LIMIT
-from intake.forms import TOO_LONG, ReportForm
-from intake.text import normalise_text
+from intake.domain.cases.casework import TEXT_LIMIT
+from intake.domain.cases.text import normalise_text
+from intake.public.forms import TOO_LONG, ReportForm
 
 REQUIRED = _l("Please fill this in.")
 USERNAME_MAX = 64

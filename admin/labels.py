@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from intake import context, i18n
+from intake.platform import context, i18n
 
 CHANNEL_NAMES = {
     "web": _l("Web form (网)"),

@@ -11,8 +11,8 @@ from itertools import islice
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from intake import due
-from intake.models import KeyWrap, Report
+from intake.domain.models import KeyWrap, Report
+from intake.domain.oversight import due
 
 PAGE_SIZE = 50
 VIEWS = ("new", "open", "due_soon", "overdue", "replies", "closed", "all")

@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from admin.exports import Cell
 from admin.labels import CHANNEL_NAMES, FINDING_NAMES, STAT_COLUMNS, bureau_name, category_name
-from intake.lifecycle import State
-from intake.models import Bureau, KeyWrap, Report, StaffMember
-from intake.statistics import ALL, COLUMNS, Row, Table
+from intake.domain.cases.lifecycle import State
+from intake.domain.models import Bureau, KeyWrap, Report, StaffMember
+from intake.domain.oversight.statistics import ALL, COLUMNS, Row, Table
 
 
 def _name(kind: str, code: str) -> str:

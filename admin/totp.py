@@ -12,7 +12,7 @@ import qrcode.constants
 from crypto import aead
 from crypto.errors import DecryptionError
 from crypto.keywrap import hkdf_sha256
-from intake.models import StaffMember
+from intake.domain.models import StaffMember
 
 ISSUER = "Qingfeng"
 

@@ -14,8 +14,8 @@ from admin.console import bp, now, opened, record_audit, requires, safe_next, st
 from admin.forms import EnrolForm, LoginForm, PasswordForm, ReauthForm, RecoverForm
 from admin.keycheck import fingerprint
 from crypto.errors import DecryptionError
-from intake import context, db
-from intake.keyring import unlock_staff_key
+from intake.domain.keys.keyring import unlock_staff_key
+from intake.platform import context, db
 
 WRONG = _l("The username, password or code is wrong.")
 LOCKED = _l("Too many failed attempts. Please try again after %(time)s.")

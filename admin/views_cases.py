@@ -41,12 +41,14 @@ from admin.forms import (
     TransferForm,
 )
 from admin.labels import bureau_name
-from intake import attachments, casework, context, db, i18n
-from intake.deadlines import current_deadline
-from intake.downloads import content_disposition, download_name
-from intake.lifecycle import TRANSITIONS, IllegalTransition, State, allowed
-from intake.models import Attachment, Bureau, BureauMembership, Report, StaffMember
-from intake.reports import CHANNELS, open_with_key
+from intake.domain.cases import casework
+from intake.domain.cases.deadlines import current_deadline
+from intake.domain.cases.lifecycle import TRANSITIONS, IllegalTransition, State, allowed
+from intake.domain.cases.reports import CHANNELS, open_with_key
+from intake.domain.evidence import attachments
+from intake.domain.models import Attachment, Bureau, BureauMembership, Report, StaffMember
+from intake.platform import context, db, i18n
+from intake.platform.downloads import content_disposition, download_name
 
 ILLEGAL = _l("This action is not possible while the case is “%(state)s”.")
 STATE_NAMES = {

@@ -23,10 +23,11 @@ from admin.forms import AccountForm, GrantForm
 from admin.keycheck import fingerprint, normalise_fingerprint
 from admin.labels import bureau_name
 from admin.sessions import recently_authenticated
-from intake import context, db, hotline
-from intake.installation import new_password
-from intake.keyring import bureau_private_key, create_staff, grant_bureau
-from intake.models import Bureau, BureauMembership, HotlineToken, StaffMember
+from intake.domain.installation import new_password
+from intake.domain.keys import hotline
+from intake.domain.keys.keyring import bureau_private_key, create_staff, grant_bureau
+from intake.domain.models import Bureau, BureauMembership, HotlineToken, StaffMember
+from intake.platform import context, db
 
 TAKEN = _l("This username is taken.")
 LAST_HOLDER = _l(

@@ -12,9 +12,11 @@ from flask_babel import lazy_gettext as _l
 from admin.console import bp, record_audit, requires
 from admin.forms import RecordForm
 from crypto.receipts import format_receipt
-from intake import attachments, context, db, i18n, uploads
-from intake.attachments import Checked
-from intake.reports import Receipt, Submission, submit_report
+from intake.domain.cases.reports import Receipt, Submission, submit_report
+from intake.domain.evidence import attachments
+from intake.domain.evidence.attachments import Checked
+from intake.platform import context, db, i18n
+from intake.public import uploads
 
 FUTURE = _l("The date received cannot be in the future.")
 

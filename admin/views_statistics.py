@@ -12,7 +12,8 @@ from flask import Response, abort, render_template, request
 from admin import exports, reports_out
 from admin.console import CASE_ROLES, bp, bureau_by_code, is_member, record_audit, requires, staff
 from admin.views_cases import STATE_NAMES
-from intake import context, db, settled_months, statistics
+from intake.domain.oversight import settled_months, statistics
+from intake.platform import context, db
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

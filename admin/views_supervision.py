@@ -16,9 +16,11 @@ from admin import audit
 from admin.console import actor, bp, record_audit, requires
 from admin.forms import SuperviseForm
 from admin.views_cases import STATE_NAMES
-from intake import casework, context, db, due
-from intake.deadlines import current_deadline
-from intake.models import Bureau, Report, StaffMember
+from intake.domain.cases import casework
+from intake.domain.cases.deadlines import current_deadline
+from intake.domain.models import Bureau, Report, StaffMember
+from intake.domain.oversight import due
+from intake.platform import context, db
 
 
 def _by_reference(reference: str) -> Report:

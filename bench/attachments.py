@@ -43,10 +43,11 @@ def _make(kind: str) -> tuple[str, bytes]:
 
 
 def _child(kind: str) -> None:
-    from intake import attachments, context, db
-    from intake.content import ReportContent
-    from intake.reports import Submission, submit_report
-    from intake.spool import EncryptedSpool
+    from intake.domain.cases.content import ReportContent
+    from intake.domain.cases.reports import Submission, submit_report
+    from intake.domain.evidence import attachments
+    from intake.platform import context, db
+    from intake.platform.spool import EncryptedSpool
     from tests.conftest import build_app, make_settings
 
     name, body = _make(kind)

@@ -27,11 +27,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import delete, insert, select
 
-from intake import context, db, settled_months
-from intake import statistics as stats
-from intake.factory import create_app
-from intake.installation import DemoAccount
-from intake.models import Bureau, Event, KeyWrap, Report, StatisticMonth
+from intake.domain.installation import DemoAccount
+from intake.domain.models import Bureau, Event, KeyWrap, Report, StatisticMonth, base
+from intake.domain.oversight import settled_months
+from intake.domain.oversight import statistics as stats
+from intake.platform import context, db
+from intake.platform.factory import create_app
 from tests.conftest import build_app, make_settings
 
 CASES = int(os.environ.get("BENCH_CASES", "1000000"))
@@ -143,7 +144,7 @@ def settle(app) -> None:
     with app.app_context():
         session = db.session()
         if session.get_bind().dialect.name == "sqlite":
-            db.refresh_statistics(session)
+            base.refresh_statistics(session)
             return
         session.commit()
         with session.get_bind().connect() as connection:

@@ -232,7 +232,7 @@ def main() -> None:
         ).stdout.strip().splitlines()[-1]  # fmt: skip
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--chdir", str(ROOT), "-c",
-             "python:intake.gunicorn_conf", "wsgi:app"],
+             "python:intake.platform.gunicorn_conf", "wsgi:app"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:

@@ -81,22 +81,24 @@ def instrument_before_app() -> None:
     import crypto.keywrap
     import crypto.locking
     import crypto.receipts
-    import intake.headers
-    import intake.i18n
-    import intake.public
+    import intake.platform.headers
+    import intake.platform.i18n
+    import intake.public.views
 
     patch(crypto.receipts, "argon2id", "Argon2id, receipt KDF")
     patch(crypto.locking, "argon2id", "Argon2id, password KDF")
     patch(crypto.keywrap, "seal_to", "X25519 seal_to (bureau wraps)")
     patch(crypto.keywrap, "open_sealed_to", "X25519 open_sealed_to")
-    import intake.reports
+    import intake.domain.cases.reports
 
-    patch(intake.reports, "open_with_receipt", "open_with_receipt (KDF+lookup+decrypt)")
-    patch(intake.reports, "submit_report", "submit_report (KDF+seal+store)")
-    patch(intake.public, "_render_case", "_render_case (status page)")
-    patch(intake.public, "render_template", "render_template (public)")
-    patch(intake.headers, "_apply", "security headers (after_request)")
-    patch(intake.i18n, "select_locale", "Babel locale selector")
+    patch(
+        intake.domain.cases.reports, "open_with_receipt", "open_with_receipt (KDF+lookup+decrypt)"
+    )
+    patch(intake.domain.cases.reports, "submit_report", "submit_report (KDF+seal+store)")
+    patch(intake.public.views, "_render_case", "_render_case (status page)")
+    patch(intake.public.views, "render_template", "render_template (public)")
+    patch(intake.platform.headers, "_apply", "security headers (after_request)")
+    patch(intake.platform.i18n, "select_locale", "Babel locale selector")
     patch(flask_wtf.csrf.CSRFProtect, "protect", "CSRF check (protect)")
     patch(flask_wtf.csrf, "generate_csrf", "CSRF token generate")
     patch(sqlalchemy.orm.Session, "commit", "Session.commit (flush+COMMIT)")
@@ -123,16 +125,16 @@ def instrument_app(app) -> None:
     from flask_wtf import FlaskForm
     from sqlalchemy import event
 
-    import intake.forms
+    import intake.public.forms
 
     iface = app.session_interface
     iface.open_session = timed("session cookie open", iface.open_session)
     iface.save_session = timed("session cookie save", iface.save_session)
-    for cls in (intake.forms.ReportForm, intake.forms.StatusForm):
+    for cls in (intake.public.forms.ReportForm, intake.public.forms.StatusForm):
         patch(cls, "__init__", f"{cls.__name__}() build")
     patch(FlaskForm, "validate_on_submit", "form validate_on_submit")
-    patch(intake.forms.ReportForm, "validate", "ReportForm.validate")
-    patch(intake.forms.StatusForm, "validate", "StatusForm.validate")
+    patch(intake.public.forms.ReportForm, "validate", "ReportForm.validate")
+    patch(intake.public.forms.StatusForm, "validate", "StatusForm.validate")
     limiter = next(
         v for v in app.extensions.get("limiter", []) if isinstance(v, flask_limiter.Limiter)
     )
@@ -310,7 +312,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         token = make_instance(folder)
         instrument_before_app()
-        from intake.factory import create_app
+        from intake.platform.factory import create_app
 
         app = create_app()
         instrument_app(app)

@@ -62,7 +62,8 @@ def main() -> None:
             web.append(time.perf_counter() - start)
             codes.append(receipt_of(response))
 
-        from intake import context, db, hotline
+        from intake.domain.keys import hotline
+        from intake.platform import context, db
 
         with app.test_request_context():
             token = hotline.create_token(db.session(), "bench", context.today())

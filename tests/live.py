@@ -55,7 +55,7 @@ class LiveServer:
     def cli(self, *args: str) -> str:
         """Run a `qingfeng` command against the same instance; return its output."""
         result = subprocess.run(
-            [sys.executable, "-m", "intake.cli", *args],
+            [sys.executable, "-m", "intake.platform.cli", *args],
             env=self.env,
             capture_output=True,
             text=True,
@@ -103,7 +103,7 @@ def _start(
     log_path = tmp_path / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "intake.cli", "demo", "--port", str(port)],
+            [sys.executable, "-m", "intake.platform.cli", "demo", "--port", str(port)],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from intake.cli import main
+from intake.platform.cli import main
 
 
 @pytest.fixture

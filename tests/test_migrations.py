@@ -11,8 +11,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, insert, inspect, select, text
 
-from intake import migrate, models
-from intake.db import Base
+from intake.domain import models
+from intake.domain.models import Base
+from intake.platform import migrate
 from tests.conftest import TEST_DATABASE_URL
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from intake import context, db, hotline
+from intake.domain.keys import hotline
+from intake.platform import context, db
 
 
 @pytest.fixture

@@ -13,8 +13,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from crypto.receipts import damm_is_valid
-from intake import context, db, hotline
-from intake.models import Report
+from intake.domain.keys import hotline
+from intake.domain.models import Report
+from intake.platform import context, db
 from tests.helpers import check_status
 
 CALL = {
@@ -273,7 +274,7 @@ def test_nothing_secret_reaches_the_logs(
 def test_answers_older_than_a_day_are_deleted(client: FlaskClient, app: Flask, token: str) -> None:
     import datetime as dt
 
-    from intake.models import IdempotencyRecord
+    from intake.domain.models import IdempotencyRecord
 
     post(client, token, headers={"Idempotency-Key": "old-call"})
     with app.app_context():

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from intake.installation import DemoAccount
+from intake.domain.installation import DemoAccount
 from tests.console.console import Staff, enrol_quickly
 from tests.helpers import VALID_REPORT, post_report, receipt_of
 
@@ -48,8 +48,8 @@ def submit(client: FlaskClient, app: Flask) -> Callable[..., tuple[str, str]]:
         from sqlalchemy import select
 
         from crypto.receipts import derive_receipt_keys
-        from intake import db
-        from intake.models import Report
+        from intake.domain.models import Report
+        from intake.platform import db
 
         response = post_report(client, **{**VALID_REPORT, **fields})
         assert response.status_code == 200, response.get_data(as_text=True)

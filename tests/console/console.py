@@ -11,9 +11,9 @@ from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from admin import totp
-from intake import db
-from intake.installation import DemoAccount
-from intake.models import StaffMember
+from intake.domain.installation import DemoAccount
+from intake.domain.models import StaffMember
+from intake.platform import db
 from tests.helpers import form_values
 
 PASSWORD_SUFFIX = "-enrolled-pass"
@@ -144,8 +144,13 @@ def let_a_minute_pass(app: Flask, username: str) -> None:
 def add_colleague(app: Flask, account: DemoAccount, bureau: str, username: str) -> None:
     """Give `bureau` a second key holder straight in the database (the grant page has its own
     tests), so the first one may be deactivated or reset."""
-    from intake.keyring import bureau_private_key, create_staff, grant_bureau, unlock_staff_key
-    from intake.models import Bureau
+    from intake.domain.keys.keyring import (
+        bureau_private_key,
+        create_staff,
+        grant_bureau,
+        unlock_staff_key,
+    )
+    from intake.domain.models import Bureau
 
     with app.app_context():
         session = db.session()

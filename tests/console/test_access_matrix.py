@@ -15,11 +15,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from intake import attachments, context, db, hotline
-from intake.filetypes import KINDS
-from intake.keyring import create_staff
-from intake.models import StaffMember
-from intake.reports import open_with_receipt
+from intake.domain.cases.reports import open_with_receipt
+from intake.domain.evidence import attachments
+from intake.domain.evidence.filetypes import KINDS
+from intake.domain.keys import hotline
+from intake.domain.keys.keyring import create_staff
+from intake.domain.models import StaffMember
+from intake.platform import context, db
 from tests.console.console import Staff, post
 
 ROLES = ("intake", "handler", "supervisor", "admin", "none")
@@ -155,7 +157,7 @@ def setup(
         session.commit()
         token_name = "matrix-call-centre"
         hotline.create_token(session, token_name, context.today())
-        from intake.models import HotlineToken
+        from intake.domain.models import HotlineToken
 
         token = session.scalars(
             select(HotlineToken.id).where(HotlineToken.name == token_name)

@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from crypto import aead
 from crypto.errors import DecryptionError
-from intake import db
-from intake.models import Message, Note, Report, StaffSession
-from intake.reports import field_aad
+from intake.domain.cases.reports import field_aad
+from intake.domain.models import Message, Note, Report, StaffSession
+from intake.platform import db
 from tests.console.console import Staff
 from tests.helpers import check_status, form_values
 from tests.security.test_anonymity import ADDRESS, USER_AGENT, database_bytes

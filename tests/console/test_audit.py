@@ -12,8 +12,8 @@ from sqlalchemy import delete, select, update
 import admin.cli
 from admin import audit
 from admin.cli import main
-from intake import db
-from intake.models import AuditEvent
+from intake.domain.models import AuditEvent
+from intake.platform import db
 from tests.console.console import Staff
 
 

@@ -12,8 +12,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from intake import db, followup
-from intake.models import AuditEvent, Message, Report
+from intake.domain.keys import followup
+from intake.domain.models import AuditEvent, Message, Report
+from intake.platform import db
 from tests.console.console import Staff
 from tests.helpers import check_status, form_values, hidden_tokens
 
@@ -207,7 +208,7 @@ def test_assigning_a_handler_starts_the_work(app: Flask, staff: Login, submit: S
     health.act(ref, "accept")
     handler_id = report_row(app, ref).lead_bureau_id
     with app.app_context():
-        from intake.models import StaffMember
+        from intake.domain.models import StaffMember
 
         member_id = (
             db.session()

@@ -12,9 +12,9 @@ from sqlalchemy import select, update
 
 from crypto import locking
 from crypto.errors import DecryptionError
-from intake import db
-from intake.installation import DemoAccount
-from intake.models import AuditEvent, LoginThrottle, StaffSession
+from intake.domain.installation import DemoAccount
+from intake.domain.models import AuditEvent, LoginThrottle, StaffSession
+from intake.platform import db
 from tests.console.console import Staff, enrol_quickly, let_a_minute_pass, member, post
 
 
@@ -174,7 +174,7 @@ def test_session_cookie_flags(app: Flask, staff: Callable[[str], Staff]) -> None
 def test_secure_flag_when_configured(make_app: Callable[..., Flask]) -> None:
     app = make_app(session_cookie_secure=True)
     with app.app_context():
-        from intake.keyring import create_staff
+        from intake.domain.keys.keyring import create_staff
 
         settings = app.extensions["qingfeng.settings"]
         create_staff(

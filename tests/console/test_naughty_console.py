@@ -11,7 +11,7 @@ from collections.abc import Callable
 from flask import Flask
 from flask.testing import FlaskClient
 
-from intake.text import normalise_text
+from intake.domain.cases.text import normalise_text
 from tests.console.console import Staff
 from tests.helpers import check_status
 from tests.security.test_naughty_strings import naughty_strings

@@ -12,9 +12,9 @@ from sqlalchemy import select, update
 
 import admin.cli
 from admin.cli import main
-from intake import db
-from intake.installation import DemoAccount
-from intake.models import BureauMembership, HotlineToken, StaffMember, StaffSession
+from intake.domain.installation import DemoAccount
+from intake.domain.models import BureauMembership, HotlineToken, StaffMember, StaffSession
+from intake.platform import db
 from tests.console.console import Staff, add_colleague, let_a_minute_pass, post
 
 Login = Callable[[str], Staff]

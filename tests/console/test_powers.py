@@ -11,8 +11,8 @@ from flask import Flask
 from sqlalchemy import delete, select
 
 from admin import audit
-from intake import db
-from intake.models import AuditEvent, AuditHead, Report
+from intake.domain.models import AuditEvent, AuditHead, Report
+from intake.platform import db
 from tests.console.console import Staff, post
 
 Login = Callable[[str], Staff]
@@ -119,7 +119,7 @@ def test_variants_of_a_username_share_one_failure_count(app: Flask, staff: Login
 def test_enrolment_posted_without_the_page_is_refused_not_a_crash(
     app: Flask, accounts: dict[str, object]
 ) -> None:
-    from intake.installation import DemoAccount
+    from intake.domain.installation import DemoAccount
 
     account = accounts["health"]
     assert isinstance(account, DemoAccount)

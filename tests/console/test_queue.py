@@ -13,10 +13,10 @@ import crypto.aead
 import crypto.keywrap
 from admin import queue
 from admin.queue import PAGE_SIZE
-from intake import context, db
-from intake.content import ReportContent
-from intake.models import Bureau, KeyWrap, Report
-from intake.reports import Submission, submit_report
+from intake.domain.cases.content import ReportContent
+from intake.domain.cases.reports import Submission, submit_report
+from intake.domain.models import Bureau, KeyWrap, Report
+from intake.platform import context, db
 from tests.console.console import Staff
 
 
@@ -137,7 +137,7 @@ def test_counts_and_pages_equal_a_count_over_the_bureaus_key_copies(
 
 def test_every_state_is_open_or_closed_once() -> None:
     """The all tab is counted as open + closed; a new state must be put in one of them."""
-    from intake import due
-    from intake.lifecycle import State
+    from intake.domain.cases.lifecycle import State
+    from intake.domain.oversight import due
 
     assert sorted(due.OPEN + due.CLOSED) == sorted(State)

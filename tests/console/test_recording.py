@@ -8,8 +8,8 @@ from collections.abc import Callable
 from flask import Flask
 from sqlalchemy import select
 
-from intake import db
-from intake.models import Report
+from intake.domain.models import Report
+from intake.platform import db
 from tests.console.console import Staff
 from tests.helpers import RECEIPT_PATTERN, VALID_REPORT, check_status
 
@@ -49,7 +49,7 @@ def test_a_date_in_the_future_is_refused_and_the_form_kept(
 
 
 def test_the_slip_prints_without_the_console_around_it() -> None:
-    from intake.config import ROOT
+    from intake.platform.config import ROOT
 
     css = (ROOT / "static" / "qingfeng.css").read_text(encoding="utf-8")
     assert "@media print" in css
@@ -64,7 +64,7 @@ def test_a_scanned_letter_is_recorded_with_its_file(
     from werkzeug.datastructures import FileStorage, MultiDict
     from werkzeug.test import stream_encode_multipart
 
-    from intake.models import Attachment
+    from intake.domain.models import Attachment
     from tests.console.console import csrf
 
     desk = staff("intake")

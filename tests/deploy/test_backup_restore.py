@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from intake.factory import create_app
+from intake.platform.factory import create_app
 from tests.conftest import build_app, make_settings
 from tests.helpers import check_status, post_report, receipt_of
 

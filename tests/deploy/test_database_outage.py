@@ -10,8 +10,8 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from intake import db
-from intake.models import Report
+from intake.domain.models import Report
+from intake.platform import db
 from tests.conftest import TEST_DATABASE_URL
 from tests.deploy.proxy import CuttableProxy
 from tests.helpers import VALID_REPORT, form_values, hidden_tokens

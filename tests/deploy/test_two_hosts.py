@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from intake.db import Base
+from intake.domain.models import Base
 from tests.conftest import TEST_DATABASE_URL, TEST_RATELIMIT_URI
 from tests.helpers import RECEIPT_PATTERN, VALID_REPORT, form_values
 from tests.live import CHEAP_KDF, free_port
@@ -48,7 +48,7 @@ def hosts(tmp_path: Path) -> Iterator[list[str]]:
         "QINGFENG_STATUS_RATE_LIMIT": "3 per minute",
         "QINGFENG_WORKERS": "2",
     }
-    cli = [sys.executable, "-m", "intake.cli"]
+    cli = [sys.executable, "-m", "intake.platform.cli"]
     subprocess.run([*cli, "demo", "--no-serve"], env=env, check=True, capture_output=True)
     processes, bases = [], []
     for name in ("a", "b"):

@@ -15,9 +15,11 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import stream_encode_multipart
 
 from crypto.receipts import normalise_receipt
-from intake import attachments, context, db, hotline
-from intake.models import Attachment, Report
-from intake.reports import open_with_receipt
+from intake.domain.cases.reports import open_with_receipt
+from intake.domain.evidence import attachments
+from intake.domain.keys import hotline
+from intake.domain.models import Attachment, Report
+from intake.platform import context, db
 from tests.api.test_hotline_api import CALL, assert_problem, count_reports
 from tests.evidence import files
 

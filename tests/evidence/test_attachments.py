@@ -14,8 +14,9 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import stream_encode_multipart
 
-from intake import attachments, db
-from intake.models import Attachment, AttachmentChunk, Report
+from intake.domain.evidence import attachments
+from intake.domain.models import Attachment, AttachmentChunk, Report
+from intake.platform import db
 from tests.console.console import Staff
 from tests.evidence import files
 from tests.helpers import VALID_REPORT, form_values, hidden_tokens, receipt_of
@@ -217,7 +218,7 @@ def test_a_moved_chunk_fails_to_open(app: Flask, client: FlaskClient) -> None:
 def test_the_spool_keeps_no_plaintext_on_disk(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     import tempfile
 
-    from intake.spool import EncryptedSpool
+    from intake.platform.spool import EncryptedSpool
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     created: list = []
@@ -269,7 +270,7 @@ def test_retention_destroys_the_files_too(
 ) -> None:
     import datetime as dt
 
-    from intake import retention
+    from intake.domain.oversight import retention
 
     send(client, [("evidence.pdf", files.pdf())])
     with app.app_context():

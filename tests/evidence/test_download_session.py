@@ -9,9 +9,10 @@ from collections.abc import Callable
 from flask import Flask
 from sqlalchemy import event
 
-from intake import attachments, context, db
-from intake.filetypes import KINDS
-from intake.reports import open_with_receipt
+from intake.domain.cases.reports import open_with_receipt
+from intake.domain.evidence import attachments
+from intake.domain.evidence.filetypes import KINDS
+from intake.platform import context, db
 from tests.console.console import Staff
 
 

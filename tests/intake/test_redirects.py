@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from intake.redirects import local_path
+from intake.platform.redirects import local_path
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from intake.routing import RoutingDecision, route
-from intake.taxonomy import load_taxonomy
+from intake.domain.cases.routing import RoutingDecision, route
+from intake.domain.cases.taxonomy import load_taxonomy
 
 TAXONOMY = load_taxonomy()
 

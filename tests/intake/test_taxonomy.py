@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from intake.taxonomy import DEFAULT_PATH, TaxonomyError, load_taxonomy
+from intake.domain.cases.taxonomy import DEFAULT_PATH, TaxonomyError, load_taxonomy
 
 # Written from domain.md section 2, independently of the TOML file.
 EXPECTED_LEADS = {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from intake.workdays import (
+from intake.domain.cases.workdays import (
     DEFAULT_PATH,
     CalendarError,
     WorkCalendar,

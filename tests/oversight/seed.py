@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from flask import Flask
 from sqlalchemy import select
 
-from intake import casework, context, db
-from intake.content import ReportContent
-from intake.keyring import data_key_for_bureau
-from intake.models import Bureau, StaffMember
-from intake.reports import Submission, submit_report
+from intake.domain.cases import casework
+from intake.domain.cases.content import ReportContent
+from intake.domain.cases.reports import Submission, submit_report
+from intake.domain.keys.keyring import data_key_for_bureau
+from intake.domain.models import Bureau, StaffMember
+from intake.platform import context, db
 
 CATEGORIES = ("kickbacks", "insurance_fraud", "overtreatment", "advertising_pricing")
 CHANNELS = ("web", "hotline", "letter")

@@ -8,9 +8,9 @@ from collections.abc import Callable
 import pytest
 from flask import Flask
 
-from intake import context, db
-from intake.content import ReportContent
-from intake.reports import Submission, submit_report
+from intake.domain.cases.content import ReportContent
+from intake.domain.cases.reports import Submission, submit_report
+from intake.platform import context, db
 
 
 @pytest.mark.parametrize(
@@ -38,7 +38,7 @@ def test_the_decision_deadline_follows_the_configured_mode(
 
 
 def test_an_unknown_mode_stops_start_up() -> None:
-    from intake.config import ConfigError, Settings
+    from intake.platform.config import ConfigError, Settings
 
     with pytest.raises(ConfigError, match="QINGFENG_DEADLINE_DAYS"):
         Settings.from_env(

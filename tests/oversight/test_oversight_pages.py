@@ -15,11 +15,11 @@ from sqlalchemy import select, update
 
 import admin.cli
 from admin.cli import main
-from intake import db
-from intake.installation import DemoAccount
-from intake.keyring import rotate_bureau_key, unlock_staff_key
-from intake.models import Event, Report, StaffMember
-from intake.public import SMALL_CELL
+from intake.domain.installation import DemoAccount
+from intake.domain.keys.keyring import rotate_bureau_key, unlock_staff_key
+from intake.domain.models import Event, Report, StaffMember
+from intake.platform import db
+from intake.public.views import SMALL_CELL
 from tests.console.console import Staff
 
 Login = Callable[[str], Staff]

@@ -11,9 +11,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
-import intake.cli
-from intake import context, db, retention, statistics
-from intake.models import KeyWrap, Message, Note, Report
+import intake.platform.cli
+from intake.domain.models import KeyWrap, Message, Note, Report
+from intake.domain.oversight import retention, statistics
+from intake.platform import context, db
 from tests.console.console import Staff
 from tests.helpers import check_status
 from tests.security.test_anonymity import database_bytes
@@ -98,12 +99,12 @@ def test_the_purge_command(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _code, ref = concluded_long_ago(app, staff, submit, days=800)
-    monkeypatch.setattr(intake.cli, "create_app", lambda: app)
-    dry = CliRunner().invoke(intake.cli.main, ["purge", "--dry-run"])
+    monkeypatch.setattr(intake.platform.cli, "create_app", lambda: app)
+    dry = CliRunner().invoke(intake.platform.cli.main, ["purge", "--dry-run"])
     assert dry.exit_code == 0, dry.output
     assert "Would destroy 1 case(s)" in dry.output
     assert ref in dry.output
-    done = CliRunner().invoke(intake.cli.main, ["purge"])
+    done = CliRunner().invoke(intake.platform.cli.main, ["purge"])
     assert "Destroyed 1 case(s)" in done.output
 
 

@@ -9,9 +9,10 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import func, select, update
 
-from intake import db, settled_months, statistics
-from intake.installation import DemoAccount
-from intake.models import Event, Report, StatisticMonth
+from intake.domain.installation import DemoAccount
+from intake.domain.models import Event, Report, StatisticMonth
+from intake.domain.oversight import settled_months, statistics
+from intake.platform import db
 from tests.oversight.seed import seed_month
 from tests.oversight.test_statistics import private_keys
 

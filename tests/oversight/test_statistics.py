@@ -9,10 +9,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from intake import db, statistics
-from intake.installation import DemoAccount
-from intake.keyring import bureau_private_key, unlock_staff_key
-from intake.models import StaffMember
+from intake.domain.installation import DemoAccount
+from intake.domain.keys.keyring import bureau_private_key, unlock_staff_key
+from intake.domain.models import StaffMember
+from intake.domain.oversight import statistics
+from intake.platform import db
 from tests.oversight.seed import seed_month
 
 MONTH = dt.date(2026, 10, 1)

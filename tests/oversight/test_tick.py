@@ -12,9 +12,10 @@ from click.testing import CliRunner
 from flask import Flask
 from sqlalchemy import select, text, update
 
-import intake.cli
-from intake import context, db, tick
-from intake.models import Event, Report, StaffMember
+import intake.platform.cli
+from intake.domain.models import Event, Report, StaffMember
+from intake.domain.oversight import tick
+from intake.platform import context, db
 from tests.conftest import make_settings
 from tests.live import free_port
 
@@ -139,8 +140,8 @@ def test_without_smtp_nothing_is_sent(app: Flask, submit: Submit) -> None:
 def test_the_tick_command(app: Flask, submit: Submit, monkeypatch: pytest.MonkeyPatch) -> None:
     _c, ref = submit()
     _age(app, ref, -1)
-    monkeypatch.setattr(intake.cli, "create_app", lambda: app)
-    result = CliRunner().invoke(intake.cli.main, ["tick"])
+    monkeypatch.setattr(intake.platform.cli, "create_app", lambda: app)
+    result = CliRunner().invoke(intake.platform.cli.main, ["tick"])
     assert result.exit_code == 0, result.output
     assert "1 newly overdue" in result.output
 
@@ -149,8 +150,8 @@ def test_the_tick_command_refreshes_sqlites_planner_statistics(
     app: Flask, submit: Submit, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     submit()
-    monkeypatch.setattr(intake.cli, "create_app", lambda: app)
-    assert CliRunner().invoke(intake.cli.main, ["tick"]).exit_code == 0
+    monkeypatch.setattr(intake.platform.cli, "create_app", lambda: app)
+    assert CliRunner().invoke(intake.platform.cli.main, ["tick"]).exit_code == 0
     with app.app_context():
         session = db.session()
         if session.get_bind().dialect.name != "sqlite":

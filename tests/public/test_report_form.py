@@ -10,9 +10,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from crypto.receipts import damm_is_valid
-from intake import db
-from intake.content import LIMITS
-from intake.models import Report
+from intake.domain.cases.content import LIMITS
+from intake.domain.models import Report
+from intake.platform import db
 from tests.helpers import (
     VALID_REPORT,
     check_status,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import MetaData, select
 
-from intake import db
+from intake.platform import db
 
 
 def dump_database(app: Flask) -> bytes:

@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from intake import db
-from intake.models import Event, Report
+from intake.domain.models import Event, Report
+from intake.platform import db
 from tests.helpers import check_status, post_report, receipt_of
 
 ADDRESS = "203.0.113.77"

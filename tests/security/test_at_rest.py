@@ -17,10 +17,11 @@ from sqlalchemy import select
 
 from crypto import aead, keywrap, locking
 from crypto.errors import CryptoError, DecryptionError
-from intake import db, keyring
-from intake.installation import DemoAccount
-from intake.models import Report, StaffMember
-from intake.reports import field_aad, open_for_bureau
+from intake.domain.cases.reports import field_aad, open_for_bureau
+from intake.domain.installation import DemoAccount
+from intake.domain.keys import keyring
+from intake.domain.models import Report, StaffMember
+from intake.platform import db
 from tests.helpers import check_status, post_report, receipt_of
 from tests.security.test_anonymity import database_bytes
 

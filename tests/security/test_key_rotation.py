@@ -9,10 +9,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from crypto.errors import DecryptionError
-from intake import db, keyring
-from intake.installation import DemoAccount
-from intake.models import Bureau, Report, StaffMember
-from intake.reports import open_for_bureau
+from intake.domain.cases.reports import open_for_bureau
+from intake.domain.installation import DemoAccount
+from intake.domain.keys import keyring
+from intake.domain.models import Bureau, Report, StaffMember
+from intake.platform import db
 from tests.helpers import check_status, post_report, receipt_of
 
 
@@ -56,7 +57,7 @@ def test_rotation_re_seals_every_report_and_kills_the_old_key(
 def test_the_cli_refuses_a_wrong_password_or_a_non_member(
     app: Flask, accounts: dict[str, DemoAccount], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from intake import cli
+    from intake.platform import cli
 
     monkeypatch.setattr(cli, "create_app", lambda: app)
     runner = CliRunner()

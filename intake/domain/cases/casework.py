@@ -1,0 +1,445 @@
+"""Working a case: the lifecycle actions, messages, notes and rewards (domain.md sections 3–5).
+
+Every function here changes one report in the caller's session and records an Event; the
+caller commits, together with its audit record. Free text (reasons, outcomes, messages, notes,
+reward claims) is sealed with the report's data key; events carry metadata only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from crypto import aead, keywrap
+from crypto.errors import DecryptionError
+from intake.domain.cases.deadlines import clock_for
+from intake.domain.cases.lifecycle import IllegalTransition, State, next_state
+from intake.domain.cases.reports import ReportUnreadable, field_aad
+from intake.domain.keys.keyring import bureau_holder, mark_lead, wrap_aad
+from intake.domain.models import (
+    Bureau,
+    Event,
+    KeyWrap,
+    Message,
+    Note,
+    Report,
+    StaffMember,
+    SupervisionNote,
+)
+from intake.platform.config import Settings
+
+#: Characters allowed in a message, note, reason or outcome.
+TEXT_LIMIT = 5_000
+SUPERVISION_LIMIT = 1_000
+FINDINGS = ("substantiated", "partly_substantiated", "not_substantiated")
+HAND_OVER_TARGETS = {"police": "public_security", "discipline": "discipline"}
+
+
+class CaseworkError(ValueError):
+    """An action's input is not acceptable (empty text, amount out of range, ...)."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, and when; staff actions carry a full time (DESIGN.md, promise 1)."""
+
+    staff: StaffMember
+    now: dt.datetime
+    today: dt.date
+
+
+@dataclass(frozen=True)
+class ShownMessage:
+    """A decrypted message as a page shows it."""
+
+    author: str
+    staff_id: int | None
+    occurred_on: dt.date
+    occurred_at: dt.datetime | None
+    body: str
+
+
+@dataclass(frozen=True)
+class RewardClaim:
+    """What a reporter gives to claim a reward: only at claim time, sealed."""
+
+    name: str
+    phone: str
+    payment: str
+
+    def to_bytes(self) -> bytes:
+        """Serialise for sealing."""
+        return json.dumps(asdict(self), ensure_ascii=False).encode("utf-8")
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> RewardClaim:
+        """Parse what `to_bytes` made."""
+        raw = json.loads(data.decode("utf-8"))
+        return cls(raw.get("name", ""), raw.get("phone", ""), raw.get("payment", ""))
+
+
+def _text(value: str, limit: int = TEXT_LIMIT) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise CaseworkError(_l("Please fill this in."))
+    if len(value) > limit:
+        raise CaseworkError(_l("At most %(max)d characters, please.", max=limit))
+    return value
+
+
+def _event(
+    report: Report,
+    actor: Actor,
+    kind: str,
+    *,
+    value: str | None = None,
+    bureau: str | None = None,
+    **detail: Any,
+) -> None:
+    """Record a staff step; it counts for the lead bureau unless `bureau` says otherwise."""
+    report.events.append(
+        Event(
+            kind=kind,
+            occurred_on=actor.today,
+            occurred_at=actor.now,
+            actor_staff_id=actor.staff.id,
+            bureau=bureau or report.lead_bureau.code,
+            value=value,
+            detail=detail,
+        )
+    )
+
+
+def _public_event(report: Report, kind: str, today: dt.date) -> None:
+    # A reporter's step: a date, no time, no actor (promise 1).
+    report.events.append(
+        Event(kind=kind, occurred_on=today, bureau=report.lead_bureau.code, detail={})
+    )
+
+
+def _seal(data_key: bytes, report: Report, field: str, text: str) -> bytes:
+    return aead.seal(data_key, text.encode("utf-8"), field_aad(report.id, field))
+
+
+def _open(data_key: bytes, report: Report, field: str, blob: bytes) -> str:
+    try:
+        return aead.open_sealed(data_key, blob, field_aad(report.id, field)).decode("utf-8")
+    except DecryptionError as exc:
+        raise ReportUnreadable(report.reference) from exc
+
+
+def _not_yet_accepted(action: str, report: Report) -> None:
+    # A case accepted before a transfer goes on being handled; it is not decided again.
+    if report.accepted_on is not None:
+        raise IllegalTransition(action, report.state)
+
+
+def accept(report: Report, actor: Actor, settings: Settings, intake_desk: str) -> None:
+    """受理: start the conclusion clock; the intake desk's triage copy of the key is dropped."""
+    _not_yet_accepted("accept", report)
+    report.state = next_state("accept", report.state)
+    if report.accepted_on is None:
+        report.accepted_on = actor.today
+        report.conclusion_due = clock_for(settings).due(actor.today, settings.conclusion_days)
+    if report.lead_bureau.code != intake_desk:
+        _drop_wrap(report, intake_desk)
+    _event(report, actor, "accepted")
+
+
+def not_accept(
+    report: Report, data_key: bytes, actor: Actor, reason: str, intake_desk: str
+) -> None:
+    """不予受理, with a reason the reporter will read; triage is over, so is the desk's copy."""
+    reason = _text(reason)
+    _not_yet_accepted("not_accept", report)
+    report.state = next_state("not_accept", report.state)
+    report.public_reason = _seal(data_key, report, "public_reason", reason)
+    report.concluded_on = actor.today
+    if report.lead_bureau.code != intake_desk:
+        _drop_wrap(report, intake_desk)
+    _event(report, actor, "not_accepted")
+
+
+def assign(report: Report, actor: Actor, handler: StaffMember) -> None:
+    """Give the case to a handler; an accepted case is then in progress."""
+    next_state("assign", report.state)
+    report.assigned_staff = handler
+    if report.state == State.ACCEPTED:
+        report.state = next_state("start", report.state)
+    _event(report, actor, "assigned", handler=handler.id)
+
+
+def share(report: Report, data_key: bytes, actor: Actor, bureau: Bureau) -> None:
+    """Give a co-bureau (参与单位) its own copy of the data key."""
+    next_state("share", report.state)
+    if _has_wrap(report, bureau.code):
+        raise CaseworkError(_l("That bureau can already read this case."))
+    _add_wrap(report, data_key, bureau)
+    _event(report, actor, "shared", value=bureau.code)
+
+
+def transfer(report: Report, data_key: bytes, actor: Actor, to: Bureau, keep_as_co: bool) -> None:
+    """转办: the new bureau leads; the old one keeps a copy only as co-bureau."""
+    old = report.lead_bureau
+    if to.code == old.code:
+        raise CaseworkError(_l("The case is already with that bureau."))
+    report.state = next_state("transfer", report.state)
+    if not _has_wrap(report, to.code):
+        _add_wrap(report, data_key, to)
+    if not keep_as_co:
+        _drop_wrap(report, old.code)
+    # Counted as transferred out of the old bureau and into the new one.
+    _event(report, actor, "transferred", bureau=old.code, value=to.code, kept=keep_as_co)
+    report.lead_bureau = to
+    mark_lead(report, to)
+    report.assigned_staff = None
+
+
+def hand_over(
+    report: Report, data_key: bytes, actor: Actor, target: str, to: Bureau | None
+) -> None:
+    """移送 to the police or the discipline commission, which gets a copy when installed here."""
+    if target not in HAND_OVER_TARGETS:
+        raise CaseworkError(_l("Choose the police or the discipline commission."))
+    report.state = next_state("hand_over", report.state)
+    report.handed_over_to = target
+    if to is not None and not _has_wrap(report, to.code):
+        _add_wrap(report, data_key, to)
+    _event(report, actor, "handed_over", value=target)
+
+
+def conclude(report: Report, data_key: bytes, actor: Actor, outcome: str, finding: str) -> None:
+    """办结: an outcome the reporter reads, and a finding for the statistics."""
+    outcome = _text(outcome)
+    if finding not in FINDINGS:
+        raise CaseworkError(_l("Choose a finding."))
+    report.state = next_state("conclude", report.state)
+    report.public_reason = _seal(data_key, report, "public_reason", outcome)
+    report.finding = finding
+    report.concluded_on = actor.today
+    _event(report, actor, "concluded", value=finding)
+
+
+def reopen(report: Report, data_key: bytes, actor: Actor, settings: Settings, reason: str) -> None:
+    """回头看: reopen a concluded case for review, with a new conclusion deadline (and its own
+    extension) and no finding until it is concluded again; the reason is an internal note."""
+    reason = _text(reason)
+    report.state = next_state("reopen", report.state)
+    report.concluded_on = None
+    report.finding = None
+    report.conclusion_due = clock_for(settings).due(actor.today, settings.conclusion_days)
+    report.extended = False
+    add_note(report, data_key, actor, reason)
+    _event(report, actor, "reopened")
+
+
+def extend(report: Report, data_key: bytes, actor: Actor, settings: Settings, reason: str) -> None:
+    """Extend the conclusion deadline once, with a reason (信访工作条例: at most 30 days)."""
+    reason = _text(reason)
+    next_state("extend", report.state)
+    if report.extended or report.conclusion_due is None:
+        raise CaseworkError(_l("The deadline can be extended only once, after acceptance."))
+    report.conclusion_due = clock_for(settings).due(report.conclusion_due, settings.extension_days)
+    report.extended = True
+    add_note(report, data_key, actor, reason)
+    _event(report, actor, "extended", until=report.conclusion_due.isoformat())
+
+
+def mark_major(report: Report, actor: Actor, major: bool) -> None:
+    """重大线索: put the case on the supervisors' board, or take it off."""
+    report.major = major
+    _event(report, actor, "marked_major" if major else "unmarked_major")
+
+
+def add_note(report: Report, data_key: bytes, actor: Actor, text: str) -> None:
+    """An internal note, sealed; the reporter never sees it."""
+    text = _text(text)
+    report.notes.append(
+        Note(
+            staff_id=actor.staff.id,
+            occurred_at=actor.now,
+            body=_seal(data_key, report, "note", text),
+        )
+    )
+
+
+def notes(report: Report, data_key: bytes) -> list[tuple[Note, str]]:
+    """The case's notes with their text."""
+    return [(note, _open(data_key, report, "note", note.body)) for note in report.notes]
+
+
+def send_to_reporter(report: Report, data_key: bytes, actor: Actor, text: str) -> None:
+    """A question or a message to the reporter, who reads it on /status."""
+    text = _text(text)
+    report.messages.append(
+        Message(
+            author="staff",
+            staff_id=actor.staff.id,
+            occurred_on=actor.today,
+            occurred_at=actor.now,
+            body=_seal(data_key, report, "message:staff", text),
+        )
+    )
+    _event(report, actor, "message_sent")
+
+
+def reporter_writes(report: Report, data_key: bytes, today: dt.date, text: str) -> None:
+    """The reporter answers or adds information; it carries the date only (promise 1)."""
+    text = _text(text)
+    report.messages.append(
+        Message(
+            author="reporter",
+            occurred_on=today,
+            body=_seal(data_key, report, "message:reporter", text),
+        )
+    )
+    report.awaiting_staff = True
+    _public_event(report, "reporter_message", today)
+
+
+def reporter_added_files(report: Report, today: dt.date) -> None:
+    """The reporter sent more files; the lead bureau sees it as a new reply."""
+    report.awaiting_staff = True
+    _public_event(report, "reporter_files", today)
+
+
+def messages(report: Report, data_key: bytes) -> list[ShownMessage]:
+    """The conversation, oldest first."""
+    return [
+        ShownMessage(
+            m.author,
+            m.staff_id,
+            m.occurred_on,
+            m.occurred_at,
+            _open(data_key, report, f"message:{m.author}", m.body),
+        )
+        for m in report.messages
+    ]
+
+
+def public_reason(report: Report, data_key: bytes) -> str | None:
+    """The reason for not accepting, or the outcome, as the reporter reads it."""
+    if report.public_reason is None:
+        return None
+    return _open(data_key, report, "public_reason", report.public_reason)
+
+
+def reward_open(report: Report, settings: Settings) -> bool:
+    """Whether the reporter may claim a reward: a substantiated case in a rewarded category."""
+    return (
+        report.state == State.CONCLUDED
+        and report.finding in ("substantiated", "partly_substantiated")
+        and report.category in settings.reward_categories
+    )
+
+
+def claim_reward(
+    report: Report, data_key: bytes, settings: Settings, today: dt.date, claim: RewardClaim
+) -> None:
+    """The reporter's claim, with contact and payment details sealed for the bureau."""
+    if not reward_open(report, settings):
+        raise CaseworkError(_l("This case carries no reward."))
+    if report.reward_claim is not None:
+        raise CaseworkError(_l("A claim was already made."))
+    for value, limit in ((claim.name, 50), (claim.phone, 30), (claim.payment, 200)):
+        _text(value, limit)
+    report.reward_claim = aead.seal(data_key, claim.to_bytes(), field_aad(report.id, "reward"))
+    report.reward_claimed_on = today
+    _public_event(report, "reward_claimed", today)
+
+
+def reward_claim(report: Report, data_key: bytes) -> RewardClaim | None:
+    """The claim as the bureau reads it."""
+    if report.reward_claim is None:
+        return None
+    try:
+        plain = aead.open_sealed(data_key, report.reward_claim, field_aad(report.id, "reward"))
+    except DecryptionError as exc:
+        raise ReportUnreadable(report.reference) from exc
+    return RewardClaim.from_bytes(plain)
+
+
+def decide_reward(
+    report: Report, actor: Actor, settings: Settings, amount: int, paid_on: dt.date | None
+) -> None:
+    """Record the amount decided (within the configured bounds) and, later, the payment."""
+    if report.reward_claim is None:
+        raise CaseworkError(_l("No claim has been made."))
+    if not settings.reward_min_yuan <= amount <= settings.reward_max_yuan:
+        raise CaseworkError(
+            _l(
+                "The amount must be between %(min)d and %(max)d yuan.",
+                min=settings.reward_min_yuan,
+                max=settings.reward_max_yuan,
+            )
+        )
+    if paid_on is not None and paid_on > actor.today:
+        raise CaseworkError(_l("The payment date cannot be in the future."))
+    report.reward_amount = amount
+    report.reward_paid_on = paid_on
+    _event(report, actor, "reward_decided", amount=amount, paid=paid_on is not None)
+
+
+def _has_wrap(report: Report, code: str) -> bool:
+    return any(w.holder == bureau_holder(code) for w in report.key_wraps)
+
+
+def _add_wrap(report: Report, data_key: bytes, bureau: Bureau) -> None:
+    holder = bureau_holder(bureau.code)
+    report.key_wraps.append(
+        KeyWrap(
+            holder=holder,
+            bureau_id=bureau.id,
+            wrapped=keywrap.seal_to(bureau.public_key, data_key, wrap_aad(report.id, holder)),
+        )
+    )
+
+
+def _drop_wrap(report: Report, code: str) -> None:
+    holder = bureau_holder(code)
+    for wrap in [w for w in report.key_wraps if w.holder == holder]:
+        report.key_wraps.remove(wrap)
+
+
+def _supervision_aad(report: Report, bureau_code: str) -> bytes:
+    return aead.associated_data("supervision", report.id, bureau_code)
+
+
+def supervise(report: Report, actor: Actor, text: str) -> None:
+    """督办: a supervisor's note, sealed to the lead bureau's public key (no report key needed)."""
+    text = _text(text, SUPERVISION_LIMIT)
+    bureau = report.lead_bureau
+    report.supervision_notes.append(
+        SupervisionNote(
+            bureau_id=bureau.id,
+            staff_id=actor.staff.id,
+            occurred_at=actor.now,
+            body=keywrap.seal_to(
+                bureau.public_key, text.encode("utf-8"), _supervision_aad(report, bureau.code)
+            ),
+        )
+    )
+    report.supervised_on = actor.today
+    _event(report, actor, "supervised")
+
+
+def supervision_notes(
+    report: Report, bureau: Bureau, bureau_private: bytes
+) -> list[tuple[SupervisionNote, str]]:
+    """The 督办 notes sealed to `bureau`, with their text."""
+    out = []
+    for note in report.supervision_notes:
+        if note.bureau_id != bureau.id:
+            continue
+        try:
+            plain = keywrap.open_sealed_to(
+                bureau_private, note.body, _supervision_aad(report, bureau.code)
+            )
+        except DecryptionError as exc:
+            raise ReportUnreadable(report.reference) from exc
+        out.append((note, plain.decode("utf-8")))
+    return out

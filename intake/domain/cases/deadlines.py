@@ -1,0 +1,50 @@
+"""Time limits (domain.md section 4): in calendar days as the 信访工作条例 counts them, or in
+working days (weekends, public holidays and 调休 from intake/calendar.toml) where a deployment
+chooses QINGFENG_DEADLINE_DAYS=working.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from intake.domain.cases.workdays import WorkCalendar, add_days, load_calendar
+from intake.platform.config import Settings
+
+#: How many days before a deadline a case counts as due soon.
+DUE_SOON_DAYS = 3
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Counts time limits in one mode over one calendar."""
+
+    mode: str
+    calendar: WorkCalendar
+
+    def due(self, start: dt.date, days: int) -> dt.date:
+        """The last day of a limit of `days` days that starts on `start`."""
+        return add_days(start, days, self.mode, self.calendar)
+
+
+def clock_for(settings: Settings) -> Clock:
+    """The clock the settings ask for; the calendar file is read once per path."""
+    return Clock(settings.deadline_mode, _calendar(settings.calendar_path))
+
+
+@functools.cache
+def _calendar(path: Path | None) -> WorkCalendar:
+    return load_calendar(path)
+
+
+def current_deadline(
+    state: str, decision_due: dt.date, conclusion_due: dt.date | None
+) -> dt.date | None:
+    """The deadline a case is working towards in `state`, or None when none runs."""
+    if state in ("received", "transferred") and conclusion_due is None:
+        return decision_due
+    if state in ("accepted", "in_progress", "handed_over", "under_review", "transferred"):
+        return conclusion_due
+    return None

@@ -1,0 +1,252 @@
+"""Submitting a report and opening it again: the heart of the public side.
+
+A report is stored whole or not at all: content, wraps and its first event are added in one
+transaction. The receipt code leaves this module only in the returned Receipt; it is never
+stored and never logged.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from crypto import aead, keywrap, receipts
+from crypto.errors import DecryptionError
+from intake.domain.cases.content import Contact, ReportContent
+from intake.domain.cases.deadlines import clock_for
+from intake.domain.cases.lifecycle import State
+from intake.domain.cases.routing import RoutingDecision, route
+from intake.domain.cases.taxonomy import Taxonomy
+from intake.domain.keys.keyring import bureau_holder, data_key_for_bureau, wrap_aad
+from intake.domain.models import Bureau, Event, KeyWrap, Report, UsedFormToken
+from intake.platform.config import Settings
+
+CHANNELS = ("web", "hotline", "letter", "visit", "email", "referred")
+REPORTER_HOLDER = "reporter"
+_REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+class ReportNotFound(LookupError):
+    """No report answers to this receipt code."""
+
+
+class ReportDestroyed(LookupError):
+    """The code is right but the case was destroyed under the retention rules."""
+
+    def __init__(self, destroyed_on: dt.date) -> None:
+        super().__init__(destroyed_on.isoformat())
+        self.destroyed_on = destroyed_on
+
+
+class InstallationIncomplete(RuntimeError):
+    """A bureau named by the taxonomy has no key yet; run the installation first."""
+
+
+class ReportUnreadable(Exception):
+    """The data key opened but a ciphertext did not: the row was damaged or tampered with."""
+
+
+class AlreadySubmitted(Exception):
+    """This form was already submitted once (a reload or a double click)."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A validated report, as the web form or the hotline API hands it over."""
+
+    category: str | None
+    official_involved: bool
+    content: ReportContent
+    contact: Contact | None = None
+    channel: str = "web"
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """The stored report and its receipt code, which exists nowhere else; the data key, for
+    what must be sealed in the same transaction (attachments)."""
+
+    code: str
+    report: Report
+    data_key: bytes = dataclasses.field(repr=False, default=b"")
+
+
+@dataclass(frozen=True)
+class OpenedReport:
+    """A report with its decrypted content, and the data key that opened it."""
+
+    report: Report
+    content: ReportContent
+    contact: Contact | None
+    routing: RoutingDecision
+    data_key: bytes = dataclasses.field(repr=False, default=b"")
+
+
+def submit_report(
+    db: Session,
+    settings: Settings,
+    taxonomy: Taxonomy,
+    submission: Submission,
+    today: dt.date,
+    form_token: str | None = None,
+    before_commit: Callable[[Receipt], None] | None = None,
+) -> Receipt:
+    """Route, seal and store a report in one transaction; return its receipt code.
+
+    `before_commit` may add rows that must be stored with the report or not at all.
+    """
+    if submission.channel not in CHANNELS:
+        raise ValueError(f"unknown channel {submission.channel!r}")
+    # The slow key derivation runs before the transaction, so no lock is held during it.
+    code = receipts.generate_receipt()
+    keys = receipts.derive_receipt_keys(code, settings.receipt_salt, settings.receipt_kdf)
+    decision = route(taxonomy, submission.category, submission.official_involved)
+    wanted = {decision.lead, taxonomy.intake_desk.code}
+    bureaus = {b.code: b for b in db.scalars(select(Bureau).where(Bureau.code.in_(wanted)))}
+    if set(bureaus) != wanted:
+        raise InstallationIncomplete(sorted(wanted - set(bureaus)))
+
+    report_id = str(uuid.uuid4())
+    data_key = aead.new_data_key()
+    report = Report(
+        id=report_id,
+        reference=_new_reference(),
+        lookup_tag=keys.lookup_tag,
+        channel=submission.channel,
+        source=submission.source,
+        category=submission.category if taxonomy.category(submission.category or "") else "other",
+        state=State.RECEIVED,
+        received_on=today,
+        decision_due=clock_for(settings).due(today, settings.decision_days),
+        lead_bureau=bureaus[decision.lead],
+        routing=decision.to_dict(),
+        official_involved=submission.official_involved,
+        real_name=submission.contact is not None,
+        content=aead.seal(data_key, submission.content.to_bytes(), field_aad(report_id, "content")),
+        contact=(
+            aead.seal(data_key, submission.contact.to_bytes(), field_aad(report_id, "contact"))
+            if submission.contact
+            else None
+        ),
+    )
+    report.key_wraps.append(
+        KeyWrap(
+            holder=REPORTER_HOLDER,
+            wrapped=aead.seal(keys.reporter_key, data_key, wrap_aad(report_id, REPORTER_HOLDER)),
+        )
+    )
+    for bureau in bureaus.values():
+        holder = bureau_holder(bureau.code)
+        report.key_wraps.append(
+            KeyWrap(
+                holder=holder,
+                bureau_id=bureau.id,
+                lead=bureau.code == decision.lead,
+                wrapped=keywrap.seal_to(bureau.public_key, data_key, wrap_aad(report_id, holder)),
+            )
+        )
+    report.events.append(
+        Event(
+            kind="received",
+            occurred_on=today,
+            bureau=decision.lead,
+            detail={"routing": decision.to_dict()},
+        )
+    )
+    db.add(report)
+    if form_token is not None:
+        # A form's CSRF token expires within hours; older one-time tokens need not be kept.
+        db.execute(
+            delete(UsedFormToken).where(UsedFormToken.used_on < today - dt.timedelta(days=2))
+        )
+        db.add(UsedFormToken(token_hash=form_token_hash(form_token), used_on=today))
+    receipt = Receipt(code=code, report=report, data_key=data_key)
+    if before_commit is not None:
+        before_commit(receipt)
+    try:
+        db.commit()
+    except IntegrityError:
+        db.rollback()
+        # Two copies of one form raced (a double click); the other one stored the report.
+        if form_token is not None and form_token_used(db, form_token):
+            raise AlreadySubmitted from None
+        raise
+    return receipt
+
+
+def form_token_used(db: Session, form_token: str) -> bool:
+    """Whether a form with this one-time token was already stored."""
+    return db.get(UsedFormToken, form_token_hash(form_token)) is not None
+
+
+def form_token_hash(form_token: str) -> bytes:
+    """Hash of a form token; the token itself has 128 random bits, so a plain hash suffices."""
+    return hashlib.sha256(form_token.encode("utf-8")).digest()
+
+
+def open_with_receipt(db: Session, settings: Settings, code: str) -> OpenedReport:
+    """Find and decrypt a report with its receipt code.
+
+    The code must already be normalised (crypto.receipts.normalise_receipt).
+    """
+    keys = receipts.derive_receipt_keys(code, settings.receipt_salt, settings.receipt_kdf)
+    report = db.scalars(select(Report).where(Report.lookup_tag == keys.lookup_tag)).first()
+    if report is None:
+        raise ReportNotFound
+    if report.destroyed_on is not None:
+        raise ReportDestroyed(report.destroyed_on)
+    wrap = next((w for w in report.key_wraps if w.holder == REPORTER_HOLDER), None)
+    if wrap is None:
+        raise ReportNotFound
+    try:
+        data_key = aead.open_sealed(
+            keys.reporter_key, wrap.wrapped, wrap_aad(report.id, REPORTER_HOLDER)
+        )
+    except DecryptionError as exc:
+        raise ReportNotFound from exc
+    return open_with_key(report, data_key)
+
+
+def open_for_bureau(report: Report, code: str, bureau_private: bytes) -> OpenedReport:
+    """Decrypt a report with the private key of a bureau that holds it."""
+    return open_with_key(report, data_key_for_bureau(report, code, bureau_private))
+
+
+def field_aad(report_id: str, field: str) -> bytes:
+    """Associated data binding a ciphertext to its report and field."""
+    return aead.associated_data("report", report_id, field)
+
+
+def open_with_key(report: Report, data_key: bytes) -> OpenedReport:
+    """Decrypt a report with its data key, however the caller unwrapped it."""
+    try:
+        content = ReportContent.from_bytes(
+            aead.open_sealed(data_key, report.content, field_aad(report.id, "content"))
+        )
+        contact = (
+            Contact.from_bytes(
+                aead.open_sealed(data_key, report.contact, field_aad(report.id, "contact"))
+            )
+            if report.contact is not None
+            else None
+        )
+    except DecryptionError as exc:
+        raise ReportUnreadable(report.reference) from exc
+    return OpenedReport(
+        report, content, contact, RoutingDecision.from_dict(report.routing), data_key
+    )
+
+
+def _new_reference() -> str:
+    """A short case reference for staff and letters; random, so it says nothing about order."""
+    return "QF-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))

@@ -1,0 +1,50 @@
+"""Routing: the category decides the lead bureau and co-bureaus (domain.md section 2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from intake.domain.cases.taxonomy import Taxonomy
+
+
+@dataclass(frozen=True)
+class RoutingDecision:
+    """Where a report went and why; stored with the report as JSON."""
+
+    lead: str
+    co: tuple[str, ...]
+    rule: str
+    taxonomy_version: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-storable form."""
+        return {
+            "lead": self.lead,
+            "co": list(self.co),
+            "rule": self.rule,
+            "taxonomy_version": self.taxonomy_version,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RoutingDecision:
+        """Read what `to_dict` made."""
+        return cls(data["lead"], tuple(data["co"]), data["rule"], data["taxonomy_version"])
+
+
+def route(
+    taxonomy: Taxonomy, category_code: str | None, official_involved: bool
+) -> RoutingDecision:
+    """Route a report; unknown or missing categories go to the intake desk."""
+    category = taxonomy.category(category_code)
+    if category is None:
+        lead, co, rule = taxonomy.intake_desk.code, (), "unclassified"
+    else:
+        lead, co, rule = category.lead, category.co, f"category:{category.code}"
+    if official_involved:
+        # "涉及……公职人员腐败及作风问题线索……及时移送纪检监察机关" (seed 000).
+        added = taxonomy.official_involved_adds
+        if added != lead and added not in co:
+            co = (*co, added)
+        rule += "+official_involved"
+    return RoutingDecision(lead=lead, co=tuple(co), rule=rule, taxonomy_version=taxonomy.version)

@@ -1,0 +1,65 @@
+"""Setting up bureaus from the taxonomy, and the demo installation of the embedded default."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from intake.domain.cases.taxonomy import Taxonomy
+from intake.domain.keys.keyring import create_bureau, create_staff, grant_bureau
+from intake.domain.models import Bureau, StaffMember
+from intake.platform.config import Settings
+
+# The letters demo passwords are drawn from (no 0/o, 1/l), not a password.
+_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # noqa: S105  # nosec B105
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """A demo staff member's credentials, printed once and stored nowhere."""
+
+    username: str
+    password: str
+    bureau: str | None
+    recovery_key: str
+    role: str = "handler"
+
+
+def install_demo(db: Session, settings: Settings, taxonomy: Taxonomy) -> list[DemoAccount]:
+    """Create every missing bureau with one demo member each, a demo supervisor (no bureau
+    key, so no report content) and a demo system administrator; return the new accounts.
+
+    Already existing bureaus are left alone, so running the demo twice reopens the same data.
+    """
+    existing = set(db.scalars(select(Bureau.code)))
+    accounts = []
+    for bureau_info in taxonomy.bureaus:
+        if bureau_info.code in existing:
+            continue
+        bureau, bureau_private = create_bureau(db, bureau_info.code)
+        username = f"demo-{bureau_info.code.replace('_', '-')}"
+        if db.scalars(select(StaffMember).where(StaffMember.username == username)).first():
+            username = f"{username}-{secrets.token_hex(2)}"
+        password = new_password()
+        role = "intake" if bureau_info.intake_desk else "handler"
+        member, recovery_key = create_staff(db, username, role, password, settings.password_kdf)
+        grant_bureau(db, bureau, bureau_private, member)
+        accounts.append(DemoAccount(username, password, bureau_info.code, recovery_key, role))
+    for role in ("supervisor", "admin"):
+        username = f"demo-{role}"
+        if db.scalars(select(StaffMember).where(StaffMember.username == username)).first():
+            continue
+        password = new_password()
+        _member, recovery_key = create_staff(db, username, role, password, settings.password_kdf)
+        accounts.append(DemoAccount(username, password, None, recovery_key, role))
+    db.commit()
+    return accounts
+
+
+def new_password() -> str:
+    """A random password of about 80 bits, easy to type: four groups of four."""
+    chars = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(16))
+    return "-".join(chars[i : i + 4] for i in range(0, 16, 4))

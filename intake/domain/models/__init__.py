@@ -1,0 +1,52 @@
+"""Tables. Report content is stored only as ciphertext; everything in clear here is metadata.
+
+Metadata carries dates, not times, for anything the public side creates (promise 1).
+
+The tables live in one module per family; this package hands every model on, so callers
+import them from `intake.domain.models`.
+"""
+
+from intake.domain.models.audit import AuditEvent, AuditHead
+from intake.domain.models.base import Base
+from intake.domain.models.cases import (
+    Event,
+    KeyWrap,
+    Message,
+    Note,
+    Report,
+    SupervisionNote,
+    UsedFormToken,
+)
+from intake.domain.models.evidence import Attachment, AttachmentChunk
+from intake.domain.models.hotline import HotlineToken, IdempotencyRecord
+from intake.domain.models.staff import (
+    Bureau,
+    BureauMembership,
+    LoginThrottle,
+    StaffMember,
+    StaffSession,
+)
+from intake.domain.models.statistics import StatisticMonth
+
+__all__ = [
+    "Attachment",
+    "AttachmentChunk",
+    "AuditEvent",
+    "AuditHead",
+    "Base",
+    "Bureau",
+    "BureauMembership",
+    "Event",
+    "HotlineToken",
+    "IdempotencyRecord",
+    "KeyWrap",
+    "LoginThrottle",
+    "Message",
+    "Note",
+    "Report",
+    "StaffMember",
+    "StaffSession",
+    "StatisticMonth",
+    "SupervisionNote",
+    "UsedFormToken",
+]

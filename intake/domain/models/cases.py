@@ -1,0 +1,244 @@
+"""A case and what hangs on it: key wraps, steps, messages, notes, 督办 notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    event,
+    false,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from intake.domain.models.base import Base
+
+if TYPE_CHECKING:  # only for annotations: the mapper resolves the names itself
+    from intake.domain.models.evidence import Attachment
+    from intake.domain.models.staff import Bureau, StaffMember
+
+
+class Report(Base):
+    """One case file (一案一档). `content` and `contact` are AES-GCM ciphertexts."""
+
+    __tablename__ = "reports"
+    # A bureau's queue reads its own cases from these two alone (admin/queue.py): counts per
+    # tab from the first without touching a row, pages in date order from the second.
+    __table_args__ = (
+        Index(
+            "ix_reports_lead_queue", "lead_bureau_id", "state", "accepted_on", "decision_due",
+            "conclusion_due", "awaiting_staff", "destroyed_on", "category", "channel",
+            "received_on", "reference",
+        ),
+        Index("ix_reports_lead_received", "lead_bureau_id", "received_on", "reference"),
+        # The overdue board and `qingfeng tick`: late cases by the deadline they missed. Each
+        # part of the board reads one of these three alone, without touching a row.
+        Index(
+            "ix_reports_deciding_due", "state", "decision_due", "accepted_on", "destroyed_on",
+            "major", "lead_bureau_id", "category", "received_on", "reference",
+        ),
+        Index(
+            "ix_reports_concluding_due", "state", "conclusion_due", "accepted_on",
+            "destroyed_on", "major", "lead_bureau_id", "category", "received_on", "reference",
+        ),
+        # Statistics: the cases open at the end of a period, and retention's concluded cases.
+        Index(
+            "ix_reports_open_stock", "concluded_on", "received_on", "lead_bureau_id", "category",
+            "channel",
+        ),
+        Index(
+            "ix_reports_major", "major", "destroyed_on", "state", "accepted_on", "decision_due",
+            "conclusion_due", "lead_bureau_id", "category", "received_on", "reference",
+        ),
+    )  # fmt: skip
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    lookup_tag: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True, index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str | None] = mapped_column(String(100))
+    category: Mapped[str] = mapped_column(String(40), index=True)
+    state: Mapped[str] = mapped_column(String(20))
+    received_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    decision_due: Mapped[dt.date] = mapped_column(Date)
+    lead_bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"))
+    routing: Mapped[dict[str, Any]] = mapped_column(JSON)
+    official_involved: Mapped[bool]
+    real_name: Mapped[bool]
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    contact: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Case work (metadata in clear so queues and statistics never decrypt).
+    accepted_on: Mapped[dt.date | None] = mapped_column(Date)
+    conclusion_due: Mapped[dt.date | None] = mapped_column(Date)
+    extended: Mapped[bool] = mapped_column(default=False)
+    concluded_on: Mapped[dt.date | None] = mapped_column(Date)
+    finding: Mapped[str | None] = mapped_column(String(24))
+    handed_over_to: Mapped[str | None] = mapped_column(String(24))
+    major: Mapped[bool] = mapped_column(default=False)
+    assigned_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # The reporter wrote something no staff member has opened yet.
+    awaiting_staff: Mapped[bool] = mapped_column(default=False)
+    # What the reporter is told: the reason for not accepting, or the outcome (sealed).
+    public_reason: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Reward (举报奖励): the claim is sealed; the amounts decided and paid are metadata.
+    reward_claim: Mapped[bytes | None] = mapped_column(LargeBinary)
+    reward_claimed_on: Mapped[dt.date | None] = mapped_column(Date)
+    reward_amount: Mapped[int | None] = mapped_column(Integer)
+    reward_paid_on: Mapped[dt.date | None] = mapped_column(Date)
+    # The deadlines `qingfeng tick` already warned about or flagged, so each is recorded once.
+    warned_for: Mapped[dt.date | None] = mapped_column(Date)
+    overdue_for: Mapped[dt.date | None] = mapped_column(Date)
+    supervised_on: Mapped[dt.date | None] = mapped_column(Date)
+    # Set when retention destroyed every key and ciphertext; the metadata stays for statistics.
+    destroyed_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+
+    lead_bureau: Mapped[Bureau] = relationship()
+    assigned_staff: Mapped[StaffMember | None] = relationship()
+    key_wraps: Mapped[list[KeyWrap]] = relationship(
+        back_populates="report", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[Event]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="Event.id"
+    )
+    messages: Mapped[list[Message]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="Message.id"
+    )
+    notes: Mapped[list[Note]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="Note.id"
+    )
+    supervision_notes: Mapped[list[SupervisionNote]] = relationship(
+        cascade="all, delete-orphan", order_by="SupervisionNote.id"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="Attachment.id"
+    )
+
+
+class KeyWrap(Base):
+    """The report's data key wrapped for one holder: a bureau, or the reporter's receipt key."""
+
+    __tablename__ = "report_key_wraps"
+    # A bureau's queue finds the cases it holds without leading them here (admin/queue.py).
+    __table_args__ = (
+        UniqueConstraint("report_id", "holder"),
+        Index("ix_report_key_wraps_bureau_lead_report", "bureau_id", "lead", "report_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), index=True)
+    holder: Mapped[str] = mapped_column(String(60))
+    bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"))
+    # Held by the bureau that leads the case (kept true by intake/reports.py and casework).
+    lead: Mapped[bool] = mapped_column(default=False, server_default=false())
+    wrapped: Mapped[bytes] = mapped_column(LargeBinary)
+
+    report: Mapped[Report] = relationship(back_populates="key_wraps")
+
+
+class Event(Base):
+    """A step in a case's life. Public-side events carry a date only; staff events a time too.
+
+    `bureau` is the bureau the step counts for in the statistics (the lead bureau at the time,
+    or the one a case left); `value` is the step's one code (a finding, a target, a bureau).
+    """
+
+    __tablename__ = "events"
+    # Statistics count a period's steps from this index alone, never joining the reports.
+    __table_args__ = (
+        Index(
+            "ix_events_statistics", "occurred_on", "kind", "bureau", "value", "category",
+            "channel", "received_on",
+        ),
+    )  # fmt: skip
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    occurred_on: Mapped[dt.date] = mapped_column(Date)
+    occurred_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    actor_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    bureau: Mapped[str | None] = mapped_column(String(40))
+    value: Mapped[str | None] = mapped_column(String(40))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The case's category, channel and date of receipt, which never change after intake:
+    # copied here when the step is recorded (see _case_facts).
+    category: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(16))
+    received_on: Mapped[dt.date] = mapped_column(Date)
+
+    report: Mapped[Report] = relationship(back_populates="events")
+
+
+@event.listens_for(Report.events, "append")
+def _case_facts(report: Report, step: Event, _initiator: object) -> None:
+    # Every step is recorded through report.events, so no caller can forget the copy.
+    step.category, step.channel, step.received_on = (
+        report.category,
+        report.channel,
+        report.received_on,
+    )
+
+
+class Message(Base):
+    """A message between the bureau and the reporter, sealed with the report's data key.
+
+    A reporter's message carries its date only; a staff message its time and author.
+    """
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), index=True)
+    author: Mapped[str] = mapped_column(String(10))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    occurred_on: Mapped[dt.date] = mapped_column(Date)
+    occurred_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+
+    report: Mapped[Report] = relationship(back_populates="messages")
+
+
+class Note(Base):
+    """An internal note on a case, sealed with the report's data key; never shown to reporters."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    occurred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+
+    report: Mapped[Report] = relationship(back_populates="notes")
+
+
+class SupervisionNote(Base):
+    """A supervisor's 督办 note, sealed to the lead bureau's public key: a supervisor needs no
+    report key to write it, and only the bureau can read it."""
+
+    __tablename__ = "supervision_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), index=True)
+    bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    occurred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class UsedFormToken(Base):
+    """Hash of a submitted form's one-time token, so a resubmitted page makes no second report."""
+
+    __tablename__ = "used_form_tokens"
+
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    used_on: Mapped[dt.date] = mapped_column(Date)

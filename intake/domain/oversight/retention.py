@@ -1,0 +1,65 @@
+"""Retention: concluded cases are destroyed after a configured time by crypto-shredding.
+
+Every wrapped copy of the report's key and every ciphertext (content, contact, messages,
+notes, outcome, reward claim, supervision notes, attachments) is deleted; the metadata
+(dates, category, channel, bureau, state, finding, events) stays, so the statistics do not
+change. SQLite
+overwrites freed pages (secure_delete, intake/db.py) and the purge writes its write-ahead log
+back into the database file at once; on PostgreSQL, VACUUM reclaims them (docs/operations.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from intake.domain.models import Event, Report
+from intake.domain.models.base import write_back
+from intake.domain.oversight import due
+
+
+def due_for_destruction(db: Session, today: dt.date, days: int) -> list[Report]:
+    """Closed cases whose conclusion is at least `days` days old and not destroyed yet."""
+    return list(
+        db.scalars(
+            select(Report).where(
+                Report.state.in_(due.CLOSED),
+                Report.concluded_on <= today - dt.timedelta(days=days),
+                Report.destroyed_on.is_(None),
+            )
+        )
+    )
+
+
+def destroy(report: Report, today: dt.date) -> None:
+    """Delete every key and ciphertext of one report; keep its metadata."""
+    report.key_wraps.clear()
+    report.messages.clear()
+    report.notes.clear()
+    report.supervision_notes.clear()
+    # Deleting an attachment deletes its chunks (ON DELETE CASCADE).
+    report.attachments.clear()
+    report.content = b""
+    report.contact = None
+    report.public_reason = None
+    report.reward_claim = None
+    report.destroyed_on = today
+    report.events.append(
+        Event(kind="destroyed", occurred_on=today, bureau=report.lead_bureau.code, detail={})
+    )
+
+
+def purge(db: Session, today: dt.date, days: int, dry_run: bool = False) -> list[str]:
+    """Destroy every case due for it; returns their references. Commits unless `dry_run`."""
+    reports = due_for_destruction(db, today, days)
+    references = [r.reference for r in reports]
+    if dry_run:
+        return references
+    for report in reports:
+        destroy(report, today)
+    db.commit()
+    write_back(db)
+    db.commit()
+    return references

@@ -1,0 +1,190 @@
+"""The one place that turns errors into pages or application/problem+json.
+
+No error response carries a stack trace or an exception's text: SQLAlchemy errors, for one,
+quote the statement's parameters. Forms that can be recovered (the report form) come back
+filled in with what the citizen typed, whatever went wrong (promise 3).
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from flask_limiter.errors import RateLimitExceeded
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from intake.platform import db
+
+log = logging.getLogger("qingfeng.errors")
+
+#: Renders a form again with a message: (message, status) -> response.
+FormRecovery = Callable[[str, int], Response]
+
+TITLES = {
+    400: _l("The request could not be understood"),
+    401: _l("Please identify yourself"),
+    403: _l("Not allowed"),
+    404: _l("Page not found"),
+    405: _l("This address does not accept that kind of request"),
+    413: _l("What you sent is too large"),
+    415: _l("Unsupported content type"),
+    429: _l("Too many requests"),
+    500: _l("Something went wrong on our side"),
+    503: _l("The service is briefly unavailable"),
+}
+
+MESSAGES = {
+    400: _l("Please go back and try again."),
+    404: _l("Check the address, or start from the home page."),
+    405: _l("Please use the links and buttons on the pages."),
+    413: _l(
+        "The text is longer than we can accept. Go back with your browser's Back button: your "
+        "text is still there. Shorten it and send it again."
+    ),
+    429: _l("Please wait a few minutes and try again."),
+    500: _l("Nothing you did caused this. Please try again in a few minutes."),
+    503: _l("Please try again in a few minutes."),
+}
+
+CSRF_MESSAGE = _l(
+    "This form had expired or was opened in another window, so it was not sent. Everything you "
+    "typed is kept below: please check it and send it again."
+)
+RATE_MESSAGE = _l(
+    "Too many attempts from your connection in a short time, so this was not sent. Everything "
+    "you typed is kept below: please wait a few minutes and send it again."
+)
+STORAGE_MESSAGE = _l(
+    "We could not save this just now, so nothing was stored. Everything you typed is kept "
+    "below: please send it again in a minute."
+)
+
+
+class Problem(Exception):
+    """An API error with a specific title (RFC 9457); raised by views, rendered here."""
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: object,
+    ) -> None:
+        super().__init__(status)
+        self.status, self.title, self.detail = status, title, detail
+        self.headers = headers or {}
+        self.extra = extra
+
+
+def init_app(app: Flask, recoveries: dict[str, FormRecovery]) -> None:
+    """Register the handlers; `recoveries` maps endpoints to their form re-renderers."""
+
+    def recover_or_page(status: int, message: str, error: Exception) -> Response:
+        recovery = recoveries.get(request.endpoint or "")
+        if recovery is not None and request.method == "POST":
+            return recovery(message, status)
+        return respond(status, error)
+
+    @app.errorhandler(Problem)
+    def problem(error: Problem) -> Response:
+        response = problem_response(error.status, error.title, error.detail, **error.extra)
+        response.headers.update(error.headers)
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError) -> Response:
+        return recover_or_page(400, str(CSRF_MESSAGE), error)
+
+    @app.errorhandler(RateLimitExceeded)
+    def rate_limited(error: RateLimitExceeded) -> Response:
+        response = recover_or_page(429, str(RATE_MESSAGE), error)
+        response.headers["Retry-After"] = str(_retry_after(error))
+        return response
+
+    @app.errorhandler(SQLAlchemyError)
+    def storage_failed(error: SQLAlchemyError) -> Response:
+        db.session().rollback()
+        log.error("database error %s at %s", type(error).__name__, request.endpoint)
+        return recover_or_page(503, str(STORAGE_MESSAGE), error)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        return respond(error.code or 500, error)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Response:
+        # Type and frames only: an exception's message may quote data a reporter sent.
+        log.error(
+            "unhandled %s at %s\n%s",
+            type(error).__name__,
+            request.endpoint,
+            "".join(traceback.format_tb(error.__traceback__)),
+        )
+        return respond(500, InternalServerError())
+
+
+def wants_problem_json() -> bool:
+    """API clients get application/problem+json; browsers get a page."""
+    return request.path.startswith("/api/")
+
+
+def respond(status: int, error: Exception | None = None, detail: str | None = None) -> Response:
+    """An error page or problem document for `status`, in the request's language."""
+    title = str(TITLES.get(status, TITLES[400 if status < 500 else 500]))
+    message = detail or str(MESSAGES.get(status, MESSAGES[400 if status < 500 else 500]))
+    if wants_problem_json():
+        response = problem_response(
+            status,
+            TITLES.get(status, TITLES[400 if status < 500 else 500]),
+            detail or MESSAGES.get(status, MESSAGES[400 if status < 500 else 500]),
+        )
+    else:
+        response = Response(
+            render_template("error.html", title=title, message=message, status=status),
+            mimetype="text/html",
+        )
+    response.status_code = status
+    if isinstance(error, HTTPException):
+        # Keep what the protocol needs (Allow on 405, WWW-Authenticate on 401).
+        headers = dict(error.get_headers())
+        for name in ("Allow", "WWW-Authenticate", "Retry-After"):
+            if name in headers:
+                response.headers[name] = headers[name]
+    return response
+
+
+def bilingual(text: str) -> str:
+    """A lazy message in Chinese and English, for machine clients read by people of either."""
+    with force_locale("zh_CN"):
+        chinese = str(text)
+    with force_locale("en"):
+        english = str(text)
+    return chinese if chinese == english else f"{chinese} / {english}"
+
+
+def problem_response(
+    status: int, title: str, detail: str | None = None, **extra: object
+) -> Response:
+    """An application/problem+json response (RFC 9457) with bilingual title and detail."""
+    body: dict[str, object] = {"type": "about:blank", "title": bilingual(title), "status": status}
+    if detail:
+        body["detail"] = bilingual(detail)
+    body.update(extra)
+    response = jsonify(body)
+    response.mimetype = "application/problem+json"
+    response.status_code = status
+    return response
+
+
+def _retry_after(error: RateLimitExceeded) -> int:
+    try:
+        return max(1, int(error.limit.limit.get_expiry()))
+    except (AttributeError, TypeError, ValueError):
+        return 60

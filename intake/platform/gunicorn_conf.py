@@ -1,0 +1,42 @@
+"""gunicorn settings for production; `qingfeng serve` uses them.
+
+By hand: `gunicorn -c python:intake.platform.gunicorn_conf wsgi:app`. Every value can be overridden
+on gunicorn's command line or with GUNICORN_CMD_ARGS.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("QINGFENG_BIND", "127.0.0.1:8000")
+
+# Report submission is CPU-bound (one Argon2id derivation, 15-30 ms at 19 MiB), so one worker
+# process per core; two threads each let database and network waits overlap. More threads
+# add no throughput (bench/README.md) but each concurrent derivation holds 19 MiB: with two,
+# a worker peaks near 135 MB, with four near 175 MB. Workers keep no state of their own, so
+# more hosts behind a load balancer is the way to scale out.
+workers = int(os.environ.get("QINGFENG_WORKERS", multiprocessing.cpu_count()))
+worker_class = "gthread"
+threads = int(os.environ.get("QINGFENG_THREADS", "2"))
+
+# A request that takes 30 s is stuck (the slowest legitimate one is a status check with a
+# KDF); kill it. Give in-flight requests as long to finish on reload or shutdown.
+timeout = 30
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so no slow leak can grow; jitter avoids all at once.
+max_requests = 2000
+max_requests_jitter = 200
+
+# Limits on what a client may send before Flask sees anything (headers too have limits).
+limit_request_line = 4094
+limit_request_fields = 50
+limit_request_field_size = 8190
+
+# No access log: every line would carry its time, and the time of a POST to /report is the
+# precise submission time (promise 1). Set QINGFENG_ACCESS_LOG=- to log to stderr anyway, in
+# a format without client address, user agent, query string or time.
+accesslog = os.environ.get("QINGFENG_ACCESS_LOG") or None
+access_log_format = '"%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+errorlog = "-"
+loglevel = "info"
+# gunicorn logs the peer address of malformed requests at debug level only; stay above it.

@@ -1,0 +1,429 @@
+"""The public side: home, report form, receipt, status. Thin views over the domain's reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+import urllib.parse
+
+from flask import Blueprint, Response, redirect, render_template, request
+from flask_babel import lazy_gettext as _l
+
+from crypto.errors import ReceiptChecksumError, ReceiptFormatError
+from crypto.receipts import format_receipt, normalise_receipt
+from intake.domain.cases import casework
+from intake.domain.cases.deadlines import current_deadline
+from intake.domain.cases.lifecycle import reporter_label
+from intake.domain.cases.reports import (
+    AlreadySubmitted,
+    OpenedReport,
+    Receipt,
+    ReportDestroyed,
+    ReportNotFound,
+    ReportUnreadable,
+    Submission,
+    form_token_used,
+    open_with_key,
+    open_with_receipt,
+    submit_report,
+)
+from intake.domain.evidence import attachments
+from intake.domain.keys import followup
+from intake.domain.models import Report
+from intake.domain.oversight import settled_months
+from intake.platform import context, db, i18n
+from intake.platform.i18n import LANGUAGES
+from intake.platform.redirects import local_path
+from intake.public import uploads
+from intake.public.forms import (
+    AttachForm,
+    FollowUpForm,
+    ReplyForm,
+    ReportForm,
+    RewardClaimForm,
+    StatusForm,
+)
+
+bp = Blueprint("public", __name__)
+log = logging.getLogger("qingfeng.public")
+
+ALREADY_SENT = _l(
+    "This form was already sent, and its receipt code was shown on the page that followed. "
+    "If you did not write the code down, you can send the text below again as a new report."
+)
+MISTYPED = _l(
+    "This code is probably mistyped: its last digit does not match. Please check each digit."
+)
+NOT_FOUND = _l("No report has this code. Please check it, or contact the hotline.")
+UNREADABLE = _l(
+    "Your report was found but could not be opened: it may be damaged. Please contact the "
+    "hotline and give the date you sent it."
+)
+UNREADABLE_BODY = _l(
+    "Part of what you sent could not be read (it was not valid text), so nothing was stored. "
+    "Please check the fields below, retype anything that looks wrong, and send it again."
+)
+DESTROYED = _l(
+    "This case was concluded, and its records were destroyed on %(date)s under the retention "
+    "rules. Nobody can read them any more."
+)
+BAD_FORMAT = _l("A receipt code has 20 digits, written in groups of four.")
+
+
+def locale() -> str:
+    """The request's language (zh_CN or en)."""
+    return i18n.current()
+
+
+@bp.get("/")
+def index() -> str:
+    """What can be reported, what stays anonymous, how to follow up."""
+    return render_template(
+        "index.html",
+        categories=context.taxonomy().categories,
+        hotline=context.settings().hotline_number,
+    )
+
+
+@bp.route("/report", methods=["GET", "POST"])
+def report() -> Response | str | tuple[str, int]:
+    """The report form; a valid POST stores the report and shows its receipt once."""
+    form = _report_form()
+    if request.method == "GET":
+        form.form_token.data = _new_form_token()
+        return render_template("report.html", form=form)
+    if not _body_is_utf8():
+        form.validate()
+        return render_template("report.html", form=form, alert=str(UNREADABLE_BODY)), 422
+    if not form.validate():
+        return render_template("report.html", form=form), 422
+    files, refusals = uploads.check_files(request.files.getlist("attachments"), context.settings())
+    if refusals:
+        form.attachments.errors = [*refusals, str(uploads.CHOOSE_AGAIN)]
+        return render_template("report.html", form=form), 422
+    token = form.form_token.data or None
+    if token and form_token_used(db.session(), token):
+        return _render_already_sent(form)
+    submission = Submission(
+        category=form.category.data,
+        official_involved=form.official_involved.data == "yes",
+        content=form.content(),
+        contact=form.contact(),
+    )
+    today = context.today()
+
+    def store_files(receipt: Receipt) -> None:
+        for checked in files:
+            attachments.store(
+                db.session(), receipt.report, receipt.data_key, checked, "reporter", today
+            )
+
+    try:
+        receipt = submit_report(
+            db.session(),
+            context.settings(),
+            context.taxonomy(),
+            submission,
+            today,
+            token,
+            before_commit=store_files,
+        )
+    except AlreadySubmitted:
+        return _render_already_sent(form)
+    bureau = context.taxonomy().bureau(receipt.report.routing["lead"])
+    return render_template(
+        "receipt.html",
+        code=format_receipt(receipt.code),
+        bureau=bureau.name(locale()),
+        report=receipt.report,
+        files=files,
+    )
+
+
+def recover_report_form(message: str, status: int) -> Response:
+    """Render the report form again with everything that was posted and a message."""
+    form = _report_form()
+    return Response(render_template("report.html", form=form, alert=message), status=status)
+
+
+@bp.get("/receipt")
+def receipt_info() -> str:
+    """A receipt is shown only in the answer to a report; this page says so."""
+    return render_template("receipt_info.html")
+
+
+@bp.route("/status", methods=["GET", "POST"])
+def status() -> str | tuple[str, int]:
+    """Enter a receipt code and read the case, its messages, and answer."""
+    form = StatusForm()
+    if request.method == "GET" or not form.validate():
+        return render_template("status.html", form=form), 200 if request.method == "GET" else 422
+    opened = _open_by_code(form.code.data)
+    if not isinstance(opened, OpenedReport):
+        return _status_error(form, *opened)
+    return _render_case(opened)
+
+
+SENT = _l("Your message was sent. The bureau sees it the next time it opens your case.")
+CLAIMED = _l("Your claim was sent to the bureau. It will contact you.")
+
+
+@bp.post("/status/reply")
+def status_reply() -> str | tuple[str, int]:
+    """The reporter answers or adds information; it carries the date only."""
+    form = ReplyForm()
+    opened = _open_follow_up(form)
+    if not isinstance(opened, OpenedReport):
+        return opened
+    if not form.validate():
+        return _render_case(opened, reply=form), 422
+    casework.reporter_writes(opened.report, opened.data_key, context.today(), form.text.data)
+    db.session().commit()
+    return _render_case(opened, notice=str(SENT))
+
+
+@bp.post("/status/reward")
+def status_reward() -> str | tuple[str, int]:
+    """Claim a reward: contact and payment details, sealed for the bureau only."""
+    form = RewardClaimForm()
+    opened = _open_follow_up(form)
+    if not isinstance(opened, OpenedReport):
+        return opened
+    if not form.validate():
+        return _render_case(opened, claim=form), 422
+    claim = casework.RewardClaim(form.name.data, form.phone.data, form.payment.data)
+    try:
+        casework.claim_reward(
+            opened.report, opened.data_key, context.settings(), context.today(), claim
+        )
+    except casework.CaseworkError as exc:
+        return _render_case(opened, claim=form, alert=str(exc.args[0])), 409
+    db.session().commit()
+    return _render_case(opened, notice=str(CLAIMED))
+
+
+FILES_ADDED = _l("Your files were added to the report.")
+
+
+@bp.post("/status/attach")
+def status_attach() -> str | tuple[str, int]:
+    """The reporter adds files to their report later."""
+    form = AttachForm()
+    opened = _open_follow_up(form)
+    if not isinstance(opened, OpenedReport):
+        return opened
+    files, refusals = uploads.check_files(request.files.getlist("attachments"), context.settings())
+    if not files and not refusals:
+        refusals = [str(NO_FILE)]
+    if refusals:
+        form.attachments.errors = refusals
+        return _render_case(opened, attach=form), 422
+    today = context.today()
+    for checked in files:
+        attachments.store(db.session(), opened.report, opened.data_key, checked, "reporter", today)
+    casework.reporter_added_files(opened.report, today)
+    db.session().commit()
+    return _render_case(opened, notice=str(FILES_ADDED))
+
+
+NO_FILE = _l("Please choose at least one file.")
+EXPIRED = _l(
+    "This page was open for a long time, so nothing was sent yet. Please enter your receipt "
+    "code again and send: what you wrote is kept below."
+)
+
+
+def _open_follow_up(form: FollowUpForm) -> OpenedReport | tuple[str, int]:
+    """The case a follow-up form belongs to: by its page's token, or by the code typed again."""
+    settings = context.settings()
+    try:
+        report_id, data_key = followup.redeem(
+            settings.secret_key, form.token.data or "", dt.datetime.now(dt.UTC)
+        )
+        report = db.session().get(Report, report_id)
+        if report is None:
+            raise followup.TokenRefused
+        return open_with_key(report, data_key)
+    except (followup.TokenRefused, ReportUnreadable):
+        pass
+    if form.code.data:
+        opened = _open_by_code(form.code.data)
+        if isinstance(opened, OpenedReport):
+            return opened
+        message, status = opened
+        form.code.errors = [*form.code.errors, message]
+        return _render_retry(form, None), status
+    return _render_retry(form, str(EXPIRED)), 409
+
+
+def _render_retry(form: FollowUpForm, alert: str | None) -> str:
+    action = {
+        RewardClaimForm: "public.status_reward",
+        AttachForm: "public.status_attach",
+    }.get(type(form), "public.status_reply")
+    form.token.data = ""
+    return render_template("follow_up_retry.html", form=form, alert=alert, action=action)
+
+
+def _open_by_code(typed: str) -> OpenedReport | tuple[str, int]:
+    """Open a report by a typed receipt code, or say why not (message and status)."""
+    try:
+        code = normalise_receipt(typed)
+        return open_with_receipt(db.session(), context.settings(), code)
+    except ReceiptChecksumError:
+        return str(MISTYPED), 422
+    except ReceiptFormatError:
+        return str(BAD_FORMAT), 422
+    except ReportNotFound:
+        return str(NOT_FOUND), 404
+    except ReportDestroyed as exc:
+        return str(DESTROYED % {"date": exc.destroyed_on.isoformat()}), 410
+    except ReportUnreadable as exc:
+        log.error("report %s could not be decrypted with a valid receipt", exc)
+        return str(UNREADABLE), 500
+
+
+def _render_case(
+    opened: OpenedReport,
+    *,
+    reply: ReplyForm | None = None,
+    claim: RewardClaimForm | None = None,
+    attach: AttachForm | None = None,
+    notice: str | None = None,
+    alert: str | None = None,
+) -> str:
+    report, taxonomy, settings = opened.report, context.taxonomy(), context.settings()
+    bureau = taxonomy.bureau(report.lead_bureau.code)
+    category = taxonomy.category(report.category)
+    reply = reply or ReplyForm(formdata=None)
+    claim = claim or RewardClaimForm(formdata=None)
+    attach = attach or AttachForm(formdata=None)
+    attach.attachments.render_kw = {"accept": uploads.ACCEPT}
+    token = followup.issue(settings.secret_key, report.id, opened.data_key, dt.datetime.now(dt.UTC))
+    reply.token.data = claim.token.data = attach.token.data = token
+    return render_template(
+        "status_result.html",
+        opened=opened,
+        state_label=reporter_label(report.state),
+        bureau=bureau.name(locale()),
+        category=category.name(locale()) if category else report.category,
+        next_deadline=current_deadline(report.state, report.decision_due, report.conclusion_due),
+        messages=casework.messages(report, opened.data_key),
+        public_reason=casework.public_reason(report, opened.data_key),
+        reward_open=casework.reward_open(report, settings) and report.reward_claim is None,
+        reward_claimed=report.reward_claim is not None,
+        reward_min=settings.reward_min_yuan,
+        reward_max=settings.reward_max_yuan,
+        reply=reply,
+        claim=claim,
+        attach=attach,
+        files=[(a, attachments.name_of(a, report, opened.data_key)) for a in report.attachments],
+        notice=notice,
+        alert=alert,
+    )
+
+
+def recover_reply_form(message: str, status: int) -> Response:
+    """A reply that could not be taken (expired form, rate limit): the text comes back."""
+    return Response(_render_retry(ReplyForm(), message), status=status)
+
+
+def recover_attach_form(message: str, status: int) -> Response:
+    """Files that could not be taken: the page to choose them again."""
+    return Response(_render_retry(AttachForm(), message), status=status)
+
+
+def recover_claim_form(message: str, status: int) -> Response:
+    """A reward claim that could not be taken: what was typed comes back."""
+    return Response(_render_retry(RewardClaimForm(), message), status=status)
+
+
+def recover_status_form(message: str, status: int) -> Response:
+    """Render the status form again with a message."""
+    return Response(render_template("status.html", form=StatusForm(), alert=message), status=status)
+
+
+#: Public figures below this are hidden, so that no single report can be singled out.
+SMALL_CELL = 5
+
+
+@bp.get("/figures")
+def figures() -> str:
+    """Received and concluded reports by category and month, for public scrutiny (接收公众监督)."""
+    first = context.today().replace(day=1)
+    months = []
+    for _ in range(12):
+        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        months.append((first, last))
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    months.reverse()
+    counts = settled_months.public_figures(db.session(), months, context.today())
+    db.session().commit()
+    return render_template(
+        "figures.html",
+        months=[start.strftime("%Y-%m") for start, _end in months],
+        categories=context.taxonomy().categories,
+        counts=counts,
+        small=SMALL_CELL,
+    )
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str) -> Response:
+    """Switch language (a preference cookie) and go back to the page the person was on."""
+    response = redirect(local_path(request.args.get("next"), "/"), code=303)
+    if code in LANGUAGES:
+        i18n.remember(response, code)
+    return response
+
+
+UPLOAD_ENDPOINTS = ("public.report", "public.status_attach", "admin.record", "api.create_report")
+
+
+def allow_uploads() -> None:
+    """Forms that carry files may be as large as their files; every other body stays small."""
+    if request.endpoint in UPLOAD_ENDPOINTS and request.mimetype == "multipart/form-data":
+        # Text fields of a multipart body stay limited by MAX_FORM_MEMORY_SIZE each.
+        request.max_content_length = context.settings().upload_body_bytes
+
+
+def keep_raw_form_body() -> None:
+    """Keep the raw url-encoded body for _body_is_utf8, before CSRF parses the form."""
+    if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+        request.get_data(cache=True, parse_form_data=False)
+
+
+def _body_is_utf8() -> bool:
+    """Whether a url-encoded body decodes as UTF-8.
+
+    Werkzeug keeps undecodable escapes as literal text ("%FF"); refuse instead of storing them.
+    """
+    if request.mimetype != "application/x-www-form-urlencoded":
+        return True
+    try:
+        text = request.get_data(cache=True).decode("utf-8")
+        urllib.parse.parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _report_form() -> ReportForm:
+    form = ReportForm(context.taxonomy(), locale())
+    form.attachments.render_kw = {"accept": uploads.ACCEPT}
+    return form
+
+
+def _new_form_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def _render_already_sent(form: ReportForm) -> tuple[str, int]:
+    form.form_token.data = _new_form_token()
+    return render_template("report.html", form=form, alert=str(ALREADY_SENT)), 409
+
+
+def _status_error(form: StatusForm, message: str, status: int = 422) -> tuple[str, int]:
+    form.code.errors = [*form.code.errors, str(message)]
+    return render_template("status.html", form=form), status
