@@ -21,9 +21,9 @@ from admin import sessions, totp
 from crypto import keywrap, locking
 from crypto.errors import DecryptionError
 from crypto.kdf import Argon2Params
+from intake.config import Settings
 from intake.domain.models import BureauMembership, LoginThrottle, StaffMember
 from intake.domain.models.base import as_utc
-from intake.platform.config import Settings
 
 #: Failures allowed before the delay starts; then 1, 2, 4, ... minutes, never more than 15.
 FREE_FAILURES = 5

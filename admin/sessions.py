@@ -18,9 +18,9 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from crypto import aead
+from intake.config import Settings
 from intake.domain.models import StaffMember, StaffSession
 from intake.domain.models.base import as_utc
-from intake.platform.config import Settings
 
 COOKIE = "qf_console"
 COOKIE_PATH = "/admin"

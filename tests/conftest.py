@@ -14,10 +14,10 @@ import pytest
 from flask import Flask
 
 from crypto.kdf import TEST_PARAMS
+from intake.config import Settings
 from intake.domain.installation import DemoAccount, install_demo
 from intake.domain.models import Base
 from intake.platform import db
-from intake.platform.config import Settings
 from intake.platform.factory import create_app
 
 TEST_DATABASE_URL = os.environ.get("QINGFENG_TEST_DATABASE_URL")

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from intake.config import Settings
 from intake.domain.cases.taxonomy import Taxonomy
 from intake.domain.keys.keyring import create_bureau, create_staff, grant_bureau
 from intake.domain.models import Bureau, StaffMember
-from intake.platform.config import Settings
 
 # The letters demo passwords are drawn from (no 0/o, 1/l), not a password.
 _PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # noqa: S105  # nosec B105

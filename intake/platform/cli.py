@@ -10,10 +10,10 @@ import logging
 import click
 from sqlalchemy import make_url
 
+from intake.config import Settings
 from intake.domain.installation import install_demo
 from intake.domain.keys import hotline
 from intake.platform import context, db
-from intake.platform.config import Settings
 from intake.platform.factory import create_app
 
 
@@ -62,7 +62,7 @@ def serve(ctx: click.Context) -> None:
     import os
     import sys
 
-    from intake.platform.config import ROOT
+    from intake.config import ROOT
 
     app = create_app()
     with app.app_context():

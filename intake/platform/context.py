@@ -6,8 +6,8 @@ import datetime as dt
 
 from flask import current_app
 
+from intake.config import Settings
 from intake.domain.cases.taxonomy import Taxonomy
-from intake.platform.config import Settings
 
 #: Campaign dates are Chinese civil dates, whatever the server's time zone.
 CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")

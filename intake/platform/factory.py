@@ -10,10 +10,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import admin
 from intake.api import views as api
+from intake.config import ROOT, Settings
 from intake.domain.cases.deadlines import clock_for
 from intake.domain.cases.taxonomy import Taxonomy, load_taxonomy
 from intake.platform import db, errors, headers, i18n, ratelimit
-from intake.platform.config import ROOT, Settings
 from intake.platform.markup import plain_text_to_html
 from intake.platform.spool import SpoolingRequest
 from intake.public import views as public

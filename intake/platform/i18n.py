@@ -6,7 +6,9 @@ from functools import cache
 
 from babel import Locale
 from flask import Flask, Response, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, gettext
+
+from intake.domain import wording
 
 LANGUAGES = {"zh_CN": "中文", "en": "English"}
 DEFAULT = "zh_CN"
@@ -55,4 +57,6 @@ def init_app(app: Flask) -> None:
     """Install Flask-Babel with our selector."""
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     Babel(app, locale_selector=select_locale)
+    # The domain's messages are translated by the same catalog, in the request's language.
+    wording.use_translator(gettext)
     app.after_request(_remember_query_choice)

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from flask import Flask, request
 from flask_limiter import Limiter
 
-from intake.platform.config import Settings
+from intake.config import Settings
 
 log = logging.getLogger("qingfeng.ratelimit")
 

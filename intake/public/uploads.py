@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
+from intake.config import Settings
 from intake.domain.evidence.attachments import MAX_PIXELS, AttachmentRefused, Checked, check
 from intake.domain.evidence.filetypes import KINDS
-from intake.platform.config import Settings
 
 ACCEPT = ",".join(ext for kind in KINDS.values() for ext in kind.extensions)
 

@@ -49,7 +49,7 @@ def test_a_date_in_the_future_is_refused_and_the_form_kept(
 
 
 def test_the_slip_prints_without_the_console_around_it() -> None:
-    from intake.platform.config import ROOT
+    from intake.config import ROOT
 
     css = (ROOT / "static" / "qingfeng.css").read_text(encoding="utf-8")
     assert "@media print" in css

@@ -38,7 +38,7 @@ def test_the_decision_deadline_follows_the_configured_mode(
 
 
 def test_an_unknown_mode_stops_start_up() -> None:
-    from intake.platform.config import ConfigError, Settings
+    from intake.config import ConfigError, Settings
 
     with pytest.raises(ConfigError, match="QINGFENG_DEADLINE_DAYS"):
         Settings.from_env(

@@ -12,10 +12,9 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from crypto import aead, keywrap
 from crypto.errors import DecryptionError
+from intake.config import Settings
 from intake.domain.cases.deadlines import clock_for
 from intake.domain.cases.lifecycle import IllegalTransition, State, next_state
 from intake.domain.cases.reports import ReportUnreadable, field_aad
@@ -30,7 +29,7 @@ from intake.domain.models import (
     StaffMember,
     SupervisionNote,
 )
-from intake.platform.config import Settings
+from intake.domain.wording import _l
 
 #: Characters allowed in a message, note, reason or outcome.
 TEXT_LIMIT = 5_000

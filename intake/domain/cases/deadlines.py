@@ -10,8 +10,8 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from intake.config import Settings
 from intake.domain.cases.workdays import WorkCalendar, add_days, load_calendar
-from intake.platform.config import Settings
 
 #: How many days before a deadline a case counts as due soon.
 DUE_SOON_DAYS = 3

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from flask_babel import lazy_gettext as _l
+from intake.domain.wording import _l
 
 
 class State(StrEnum):

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from crypto import aead, keywrap, receipts
 from crypto.errors import DecryptionError
+from intake.config import Settings
 from intake.domain.cases.content import Contact, ReportContent
 from intake.domain.cases.deadlines import clock_for
 from intake.domain.cases.lifecycle import State
@@ -28,7 +29,6 @@ from intake.domain.cases.routing import RoutingDecision, route
 from intake.domain.cases.taxonomy import Taxonomy
 from intake.domain.keys.keyring import bureau_holder, data_key_for_bureau, wrap_aad
 from intake.domain.models import Bureau, Event, KeyWrap, Report, UsedFormToken
-from intake.platform.config import Settings
 
 CHANNELS = ("web", "hotline", "letter", "visit", "email", "referred")
 REPORTER_HOLDER = "reporter"

@@ -12,7 +12,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import IO
 
-from flask_babel import lazy_gettext as _l
+from intake.domain.wording import _l
 
 
 @dataclass(frozen=True)

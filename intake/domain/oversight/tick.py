@@ -16,9 +16,9 @@ from email.message import EmailMessage
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from intake.config import Settings
 from intake.domain.models import BureauMembership, Event, Report, StaffMember
 from intake.domain.oversight import due
-from intake.platform.config import Settings
 
 
 @dataclass

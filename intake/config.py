@@ -11,7 +11,7 @@ from pathlib import Path
 
 from crypto.kdf import PASSWORD_PARAMS, RECEIPT_PARAMS, Argon2Params
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = ROOT / "instance"
 
 
