@@ -10,6 +10,7 @@ import datetime as dt
 import click
 from sqlalchemy import select
 
+from intake.domain.codes import Role
 from intake.domain.installation import new_password
 from intake.platform import context, db
 from intake.platform.cli import main
@@ -46,14 +47,14 @@ def _create_account(username: str, role: str) -> None:
 @click.argument("username")
 def staff_create_admin(username: str) -> None:
     """Create a system administrator (accounts and tokens; never report content)."""
-    _create_account(username, "admin")
+    _create_account(username, Role.ADMIN)
 
 
 @staff_group.command("create")
 @click.argument("username")
 @click.option(
     "--role",
-    type=click.Choice(["intake", "handler", "supervisor", "admin"]),
+    type=click.Choice([role.value for role in Role]),
     required=True,
     help="intake desk, bureau handler, supervisor or system administrator.",
 )
@@ -63,7 +64,8 @@ def staff_create(username: str, role: str) -> None:
 
 
 def _change_account(username: str, action: str) -> str | None:
-    from admin import audit, credentials
+    from admin import audit
+    from admin.auth import credentials
 
     app = create_app()
     with app.app_context():
@@ -161,7 +163,8 @@ def stats_command(
     """Write the statistics table (统计表) of a month or a year as XLSX or CSV; metadata only."""
     from flask_babel import force_locale
 
-    from admin import exports, reports_out
+    from admin.statistics import exports
+    from admin.statistics import tables as reports_out
     from intake.domain.oversight import settled_months, statistics
 
     if (month is None) == (year is None):

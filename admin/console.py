@@ -11,9 +11,11 @@ from flask import Blueprint, abort, g, redirect, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from admin import audit, sessions
+from admin import audit
+from admin.auth import sessions
 from crypto.errors import DecryptionError
 from intake.domain.cases.casework import Actor
+from intake.domain.codes import Role
 from intake.domain.keys.keyring import bureau_private_key, data_key_for_bureau
 from intake.domain.models import AuditEvent, Bureau, BureauMembership, KeyWrap, Report, StaffMember
 from intake.platform import context, db
@@ -21,9 +23,6 @@ from intake.platform.redirects import local_path
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
-#: Roles that work cases (they read content only through a bureau membership). Supervisors
-#: oversee from metadata and are never given a bureau key (DESIGN.md: read-only overview).
-CASE_ROLES = ("intake", "handler")
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -48,7 +47,7 @@ def _wrong_cookie_key(_error: DecryptionError) -> Response:
     if g.get("console") is not None:
         sessions.end(db.session(), g.console.record)
         db.session().commit()
-    response = redirect(url_for("admin.login"), code=303)
+    response = redirect(url_for("admin.auth.login"), code=303)
     response.delete_cookie(sessions.COOKIE, path=sessions.COOKIE_PATH)
     return response
 
@@ -75,9 +74,9 @@ def requires(*roles: str, enrolled: bool = True) -> Callable[[View], View]:
         @functools.wraps(view)
         def guarded(*args: Any, **kwargs: Any) -> Any:
             if g.get("console") is None:
-                return redirect(url_for("admin.login", next=request.path), code=303)
+                return redirect(url_for("admin.auth.login", next=request.path), code=303)
             if enrolled and not staff().enrolled:
-                return redirect(url_for("admin.enrol"), code=303)
+                return redirect(url_for("admin.auth.enrol"), code=303)
             if roles and staff().role not in roles:
                 abort(403)
             return view(*args, **kwargs)
@@ -157,4 +156,16 @@ def safe_next(target: str | None, default: str) -> str:
 
 def back_to_case(report: Report) -> Response:
     """See Other to the case page after an action."""
-    return redirect(url_for("admin.case", reference=report.reference), code=303)
+    return redirect(url_for("admin.cases.case", reference=report.reference), code=303)
+
+
+@bp.get("/")
+@requires()
+def home() -> Response:
+    """Each role's starting page."""
+    role = staff().role
+    if role == Role.ADMIN:
+        return redirect(url_for("admin.people.accounts"), code=303)
+    if role == Role.SUPERVISOR:
+        return redirect(url_for("admin.supervision.overdue"), code=303)
+    return redirect(url_for("admin.cases.queue_page"), code=303)

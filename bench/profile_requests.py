@@ -125,15 +125,16 @@ def instrument_app(app) -> None:
     from flask_wtf import FlaskForm
     from sqlalchemy import event
 
+    import intake.platform.report_form
     import intake.public.forms
 
     iface = app.session_interface
     iface.open_session = timed("session cookie open", iface.open_session)
     iface.save_session = timed("session cookie save", iface.save_session)
-    for cls in (intake.public.forms.ReportForm, intake.public.forms.StatusForm):
+    for cls in (intake.platform.report_form.ReportForm, intake.public.forms.StatusForm):
         patch(cls, "__init__", f"{cls.__name__}() build")
     patch(FlaskForm, "validate_on_submit", "form validate_on_submit")
-    patch(intake.public.forms.ReportForm, "validate", "ReportForm.validate")
+    patch(intake.platform.report_form.ReportForm, "validate", "ReportForm.validate")
     patch(intake.public.forms.StatusForm, "validate", "StatusForm.validate")
     limiter = next(
         v for v in app.extensions.get("limiter", []) if isinstance(v, flask_limiter.Limiter)

@@ -31,9 +31,8 @@ from intake.domain.keys.hotline import (
     idempotent,
 )
 from intake.domain.models import HotlineToken
-from intake.platform import context, db
+from intake.platform import context, db, uploads
 from intake.platform.errors import Problem
-from intake.public import uploads
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 #: A field that was not sent at all (JSON null is sent, and is not a string).

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from intake.config import Settings
 from intake.domain.cases.taxonomy import Taxonomy
+from intake.domain.codes import KEYLESS_ROLES
 from intake.domain.keys.keyring import create_bureau, create_staff, grant_bureau
 from intake.domain.models import Bureau, StaffMember
 
@@ -48,7 +49,7 @@ def install_demo(db: Session, settings: Settings, taxonomy: Taxonomy) -> list[De
         member, recovery_key = create_staff(db, username, role, password, settings.password_kdf)
         grant_bureau(db, bureau, bureau_private, member)
         accounts.append(DemoAccount(username, password, bureau_info.code, recovery_key, role))
-    for role in ("supervisor", "admin"):
+    for role in KEYLESS_ROLES:
         username = f"demo-{role}"
         if db.scalars(select(StaffMember).where(StaffMember.username == username)).first():
             continue

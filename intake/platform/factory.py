@@ -13,7 +13,7 @@ from intake.api import views as api
 from intake.config import ROOT, Settings
 from intake.domain.cases.deadlines import clock_for
 from intake.domain.cases.taxonomy import Taxonomy, load_taxonomy
-from intake.platform import db, errors, headers, i18n, ratelimit
+from intake.platform import db, errors, headers, i18n, ratelimit, uploads
 from intake.platform.markup import plain_text_to_html
 from intake.platform.spool import SpoolingRequest
 from intake.public import views as public
@@ -58,8 +58,8 @@ def create_app(settings: Settings | None = None, *, taxonomy: Taxonomy | None = 
     # Uploaded files are spooled to disk encrypted under an ephemeral key (intake/spool.py).
     app.request_class = SpoolingRequest
     # Registered before CSRFProtect, whose check parses the form and consumes the body.
-    app.before_request(public.allow_uploads)
-    app.before_request(public.keep_raw_form_body)
+    app.before_request(uploads.allow_uploads)
+    app.before_request(uploads.keep_raw_form_body)
     csrf = CSRFProtect(app)
     # The API authenticates with bearer tokens, not cookies, so CSRF does not apply to it.
     csrf.exempt(api.bp)
@@ -88,10 +88,10 @@ def create_app(settings: Settings | None = None, *, taxonomy: Taxonomy | None = 
             "public.status_reply": (settings.status_rate_limit, None),
             "public.status_reward": (settings.status_rate_limit, None),
             "public.status_attach": (settings.status_rate_limit, None),
-            "admin.login": (settings.login_rate_limit, None),
-            "admin.recover": (settings.login_rate_limit, None),
-            "admin.reauth": (settings.login_rate_limit, None),
-            "admin.password": (settings.login_rate_limit, None),
+            "admin.auth.login": (settings.login_rate_limit, None),
+            "admin.auth.recover": (settings.login_rate_limit, None),
+            "admin.auth.reauth": (settings.login_rate_limit, None),
+            "admin.auth.password": (settings.login_rate_limit, None),
         },
     )
     errors.init_app(

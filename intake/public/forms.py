@@ -1,134 +1,27 @@
-"""The public forms. Every field has a size limit; every message is in the reporter's language."""
+"""The public follow-up forms. Every field has a limit; messages are in the reporter's language."""
 
 from __future__ import annotations
-
-import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField,
     HiddenField,
     MultipleFileField,
-    RadioField,
-    SelectChoice,
-    SelectField,
     StringField,
     TextAreaField,
     ValidationError,
 )
 from wtforms.validators import DataRequired, Length
 
-from intake.domain.cases.content import LIMITS, Contact, ReportContent
-from intake.domain.cases.taxonomy import Taxonomy
-from intake.domain.cases.text import REPLACEMENT_CHARACTER, normalise_text
+from intake.domain.cases.content import LIMITS
+from intake.domain.cases.text import normalise_text
+from intake.platform.report_form import PHONE, TOO_LONG, readable
 
-_PHONE = re.compile(r"[0-9+\-() ]+")
-TOO_LONG = _l("At most %(max)d characters, please; this has %(length)d.")
 RECEIPT_INPUT_LIMIT = 64
-FORM_TOKEN_LIMIT = 64
 #: Characters in one message from the reporter.
 MESSAGE_LIMIT = 5_000
 PAYMENT_LIMIT = 200
 FOLLOW_UP_TOKEN_LIMIT = 200
-
-
-def _readable(_form: FlaskForm, field: StringField) -> None:
-    # Werkzeug puts U+FFFD where the body held bytes that were not UTF-8; refuse rather than
-    # store a report whose words were silently replaced.
-    if field.data and REPLACEMENT_CHARACTER in field.data:
-        raise ValidationError(
-            _l("Part of this text could not be read (it was not valid text). Please retype it.")
-        )
-
-
-def _text(label: str, limit_key: str, *, required: bool = False, **kwargs) -> StringField:
-    # No Optional() for the others: it would stop the chain before the form's own checks
-    # (a real-name report needs name and phone), and an empty string passes Length anyway.
-    validators = [Length(max=LIMITS[limit_key], message=TOO_LONG), _readable]
-    if required:
-        validators.insert(0, DataRequired(message=_l("Please fill this in.")))
-    field_class = kwargs.pop("field_class", StringField)
-    return field_class(label, filters=[normalise_text], validators=validators, **kwargs)
-
-
-class ReportForm(FlaskForm):
-    """The report form (/report)."""
-
-    category = SelectField(_l("What is it about?"), validate_choice=False)
-    what_happened = _text(
-        _l("What happened?"), "what_happened", required=True, field_class=TextAreaField
-    )
-    institution = _text(_l("Hospital, pharmacy, company or office involved"), "institution")
-    people = _text(_l("People involved (names or positions)"), "people")
-    place = _text(_l("Where"), "place")
-    when = _text(_l("When (a date or period)"), "when")
-    amount = _text(_l("Amount of money involved, if known"), "amount")
-    official_involved = RadioField(
-        _l("Is a public official involved?"),
-        choices=[
-            SelectChoice("yes", _l("Yes")),
-            SelectChoice("no", _l("No")),
-            SelectChoice("unknown", _l("I don't know")),
-        ],
-        default="unknown",
-        validate_choice=False,
-    )
-    real_name = BooleanField(_l("I want to give my name and phone number (实名举报)"))
-    name = _text(_l("Your name"), "name")
-    phone = _text(_l("Your phone number"), "phone")
-    form_token = HiddenField(validators=[Length(max=FORM_TOKEN_LIMIT)])
-    attachments = MultipleFileField(_l("Files (optional)"))
-
-    def __init__(self, taxonomy: Taxonomy, locale: str, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._taxonomy = taxonomy
-        self.category.choices = [SelectChoice("", str(_l("— choose one —")))] + [
-            SelectChoice(c.code, c.name(locale)) for c in taxonomy.categories
-        ]
-
-    def validate_category(self, field: SelectField) -> None:
-        """The category must be one of the listed ones."""
-        if not field.data:
-            raise ValidationError(_l("Please choose what the report is about."))
-        if self._taxonomy.category(field.data) is None:
-            raise ValidationError(_l("Please choose one of the listed categories."))
-
-    def validate_official_involved(self, field: RadioField) -> None:
-        """Only the three offered answers."""
-        if field.data not in ("yes", "no", "unknown"):
-            raise ValidationError(_l("Please choose one of the answers."))
-
-    def validate_name(self, field: StringField) -> None:
-        """A real-name report needs a name."""
-        if self.real_name.data and not field.data:
-            raise ValidationError(_l("A real-name report needs your name."))
-
-    def validate_phone(self, field: StringField) -> None:
-        """A real-name report needs a phone number made of digits."""
-        if self.real_name.data and not field.data:
-            raise ValidationError(_l("A real-name report needs a phone number."))
-        if field.data and (
-            not _PHONE.fullmatch(field.data) or sum(c.isdigit() for c in field.data) < 5
-        ):
-            raise ValidationError(_l("Use digits, spaces, +, - and brackets only."))
-
-    def content(self) -> ReportContent:
-        """The validated report text."""
-        return ReportContent(
-            what_happened=self.what_happened.data,
-            institution=self.institution.data,
-            people=self.people.data,
-            place=self.place.data,
-            when=self.when.data,
-            amount=self.amount.data,
-        )
-
-    def contact(self) -> Contact | None:
-        """The real-name contact, when the reporter chose to give it."""
-        if not self.real_name.data:
-            return None
-        return Contact(name=self.name.data, phone=self.phone.data)
 
 
 class StatusForm(FlaskForm):
@@ -168,7 +61,7 @@ class ReplyForm(FollowUpForm):
         validators=[
             DataRequired(message=_l("Please fill this in.")),
             Length(max=MESSAGE_LIMIT, message=TOO_LONG),
-            _readable,
+            readable,
         ],
     )
 
@@ -180,7 +73,7 @@ def _claim_field(label: str, limit: int, *extra) -> StringField:
         validators=[
             DataRequired(message=_l("Please fill this in.")),
             Length(max=limit, message=TOO_LONG),
-            _readable,
+            readable,
             *extra,
         ],
     )
@@ -196,6 +89,6 @@ class RewardClaimForm(FollowUpForm):
     def validate_phone(self, field: StringField) -> None:
         """Digits and the usual separators."""
         if field.data and (
-            not _PHONE.fullmatch(field.data) or sum(c.isdigit() for c in field.data) < 5
+            not PHONE.fullmatch(field.data) or sum(c.isdigit() for c in field.data) < 5
         ):
             raise ValidationError(_l("Use digits, spaces, +, - and brackets only."))

@@ -32,15 +32,14 @@ from intake.domain.evidence import attachments
 from intake.domain.keys import followup
 from intake.domain.models import Report
 from intake.domain.oversight import settled_months
-from intake.platform import context, db, i18n
+from intake.platform import context, db, i18n, uploads
 from intake.platform.i18n import LANGUAGES
 from intake.platform.redirects import local_path
-from intake.public import uploads
+from intake.platform.report_form import ReportForm
 from intake.public.forms import (
     AttachForm,
     FollowUpForm,
     ReplyForm,
-    ReportForm,
     RewardClaimForm,
     StatusForm,
 )
@@ -376,22 +375,6 @@ def set_language(code: str) -> Response:
     if code in LANGUAGES:
         i18n.remember(response, code)
     return response
-
-
-UPLOAD_ENDPOINTS = ("public.report", "public.status_attach", "admin.record", "api.create_report")
-
-
-def allow_uploads() -> None:
-    """Forms that carry files may be as large as their files; every other body stays small."""
-    if request.endpoint in UPLOAD_ENDPOINTS and request.mimetype == "multipart/form-data":
-        # Text fields of a multipart body stay limited by MAX_FORM_MEMORY_SIZE each.
-        request.max_content_length = context.settings().upload_body_bytes
-
-
-def keep_raw_form_body() -> None:
-    """Keep the raw url-encoded body for _body_is_utf8, before CSRF parses the form."""
-    if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
-        request.get_data(cache=True, parse_form_data=False)
 
 
 def _body_is_utf8() -> bool:

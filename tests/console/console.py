@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from admin import totp
+from admin.auth import totp
 from intake.domain.installation import DemoAccount
 from intake.domain.models import StaffMember
 from intake.platform import db

@@ -52,20 +52,26 @@ def matrix(
     """The expectations per (endpoint, method)."""
     case_roles = {"intake": 200, "handler": 200}
     return {
-        ("admin.login", "GET"): [Check("/admin/login", OK_ALL)],
-        ("admin.recover", "GET"): [Check("/admin/recover", OK_ALL)],
+        ("admin.auth.login", "GET"): [Check("/admin/login", OK_ALL)],
+        ("admin.auth.recover", "GET"): [Check("/admin/recover", OK_ALL)],
         ("admin.home", "GET"): [Check("/admin/", only(dict.fromkeys(ROLES[:4], 303)))],
-        ("admin.enrol", "GET"): [Check("/admin/enrol", only(dict.fromkeys(ROLES[:4], 303)))],
-        ("admin.reauth", "GET"): [Check("/admin/reauth", only(dict.fromkeys(ROLES[:4], 200)))],
-        ("admin.password", "GET"): [Check("/admin/password", only(dict.fromkeys(ROLES[:4], 200)))],
-        ("admin.bureaus", "GET"): [Check("/admin/bureaus", only(dict.fromkeys(ROLES[:4], 200)))],
-        ("admin.queue_page", "GET"): [Check("/admin/queue", only({"intake": 200, "handler": 200}))],
-        ("admin.case", "GET"): [
+        ("admin.auth.enrol", "GET"): [Check("/admin/enrol", only(dict.fromkeys(ROLES[:4], 303)))],
+        ("admin.auth.reauth", "GET"): [Check("/admin/reauth", only(dict.fromkeys(ROLES[:4], 200)))],
+        ("admin.auth.password", "GET"): [
+            Check("/admin/password", only(dict.fromkeys(ROLES[:4], 200)))
+        ],
+        ("admin.people.bureaus", "GET"): [
+            Check("/admin/bureaus", only(dict.fromkeys(ROLES[:4], 200)))
+        ],
+        ("admin.cases.queue_page", "GET"): [
+            Check("/admin/queue", only({"intake": 200, "handler": 200}))
+        ],
+        ("admin.cases.case", "GET"): [
             Check(f"/admin/cases/{own}", only(case_roles)),
             Check(f"/admin/cases/{other}", only({"intake": 404, "handler": 404})),
             Check("/admin/cases/QF-NOSUCH00", only({"intake": 404, "handler": 404})),
         ],
-        ("admin.case_action", "POST"): [
+        ("admin.cases.case_action", "POST"): [
             Check(
                 f"/admin/cases/{own}/note",
                 only({"intake": 303, "handler": 303}),
@@ -77,28 +83,30 @@ def matrix(
                 {"note-text": "matrix note"},
             ),
         ],
-        ("admin.download", "GET"): [
+        ("admin.cases.download", "GET"): [
             Check(f"/admin/cases/{own}/files/{file_id}", only({"intake": 200, "handler": 200})),
             Check(f"/admin/cases/{own}/files/999999", only({"intake": 404, "handler": 404})),
             Check(
                 f"/admin/cases/{other}/files/{other_file}", only({"intake": 404, "handler": 404})
             ),
         ],
-        ("admin.case_audit", "GET"): [
+        ("admin.supervision.case_audit", "GET"): [
             Check(f"/admin/cases/{own}/audit", only({"supervisor": 200})),
             Check(f"/admin/cases/{other}/audit", only({"supervisor": 200})),
         ],
-        ("admin.overdue", "GET"): [Check("/admin/overdue", only({"supervisor": 200}))],
-        ("admin.supervise", "POST"): [
+        ("admin.supervision.overdue", "GET"): [Check("/admin/overdue", only({"supervisor": 200}))],
+        ("admin.supervision.supervise", "POST"): [
             Check(f"/admin/cases/{own}/supervise", only({"supervisor": 303}), {"text": "m"}),
             Check(f"/admin/cases/{other}/supervise", only({"supervisor": 303}), {"text": "m"}),
             Check("/admin/cases/QF-NOSUCH00/supervise", only({"supervisor": 404})),
         ],
-        ("admin.stats", "GET"): [Check("/admin/stats?month=2026-10", only({"supervisor": 200}))],
-        ("admin.stats_export", "GET"): [
+        ("admin.statistics.stats", "GET"): [
+            Check("/admin/stats?month=2026-10", only({"supervisor": 200}))
+        ],
+        ("admin.statistics.stats_export", "GET"): [
             Check("/admin/stats/export?month=2026-10&format=csv", only({"supervisor": 200}))
         ],
-        ("admin.ledger", "GET"): [
+        ("admin.statistics.ledger", "GET"): [
             Check(
                 "/admin/ledger?bureau=health&format=csv",
                 only({"intake": 404, "handler": 200, "supervisor": 200}),
@@ -108,8 +116,8 @@ def matrix(
                 only({"intake": 404, "handler": 404, "supervisor": 200}),
             ),
         ],
-        ("admin.record", "GET"): [Check("/admin/record", only({"intake": 200}))],
-        ("admin.grant", "GET"): [
+        ("admin.recording.record", "GET"): [Check("/admin/record", only({"intake": 200}))],
+        ("admin.people.grant", "GET"): [
             Check(
                 "/admin/bureaus/health/grant",
                 only({"intake": 404, "handler": 200}),
@@ -119,16 +127,18 @@ def matrix(
                 only({"intake": 404, "handler": 404}),
             ),
         ],
-        ("admin.accounts", "GET"): [Check("/admin/accounts", only({"admin": 200}))],
-        ("admin.account_action", "POST"): [
+        ("admin.people.accounts", "GET"): [Check("/admin/accounts", only({"admin": 200}))],
+        ("admin.people.account_action", "POST"): [
             Check(f"/admin/accounts/{throwaway}/reset-2fa", only({"admin": 303}))
         ],
-        ("admin.tokens", "GET"): [Check("/admin/tokens", only({"admin": 200}))],
-        ("admin.token_revoke", "POST"): [
+        ("admin.people.tokens", "GET"): [Check("/admin/tokens", only({"admin": 200}))],
+        ("admin.people.token_revoke", "POST"): [
             Check(f"/admin/tokens/{token}/revoke", only({"admin": 303}))
         ],
         # Last: it ends the session of whoever is asked.
-        ("admin.logout", "POST"): [Check("/admin/logout", only(dict.fromkeys(ROLES[:4], 303)))],
+        ("admin.auth.logout", "POST"): [
+            Check("/admin/logout", only(dict.fromkeys(ROLES[:4], 303)))
+        ],
     }
 
 
@@ -182,32 +192,32 @@ def test_every_console_route_is_in_the_matrix(
     assert (
         discovered(app)
         - {
-            ("admin.login", "POST"),
-            ("admin.recover", "POST"),
-            ("admin.enrol", "POST"),
-            ("admin.reauth", "POST"),
-            ("admin.password", "POST"),
-            ("admin.accounts", "POST"),
-            ("admin.tokens", "POST"),
-            ("admin.record", "POST"),
-            ("admin.grant", "POST"),
+            ("admin.auth.login", "POST"),
+            ("admin.auth.recover", "POST"),
+            ("admin.auth.enrol", "POST"),
+            ("admin.auth.reauth", "POST"),
+            ("admin.auth.password", "POST"),
+            ("admin.people.accounts", "POST"),
+            ("admin.people.tokens", "POST"),
+            ("admin.recording.record", "POST"),
+            ("admin.people.grant", "POST"),
         }
         == declared
     )
 
 
-PUBLIC_POSTS = {("admin.login", "POST"), ("admin.recover", "POST")}
+PUBLIC_POSTS = {("admin.auth.login", "POST"), ("admin.auth.recover", "POST")}
 
 # The POST forms of pages whose GET is in the matrix: the same guard protects both, which
 # test_posts_are_guarded_like_their_pages proves for every role.
 FORM_POSTS = {
-    "admin.enrol": "/admin/enrol",
-    "admin.reauth": "/admin/reauth",
-    "admin.password": "/admin/password",
-    "admin.accounts": "/admin/accounts",
-    "admin.tokens": "/admin/tokens",
-    "admin.record": "/admin/record",
-    "admin.grant": "/admin/bureaus/health/grant",
+    "admin.auth.enrol": "/admin/enrol",
+    "admin.auth.reauth": "/admin/reauth",
+    "admin.auth.password": "/admin/password",
+    "admin.people.accounts": "/admin/accounts",
+    "admin.people.tokens": "/admin/tokens",
+    "admin.recording.record": "/admin/record",
+    "admin.people.grant": "/admin/bureaus/health/grant",
 }
 
 

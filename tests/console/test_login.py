@@ -305,7 +305,7 @@ def test_recovery_key_and_code_set_a_new_password(
 
 
 def test_totp_codes_follow_rfc_6238(app: Flask, accounts: dict[str, DemoAccount]) -> None:
-    from admin import totp
+    from admin.auth import totp
 
     secret = pyotp.random_base32()
     now = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)

@@ -11,8 +11,8 @@ from sqlalchemy import select, update
 
 import crypto.aead
 import crypto.keywrap
-from admin import queue
-from admin.queue import PAGE_SIZE
+from admin.cases import queue
+from admin.cases.queue import PAGE_SIZE
 from intake.domain.cases.content import ReportContent
 from intake.domain.cases.reports import Submission, submit_report
 from intake.domain.models import Bureau, KeyWrap, Report

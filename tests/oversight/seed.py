@@ -14,6 +14,7 @@ from sqlalchemy import select
 from intake.domain.cases import casework
 from intake.domain.cases.content import ReportContent
 from intake.domain.cases.reports import Submission, submit_report
+from intake.domain.codes import Finding
 from intake.domain.keys.keyring import data_key_for_bureau
 from intake.domain.models import Bureau, StaffMember
 from intake.platform import context, db
@@ -114,7 +115,7 @@ def seed_month(
                     plan.expected[key][f"handed_over_{target}"] += 1
             if rng.random() < 0.6:
                 day += dt.timedelta(days=rng.randint(1, 20))
-                finding = rng.choice(casework.FINDINGS)
+                finding = rng.choice(list(Finding))
                 casework.conclude(report, data_key, actor(day), "结论(虚构)", finding)
                 if in_month(day):
                     plan.expected[key]["concluded"] += 1

@@ -102,7 +102,7 @@ def test_the_ledger_holds_every_case_and_no_content(
 
 
 def test_a_formula_in_a_cell_is_neutralised() -> None:
-    from admin.exports import to_csv
+    from admin.statistics.exports import to_csv
 
     assert b"'=HYPERLINK" in to_csv(["a"], [['=HYPERLINK("x")']])
 
@@ -171,7 +171,7 @@ def test_a_supervision_note_rests_sealed(app: Flask, staff: Login, submit: Submi
 def test_the_overdue_board_counts_per_bureau_and_pages(
     app: Flask, staff: Login, submit: Submit, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import admin.views_supervision
+    import admin.supervision.views
 
     late = [submit(category="kickbacks")[1] for _ in range(3)]
     other = submit(category="insurance_fraud")[1]
@@ -185,7 +185,7 @@ def test_the_overdue_board_counts_per_bureau_and_pages(
         # A major lead that is also late is on the board once.
         db.session().execute(update(Report).where(Report.reference == late[0]).values(major=True))
         db.session().commit()
-    monkeypatch.setattr(admin.views_supervision, "BOARD_PAGE", 2)
+    monkeypatch.setattr(admin.supervision.views, "BOARD_PAGE", 2)
     supervisor = staff("supervisor")
     pages = [
         supervisor.client.get(f"/admin/overdue?page={n}").get_data(as_text=True) for n in (1, 2, 3)

@@ -18,6 +18,7 @@ from intake.config import Settings
 from intake.domain.cases.deadlines import clock_for
 from intake.domain.cases.lifecycle import IllegalTransition, State, next_state
 from intake.domain.cases.reports import ReportUnreadable, field_aad
+from intake.domain.codes import TRUE_FINDINGS, Finding
 from intake.domain.keys.keyring import bureau_holder, mark_lead, wrap_aad
 from intake.domain.models import (
     Bureau,
@@ -34,7 +35,6 @@ from intake.domain.wording import _l
 #: Characters allowed in a message, note, reason or outcome.
 TEXT_LIMIT = 5_000
 SUPERVISION_LIMIT = 1_000
-FINDINGS = ("substantiated", "partly_substantiated", "not_substantiated")
 HAND_OVER_TARGETS = {"police": "public_security", "discipline": "discipline"}
 
 
@@ -214,7 +214,7 @@ def hand_over(
 def conclude(report: Report, data_key: bytes, actor: Actor, outcome: str, finding: str) -> None:
     """办结: an outcome the reporter reads, and a finding for the statistics."""
     outcome = _text(outcome)
-    if finding not in FINDINGS:
+    if finding not in Finding.__members__.values():
         raise CaseworkError(_l("Choose a finding."))
     report.state = next_state("conclude", report.state)
     report.public_reason = _seal(data_key, report, "public_reason", outcome)
@@ -331,7 +331,7 @@ def reward_open(report: Report, settings: Settings) -> bool:
     """Whether the reporter may claim a reward: a substantiated case in a rewarded category."""
     return (
         report.state == State.CONCLUDED
-        and report.finding in ("substantiated", "partly_substantiated")
+        and report.finding in TRUE_FINDINGS
         and report.category in settings.reward_categories
     )
 

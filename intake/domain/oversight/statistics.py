@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from intake.domain.codes import Finding
 from intake.domain.models import Bureau, Event, Report
 
 COLUMNS = (
@@ -38,9 +39,7 @@ COLUMNS = (
     "handed_over_police",
     "handed_over_discipline",
     "concluded",
-    "substantiated",
-    "partly_substantiated",
-    "not_substantiated",
+    *Finding,
     "overdue",
     "open_at_end",
 )
@@ -174,7 +173,7 @@ def count_rows(db: Session, start: dt.date, end: dt.date) -> dict[Key, Row]:
         elif kind == "concluded":
             target = row((bureau or "", category, channel)).counts
             target["concluded"] += count
-            if value in ("substantiated", "partly_substantiated", "not_substantiated"):
+            if value in Finding.__members__.values():
                 target[value] += count
         else:
             column = _EVENT_COLUMNS.get((kind, value)) or _EVENT_COLUMNS.get((kind, None))

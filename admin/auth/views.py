@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from admin import audit, credentials, sessions, totp
-from admin.console import bp, now, opened, record_audit, requires, safe_next, staff
-from admin.forms import EnrolForm, LoginForm, PasswordForm, ReauthForm, RecoverForm
-from admin.keycheck import fingerprint
+from admin import audit
+from admin.auth import credentials, sessions, totp
+from admin.auth.forms import EnrolForm, LoginForm, PasswordForm, ReauthForm, RecoverForm
+from admin.auth.keycheck import fingerprint
+from admin.console import now, opened, record_audit, requires, safe_next, staff
 from crypto.errors import DecryptionError
 from intake.domain.keys.keyring import unlock_staff_key
 from intake.platform import context, db
+
+bp = Blueprint("auth", __name__)
 
 WRONG = _l("The username, password or code is wrong.")
 LOCKED = _l("Too many failed attempts. Please try again after %(time)s.")
@@ -88,7 +91,7 @@ def login() -> Response | str | tuple[str, int]:
     if done.member.enrolled:
         target = safe_next(request.args.get("next"), url_for("admin.home"))
     else:
-        target = url_for("admin.enrol")
+        target = url_for("admin.auth.enrol")
     return _set_cookie(redirect(target, code=303), cookie)
 
 
@@ -99,7 +102,7 @@ def logout() -> Response:
     record_audit("logout")
     sessions.end(db.session(), opened().record)
     db.session().commit()
-    response = redirect(url_for("admin.login"), code=303)
+    response = redirect(url_for("admin.auth.login"), code=303)
     response.delete_cookie(sessions.COOKIE, path=sessions.COOKIE_PATH)
     return response
 

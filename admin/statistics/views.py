@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 
-from admin import exports, reports_out
-from admin.console import CASE_ROLES, bp, bureau_by_code, is_member, record_audit, requires, staff
-from admin.views_cases import STATE_NAMES
+from admin.console import bureau_by_code, is_member, record_audit, requires, staff
+from admin.statistics import exports
+from admin.statistics import tables as reports_out
+from intake.domain.codes import CASE_ROLES, Role
+from intake.domain.labels import STATE_NAMES
 from intake.domain.oversight import settled_months, statistics
 from intake.platform import context, db
+
+bp = Blueprint("statistics", __name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -33,7 +37,7 @@ def _month() -> tuple[str, dt.date]:
 
 
 @bp.get("/stats")
-@requires("supervisor")
+@requires(Role.SUPERVISOR)
 def stats() -> str:
     """One month: totals per bureau with a chart drawn on the server, then the detail rows."""
     month, start = _month()
@@ -52,7 +56,7 @@ def stats() -> str:
 
 
 @bp.get("/stats/export")
-@requires("supervisor")
+@requires(Role.SUPERVISOR)
 def stats_export() -> Response:
     """The month's table as XLSX or CSV."""
     month, start = _month()
@@ -64,11 +68,11 @@ def stats_export() -> Response:
 
 
 @bp.get("/ledger")
-@requires("supervisor", *CASE_ROLES)
+@requires(Role.SUPERVISOR, *CASE_ROLES)
 def ledger() -> Response:
     """A bureau's case ledger (台账): one row per case, never content."""
     bureau = bureau_by_code(request.args.get("bureau", ""))
-    if staff().role != "supervisor" and not is_member(staff(), bureau):
+    if staff().role != Role.SUPERVISOR and not is_member(staff(), bureau):
         abort(404)
     rows = list(reports_out.ledger_rows(db.session(), bureau, STATE_NAMES))
     record_audit("ledger_exported", bureau=bureau.code)

@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from sqlalchemy import Subquery, case, func, literal, or_, select, true, union_all
 from werkzeug.wrappers import Response
 
 from admin import audit
-from admin.console import actor, bp, record_audit, requires
-from admin.forms import SuperviseForm
-from admin.views_cases import STATE_NAMES
+from admin.console import actor, record_audit, requires
+from admin.supervision.forms import SuperviseForm
 from intake.domain.cases import casework
 from intake.domain.cases.deadlines import current_deadline
+from intake.domain.codes import Role
+from intake.domain.labels import STATE_NAMES
 from intake.domain.models import Bureau, Report, StaffMember
 from intake.domain.oversight import due
 from intake.platform import context, db
+
+bp = Blueprint("supervision", __name__)
 
 
 def _by_reference(reference: str) -> Report:
@@ -34,7 +37,7 @@ BOARD_PAGE = 100
 
 
 @bp.get("/overdue")
-@requires("supervisor")
+@requires(Role.SUPERVISOR)
 def overdue() -> str:
     """Overdue cases and major leads: how many per bureau, then the cases, a page at a time,
     by bureau and category, oldest first (of one bureau when one is chosen)."""
@@ -117,7 +120,7 @@ def _board(today: dt.date) -> Subquery:
 
 
 @bp.post("/cases/<reference>/supervise")
-@requires("supervisor")
+@requires(Role.SUPERVISOR)
 def supervise(reference: str) -> Response:
     """督办: a note the lead bureau sees on the case and in its queue."""
     report = _by_reference(reference)
@@ -126,11 +129,11 @@ def supervise(reference: str) -> Response:
     casework.supervise(report, actor(), text or str(SuperviseForm.DEFAULT))
     record_audit("case_supervised", report)
     db.session().commit()
-    return redirect(url_for("admin.overdue", _anchor=f"case-{reference}"), code=303)
+    return redirect(url_for("admin.supervision.overdue", _anchor=f"case-{reference}"), code=303)
 
 
 @bp.get("/cases/<reference>/audit")
-@requires("supervisor")
+@requires(Role.SUPERVISOR)
 def case_audit(reference: str) -> str:
     """Who did what with a case, and when; reading it is audited too."""
     database = db.session()

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from admin import credentials
+from admin.auth import credentials
+from admin.auth.keycheck import fingerprint, normalise_fingerprint
+from admin.auth.sessions import recently_authenticated
 from admin.console import (
-    CASE_ROLES,
-    bp,
     bureau_by_code,
     is_member,
     now,
@@ -19,10 +19,9 @@ from admin.console import (
     requires,
     staff,
 )
-from admin.forms import AccountForm, GrantForm
-from admin.keycheck import fingerprint, normalise_fingerprint
 from admin.labels import bureau_name
-from admin.sessions import recently_authenticated
+from admin.people.forms import AccountForm, GrantForm
+from intake.domain.codes import CASE_ROLES
 from intake.domain.installation import new_password
 from intake.domain.keys import hotline
 from intake.domain.keys.keyring import bureau_private_key, create_staff, grant_bureau
@@ -42,6 +41,8 @@ WRONG_FINGERPRINT = _l(
     "This is not the key of that account. Ask your colleague to read the key check from their "
     "own Password page again; if it still differs, do not grant and tell your supervisor."
 )
+
+bp = Blueprint("people", __name__)
 
 
 @bp.route("/accounts", methods=["GET", "POST"])
@@ -117,7 +118,7 @@ def account_action(staff_id: int, action: str) -> Response | str:
     record_audit(f"account_{action.replace('-', '_')}", username=member.username)
     database.commit()
     if password is None:
-        return redirect(url_for("admin.accounts"), code=303)
+        return redirect(url_for("admin.people.accounts"), code=303)
     return render_template("admin/new_keys.html", username=member.username, password=password)
 
 
@@ -165,7 +166,7 @@ def grant(code: str) -> Response | str | tuple[str, int]:
     if request.method == "GET":
         return render_template("admin/grant.html", **page)
     if not recently_authenticated(opened(), context.settings(), now()):
-        return redirect(url_for("admin.reauth", next=request.path), code=303)
+        return redirect(url_for("admin.auth.reauth", next=request.path), code=303)
     if not form.validate():
         return render_template("admin/grant.html", **page), 422
     newcomer = database.get(StaffMember, form.staff_id.data)
@@ -178,7 +179,7 @@ def grant(code: str) -> Response | str | tuple[str, int]:
     grant_bureau(database, bureau, private, newcomer)
     record_audit("bureau_key_granted", bureau=code, to=newcomer.username)
     database.commit()
-    return redirect(url_for("admin.bureaus"), code=303)
+    return redirect(url_for("admin.people.bureaus"), code=303)
 
 
 @bp.route("/tokens", methods=["GET", "POST"])
@@ -216,4 +217,4 @@ def token_revoke(token_id: int) -> Response:
     hotline.revoke_token(database, row.name, context.today())
     record_audit("token_revoked", name=row.name)
     database.commit()
-    return redirect(url_for("admin.tokens"), code=303)
+    return redirect(url_for("admin.people.tokens"), code=303)

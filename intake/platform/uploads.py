@@ -1,13 +1,16 @@
-"""Files posted with a form: counted, checked one by one, and explained when refused."""
+"""Request bodies: files posted with a form (counted, checked one by one, explained when
+refused), and how large a body each endpoint may send."""
 
 from __future__ import annotations
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
 from intake.config import Settings
 from intake.domain.evidence.attachments import MAX_PIXELS, AttachmentRefused, Checked, check
 from intake.domain.evidence.filetypes import KINDS
+from intake.platform import context
 
 ACCEPT = ",".join(ext for kind in KINDS.values() for ext in kind.extensions)
 
@@ -66,3 +69,24 @@ def check_files(files: list[FileStorage], settings: Settings) -> tuple[list[Chec
                 )
             )
     return accepted, errors
+
+
+UPLOAD_ENDPOINTS = (
+    "public.report",
+    "public.status_attach",
+    "admin.recording.record",
+    "api.create_report",
+)
+
+
+def allow_uploads() -> None:
+    """Forms that carry files may be as large as their files; every other body stays small."""
+    if request.endpoint in UPLOAD_ENDPOINTS and request.mimetype == "multipart/form-data":
+        # Text fields of a multipart body stay limited by MAX_FORM_MEMORY_SIZE each.
+        request.max_content_length = context.settings().upload_body_bytes
+
+
+def keep_raw_form_body() -> None:
+    """Keep the raw url-encoded body for _body_is_utf8, before CSRF parses the form."""
+    if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+        request.get_data(cache=True, parse_form_data=False)

@@ -6,23 +6,25 @@ the web form, with the channel recorded, and a slip to print for a visitor.
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from admin.console import bp, record_audit, requires
-from admin.forms import RecordForm
+from admin.console import record_audit, requires
+from admin.recording.forms import RecordForm
 from crypto.receipts import format_receipt
 from intake.domain.cases.reports import Receipt, Submission, submit_report
+from intake.domain.codes import Role
 from intake.domain.evidence import attachments
 from intake.domain.evidence.attachments import Checked
-from intake.platform import context, db, i18n
-from intake.public import uploads
+from intake.platform import context, db, i18n, uploads
+
+bp = Blueprint("recording", __name__)
 
 FUTURE = _l("The date received cannot be in the future.")
 
 
 @bp.route("/record", methods=["GET", "POST"])
-@requires("intake")
+@requires(Role.INTAKE)
 def record() -> str | tuple[str, int]:
     """Record a report on the reporter's behalf; show the receipt slip once."""
     taxonomy, locale = context.taxonomy(), i18n.current()

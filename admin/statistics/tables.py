@@ -7,9 +7,10 @@ from collections.abc import Iterator, Sequence
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from admin.exports import Cell
-from admin.labels import CHANNEL_NAMES, FINDING_NAMES, STAT_COLUMNS, bureau_name, category_name
+from admin.labels import bureau_name, category_name
+from admin.statistics.exports import Cell
 from intake.domain.cases.lifecycle import State
+from intake.domain.labels import CHANNEL_NAMES, FINDING_NAMES, STAT_COLUMNS
 from intake.domain.models import Bureau, KeyWrap, Report, StaffMember
 from intake.domain.oversight.statistics import ALL, COLUMNS, Row, Table
 

@@ -6,27 +6,14 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from admin import queue
-from admin.console import (
-    CASE_ROLES,
-    actor,
-    back_to_case,
-    bp,
-    bureau_by_code,
-    case_data_key,
-    is_member,
-    load_case,
-    record_audit,
-    requires,
-    staff,
-)
-from admin.forms import (
+from admin.cases import queue
+from admin.cases.forms import (
     AssignForm,
     ConcludeForm,
     ExtendForm,
@@ -40,39 +27,32 @@ from admin.forms import (
     ShareForm,
     TransferForm,
 )
+from admin.console import (
+    actor,
+    back_to_case,
+    bureau_by_code,
+    case_data_key,
+    is_member,
+    load_case,
+    record_audit,
+    requires,
+    staff,
+)
 from admin.labels import bureau_name
 from intake.domain.cases import casework
 from intake.domain.cases.deadlines import current_deadline
 from intake.domain.cases.lifecycle import TRANSITIONS, IllegalTransition, State, allowed
 from intake.domain.cases.reports import CHANNELS, open_with_key
+from intake.domain.codes import CASE_ROLES
 from intake.domain.evidence import attachments
+from intake.domain.labels import STATE_NAMES
 from intake.domain.models import Attachment, Bureau, BureauMembership, Report, StaffMember
 from intake.platform import context, db, i18n
 from intake.platform.downloads import content_disposition, download_name
 
+bp = Blueprint("cases", __name__)
+
 ILLEGAL = _l("This action is not possible while the case is “%(state)s”.")
-STATE_NAMES = {
-    State.RECEIVED: _l("Received"),
-    State.ACCEPTED: _l("Accepted (受理)"),
-    State.NOT_ACCEPTED: _l("Not accepted (不予受理)"),
-    State.IN_PROGRESS: _l("In progress"),
-    State.TRANSFERRED: _l("Transferred (转办)"),
-    State.HANDED_OVER: _l("Handed over (移送)"),
-    State.CONCLUDED: _l("Concluded (办结)"),
-    State.UNDER_REVIEW: _l("Under review (回头看)"),
-}
-
-
-@bp.get("/")
-@requires()
-def home() -> Response:
-    """Each role's starting page."""
-    role = staff().role
-    if role == "admin":
-        return redirect(url_for("admin.accounts"), code=303)
-    if role == "supervisor":
-        return redirect(url_for("admin.overdue"), code=303)
-    return redirect(url_for("admin.queue_page"), code=303)
 
 
 def _date_arg(name: str) -> dt.date | None:

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from admin import sessions, totp
+from admin.auth import sessions, totp
 from crypto import keywrap, locking
 from crypto.errors import DecryptionError
 from crypto.kdf import Argon2Params
@@ -30,7 +30,6 @@ FREE_FAILURES = 5
 MAX_DELAY = dt.timedelta(minutes=15)
 PASSWORD_MIN = 12
 PASSWORD_MAX = 256
-ROLES = ("intake", "handler", "supervisor", "admin")
 
 
 class LoginRefused(Exception):

@@ -1,0 +1,33 @@
+"""Every list of codes, defined once: staff roles and findings (the case states are in
+cases/lifecycle.py). Stored values are these strings; the names people read are in labels.py."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """What a console account is for."""
+
+    INTAKE = "intake"  # 综合受理: triages new reports, records letters and visits
+    HANDLER = "handler"  # a bureau's staff: works its cases
+    SUPERVISOR = "supervisor"  # deadlines, 督办, statistics, audit trails: metadata only
+    ADMIN = "admin"  # accounts and hotline tokens: never a report
+
+
+#: Roles that work cases; they read content only through a bureau membership.
+CASE_ROLES = (Role.INTAKE, Role.HANDLER)
+#: Roles that are never given a bureau key, so they never read a report.
+KEYLESS_ROLES = (Role.SUPERVISOR, Role.ADMIN)
+
+
+class Finding(StrEnum):
+    """What checking a case found (办结), as the statistics count it."""
+
+    SUBSTANTIATED = "substantiated"  # 属实
+    PARTLY_SUBSTANTIATED = "partly_substantiated"  # 部分属实
+    NOT_SUBSTANTIATED = "not_substantiated"  # 不属实
+
+
+#: Findings that make a case true enough for a reward.
+TRUE_FINDINGS = (Finding.SUBSTANTIATED, Finding.PARTLY_SUBSTANTIATED)

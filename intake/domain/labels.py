@@ -1,0 +1,82 @@
+"""The names people read for every code: states, roles, findings, channels, steps, columns.
+
+One table per list of codes (codes.py, cases/lifecycle.py); pages, exports and tests read
+the names from here, in the reader's language (wording.py).
+"""
+
+from __future__ import annotations
+
+from intake.domain.cases.lifecycle import State
+from intake.domain.codes import Finding, Role
+from intake.domain.wording import _l
+
+STATE_NAMES = {
+    State.RECEIVED: _l("Received"),
+    State.ACCEPTED: _l("Accepted (受理)"),
+    State.NOT_ACCEPTED: _l("Not accepted (不予受理)"),
+    State.IN_PROGRESS: _l("In progress"),
+    State.TRANSFERRED: _l("Transferred (转办)"),
+    State.HANDED_OVER: _l("Handed over (移送)"),
+    State.CONCLUDED: _l("Concluded (办结)"),
+    State.UNDER_REVIEW: _l("Under review (回头看)"),
+}
+
+CHANNEL_NAMES = {
+    "web": _l("Web form (网)"),
+    "hotline": _l("Hotline (电)"),
+    "letter": _l("Letter (信)"),
+    "visit": _l("Visit (访)"),
+    "email": _l("E-mail"),
+    "referred": _l("Handed down (上级交办)"),
+}
+FINDING_NAMES = {
+    Finding.SUBSTANTIATED: _l("Substantiated (属实)"),
+    Finding.PARTLY_SUBSTANTIATED: _l("Partly substantiated (部分属实)"),
+    Finding.NOT_SUBSTANTIATED: _l("Not substantiated (不属实)"),
+}
+HAND_OVER_NAMES = {
+    "police": _l("Public security (公安机关)"),
+    "discipline": _l("Discipline commission (纪委监委)"),
+}
+ROLE_NAMES = {
+    Role.INTAKE: _l("Intake desk (综合受理)"),
+    Role.HANDLER: _l("Bureau handler"),
+    Role.SUPERVISOR: _l("Supervisor"),
+    Role.ADMIN: _l("System administrator"),
+}
+STAT_COLUMNS = {
+    "received": _l("Received"),
+    "accepted": _l("Accepted (受理)"),
+    "not_accepted": _l("Not accepted (不予受理)"),
+    "transferred_in": _l("Transferred in"),
+    "transferred_out": _l("Transferred out"),
+    "handed_over_police": _l("Handed over to public security"),
+    "handed_over_discipline": _l("Handed over to the discipline commission"),
+    "concluded": _l("Concluded (办结)"),
+    **FINDING_NAMES,
+    "overdue": _l("Overdue"),
+    "open_at_end": _l("Open at the end"),
+    "median_days": _l("Median days to conclusion"),
+}
+EVENT_NAMES = {
+    "received": _l("received"),
+    "accepted": _l("accepted"),
+    "not_accepted": _l("not accepted"),
+    "assigned": _l("handler assigned"),
+    "shared": _l("co-bureau given access"),
+    "transferred": _l("transferred"),
+    "handed_over": _l("handed over"),
+    "concluded": _l("concluded"),
+    "reopened": _l("reopened for review"),
+    "extended": _l("deadline extended"),
+    "marked_major": _l("marked as a major lead"),
+    "unmarked_major": _l("no longer a major lead"),
+    "message_sent": _l("message sent to the reporter"),
+    "reporter_message": _l("message from the reporter"),
+    "reward_claimed": _l("reward claimed"),
+    "reward_decided": _l("reward recorded"),
+    "due_soon": _l("deadline near"),
+    "overdue": _l("deadline passed"),
+    "supervised": _l("supervision note (督办)"),
+    "destroyed": _l("destroyed under the retention rules"),
+}
