@@ -41,8 +41,10 @@ from admin.console import (
 from admin.labels import bureau_name
 from intake.domain.cases import casework
 from intake.domain.cases.deadlines import current_deadline
-from intake.domain.cases.lifecycle import TRANSITIONS, IllegalTransition, State, allowed
-from intake.domain.cases.reports import CHANNELS, open_with_key
+from intake.domain.cases.lifecycle import IllegalTransition, State
+from intake.domain.cases.opened import open_case
+from intake.domain.cases.powers import ACTIONS, can, powers
+from intake.domain.cases.reports import CHANNELS
 from intake.domain.codes import CASE_ROLES
 from intake.domain.evidence import attachments
 from intake.domain.labels import STATE_NAMES
@@ -162,20 +164,15 @@ def _render_case(
     report: Report, forms: dict[str, FlaskForm] | None = None, alert: str | None = None
 ) -> str:
     data_key, lead_private = case_data_key(report)
-    opened = open_with_key(report, data_key)
-    supervision = (
-        casework.supervision_notes(report, report.lead_bureau, lead_private)
-        if lead_private is not None
-        else []
-    )
+    case = open_case(report, data_key, lead_private)
     taxonomy, locale = context.taxonomy(), i18n.current()
     known = {b.code for b in taxonomy.bureaus}
     names = {m.id: m.username for m in db.session().scalars(select(StaffMember))}
-    granted = powers(report)  # once per page: each check would otherwise query again
+    granted = _powers(report)  # once per page: each check would otherwise query again
     return render_template(
         "admin/case.html",
         report=report,
-        opened=opened,
+        opened=case,
         category=taxonomy.category(report.category),
         lead=bureau_name(report.lead_bureau.code),
         holders=[
@@ -183,15 +180,8 @@ def _render_case(
             for w in report.key_wraps
             if w.bureau_id is not None and (code := w.holder.removeprefix("bureau:")) in known
         ],
-        messages=casework.messages(report, data_key),
-        notes=casework.notes(report, data_key),
-        supervision=supervision,
-        files=[(a, attachments.name_of(a, report, data_key)) for a in report.attachments],
-        public_reason=casework.public_reason(report, data_key),
-        claim=casework.reward_claim(report, data_key),
         forms=forms or _forms(report),
         allowed=lambda action: can(report, action, granted),
-        state_names=STATE_NAMES,
         names=names,
         alert=alert,
         deadline=current_deadline(report.state, report.decision_due, report.conclusion_due),
@@ -249,47 +239,10 @@ def case(reference: str) -> str:
     return page
 
 
-#: What a member of a bureau that is not the lead may do: the intake desk while it triages,
-#: any other bureau holding a copy (co-bureau, or the police after 移送) only add notes.
-TRIAGE_ACTIONS = frozenset({"transfer", "share", "note", "major"})
-HOLDER_ACTIONS = frozenset({"note"})
-
-
-def powers(report: Report) -> frozenset[str]:
+def _powers(report: Report) -> frozenset[str]:
     """The actions the current member may take on a case they can read."""
-    if is_member(staff(), report.lead_bureau):
-        return frozenset(ACTIONS)
     desk = bureau_by_code(context.taxonomy().intake_desk.code)
-    holds = any(w.bureau_id == desk.id for w in report.key_wraps)
-    if report.accepted_on is None and holds and is_member(staff(), desk):
-        return TRIAGE_ACTIONS
-    return HOLDER_ACTIONS
-
-
-def can(report: Report, action: str, granted: frozenset[str]) -> bool:
-    """Whether the member, holding `granted` powers, may take `action` now (lifecycle too)."""
-    if action not in granted:
-        return False
-    if action in ("accept", "not_accept") and report.accepted_on is not None:
-        return False
-    return action not in TRANSITIONS or allowed(action, report.state)
-
-
-ACTIONS = (
-    "accept",
-    "not_accept",
-    "assign",
-    "transfer",
-    "share",
-    "hand_over",
-    "conclude",
-    "reopen",
-    "extend",
-    "major",
-    "message",
-    "note",
-    "reward",
-)
+    return powers(report, {m.bureau_id for m in staff().memberships}, desk.id)
 
 
 @bp.post("/cases/<reference>/<action>")
@@ -299,7 +252,7 @@ def case_action(reference: str, action: str) -> Response | tuple[str, int]:
     if action not in ACTIONS:
         abort(404)
     report = load_case(reference)
-    if action not in powers(report):
+    if action not in _powers(report):
         # The member can read this case, so its existence is no secret to them.
         abort(403)
     forms = _forms(report)
