@@ -95,6 +95,7 @@ def _change_account(username: str, action: str) -> str | None:
             username=username,
         )
         session.commit()
+    return password
 
 
 @staff_group.command("reset-2fa")

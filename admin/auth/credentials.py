@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -132,29 +133,18 @@ def check_login(
     A member who has not enrolled yet logs in with the temporary password alone and is
     sent to enrolment.
     """
-    key = throttle_key(settings.secret_key, username, client)
-    locked = _locked_until(db, key, now)
-    if locked is not None:
-        raise LoginRefused(locked)
-    member = find_active(db, username)
-    try:
+
+    def attempt(member: StaffMember | None) -> LoggedIn:
         if member is None:
             locking.unlock_with_passphrase(_decoy(settings.password_kdf), password)
             raise DecryptionError("no such member")
         staff_private = locking.unlock_with_passphrase(member.private_key_locked, password)
-        if member.enrolled:
-            secret = totp.open_secret(settings.secret_key, member)
-            step = totp.verify(secret, code, member.totp_last_step, now) if secret else None
-            if step is None:
-                raise DecryptionError("wrong second factor")
-            member.totp_last_step = step
-    except DecryptionError:
-        retry_after = _fail(db, key, now)
-        db.commit()
-        raise LoginRefused(retry_after) from None
-    _forget(db, key)
-    member.last_login_at = now
-    return LoggedIn(member, staff_private)
+        if member.enrolled and not check_second_factor(settings, member, code, now):
+            raise DecryptionError("wrong second factor")
+        member.last_login_at = now
+        return LoggedIn(member, staff_private)
+
+    return _throttled(db, settings, username, client, now, attempt)
 
 
 def check_second_factor(
@@ -207,23 +197,40 @@ def recover(
     now: dt.datetime,
 ) -> LoggedIn:
     """Unlock the private key with the recovery key and a second-factor code (throttled)."""
-    key = throttle_key(settings.secret_key, username, client)
-    locked = _locked_until(db, key, now)
-    if locked is not None:
-        raise LoginRefused(locked)
-    member = find_active(db, username)
-    try:
+
+    def attempt(member: StaffMember | None) -> LoggedIn:
         if member is None or member.private_key_recovery is None or not member.enrolled:
             raise DecryptionError("cannot recover")
         staff_private = locking.unlock_with_recovery_key(member.private_key_recovery, recovery_key)
         if not check_second_factor(settings, member, code, now):
             raise DecryptionError("wrong second factor")
+        return LoggedIn(member, staff_private)
+
+    return _throttled(db, settings, username, client, now, attempt)
+
+
+def _throttled(
+    db: Session,
+    settings: Settings,
+    username: str,
+    client: str,
+    now: dt.datetime,
+    attempt: Callable[[StaffMember | None], LoggedIn],
+) -> LoggedIn:
+    """Run one attempt under the account-and-address throttle: refused while locked; a
+    failure (DecryptionError) is counted and committed; a success clears the count."""
+    key = throttle_key(settings.secret_key, username, client)
+    locked = _locked_until(db, key, now)
+    if locked is not None:
+        raise LoginRefused(locked)
+    try:
+        logged_in = attempt(find_active(db, username))
     except DecryptionError:
         retry_after = _fail(db, key, now)
         db.commit()
         raise LoginRefused(retry_after) from None
     _forget(db, key)
-    return LoggedIn(member, staff_private)
+    return logged_in
 
 
 def reset_second_factor(db: Session, member: StaffMember) -> None:

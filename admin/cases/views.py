@@ -297,12 +297,12 @@ def _apply(action: str, report: Report, data_key: bytes, form: Any) -> dict[str,
             return {"bureau": form.bureau.data}
         case "hand_over":
             target = form.target.data
-            to = (
+            handed_to = (
                 db.session()
                 .scalars(select(Bureau).where(Bureau.code == casework.HAND_OVER_TARGETS[target]))
                 .first()
             )
-            casework.hand_over(report, data_key, who, target, to)
+            casework.hand_over(report, data_key, who, target, handed_to)
             return {"to": target}
         case "conclude":
             casework.conclude(report, data_key, who, form.outcome.data, form.finding.data)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from admin.labels import bureau_name, category_name
 from admin.statistics.exports import Cell
 from intake.domain.cases.lifecycle import State
+from intake.domain.codes import Finding
 from intake.domain.labels import CHANNEL_NAMES, FINDING_NAMES, STAT_COLUMNS
 from intake.domain.models import Bureau, KeyWrap, Report, StaffMember
 from intake.domain.oversight.statistics import ALL, COLUMNS, Row, Table
@@ -69,7 +70,7 @@ def ledger_header() -> list[str]:
 
 
 def ledger_rows(
-    db: Session, bureau: Bureau, state_names: dict[State, object]
+    db: Session, bureau: Bureau, state_names: Mapping[State, object]
 ) -> Iterator[Sequence[Cell]]:
     """One row per case the bureau leads or holds a copy of (一案一档): metadata, never content."""
     names = {m.id: m.username for m in db.scalars(select(StaffMember))}
@@ -92,7 +93,7 @@ def ledger_rows(
             r.conclusion_due.isoformat() if r.conclusion_due else None,
             "✓" if r.extended else "",
             r.concluded_on.isoformat() if r.concluded_on else None,
-            str(FINDING_NAMES[r.finding]) if r.finding else None,
+            str(FINDING_NAMES[Finding(r.finding)]) if r.finding else None,
             names.get(r.assigned_staff_id) if r.assigned_staff_id else None,
             "✓" if r.major else "",
             r.supervised_on.isoformat() if r.supervised_on else None,

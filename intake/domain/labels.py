@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from intake.domain.cases.lifecycle import State
 from intake.domain.codes import Finding, Role
-from intake.domain.wording import _l
+from intake.domain.wording import Wording, _l
 
 STATE_NAMES = {
     State.RECEIVED: _l("Received"),
@@ -29,7 +29,7 @@ CHANNEL_NAMES = {
     "email": _l("E-mail"),
     "referred": _l("Handed down (上级交办)"),
 }
-FINDING_NAMES = {
+FINDING_NAMES: dict[str, Wording] = {
     Finding.SUBSTANTIATED: _l("Substantiated (属实)"),
     Finding.PARTLY_SUBSTANTIATED: _l("Partly substantiated (部分属实)"),
     Finding.NOT_SUBSTANTIATED: _l("Not substantiated (不属实)"),
@@ -44,7 +44,7 @@ ROLE_NAMES = {
     Role.SUPERVISOR: _l("Supervisor"),
     Role.ADMIN: _l("System administrator"),
 }
-STAT_COLUMNS = {
+STAT_COLUMNS: dict[str, Wording] = {
     "received": _l("Received"),
     "accepted": _l("Accepted (受理)"),
     "not_accepted": _l("Not accepted (不予受理)"),

@@ -7,6 +7,7 @@ from functools import cache
 from babel import Locale
 from flask import Flask, Response, request
 from flask_babel import Babel, get_locale, gettext
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from intake.domain import wording
 
@@ -39,7 +40,7 @@ def html_lang(locale: str) -> str:
     return "en" if locale.startswith("en") else "zh-CN"
 
 
-def remember(response: Response, code: str) -> Response:
+def remember(response: WerkzeugResponse, code: str) -> WerkzeugResponse:
     """Keep a language choice for the next pages (a preference, not an identifier)."""
     response.set_cookie(COOKIE, code, max_age=365 * 86400, samesite="Lax", httponly=True)
     return response

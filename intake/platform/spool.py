@@ -87,14 +87,14 @@ class SpoolingRequest(Request):
     way (a truncated upload), which never reach `request.files`.
     """
 
-    def _get_file_stream(  # type: ignore[override]
+    def _get_file_stream(
         self,
         total_content_length: int | None,
         content_type: str | None,
         filename: str | None = None,
         content_length: int | None = None,
     ) -> IO[bytes]:
-        spool = io.BufferedRandom(EncryptedSpool())  # type: ignore[arg-type]
+        spool = io.BufferedRandom(EncryptedSpool())
         self.__dict__.setdefault("_qingfeng_spools", []).append(spool)
         return spool
 

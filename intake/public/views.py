@@ -9,6 +9,7 @@ import urllib.parse
 
 from flask import Blueprint, Response, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from crypto.errors import ReceiptChecksumError, ReceiptFormatError
 from crypto.receipts import format_receipt, normalise_receipt
@@ -369,7 +370,7 @@ def figures() -> str:
 
 
 @bp.get("/lang/<code>")
-def set_language(code: str) -> Response:
+def set_language(code: str) -> WerkzeugResponse:
     """Switch language (a preference cookie) and go back to the page the person was on."""
     response = redirect(local_path(request.args.get("next"), "/"), code=303)
     if code in LANGUAGES:

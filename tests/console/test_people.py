@@ -252,3 +252,8 @@ def test_reset_password_command(
         )
         assert not row.enrolled
         assert row.memberships == []
+    # The password printed is the one that now opens the account: log in with it.
+    printed = result.output.split("shown only now: ")[1].split()[0]
+    again = Staff(app, DemoAccount("demo-health", printed, "health", "", "handler"))
+    again.enrol_through_the_pages()  # fails unless the printed password logs in
+    assert again.client.get("/admin/password").status_code == 200

@@ -37,6 +37,7 @@ def route(
 ) -> RoutingDecision:
     """Route a report; unknown or missing categories go to the intake desk."""
     category = taxonomy.category(category_code)
+    co: tuple[str, ...]
     if category is None:
         lead, co, rule = taxonomy.intake_desk.code, (), "unclassified"
     else:

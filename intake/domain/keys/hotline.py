@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from crypto import aead, keywrap
 from crypto.errors import DecryptionError
 from intake.domain.models import HotlineToken, IdempotencyRecord
+from intake.domain.models.base import as_utc
 
 # A prefix that makes leaked tokens easy to recognise, not a secret.
 TOKEN_PREFIX = "qfh_"  # noqa: S105  # nosec B105
@@ -160,7 +161,7 @@ def idempotent(
             except DecryptionError as exc:  # same key hash but another token: impossible
                 raise IdempotencyConflict from exc
             return Answer(status=stored["status"], body=stored["body"])
-        if record.locked_until is not None and _as_utc(record.locked_until) < _now():
+        if record.locked_until is not None and as_utc(record.locked_until) < _now():
             # The first attempt died without an answer (and without a report): take over.
             db.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == record.id))
             db.commit()
@@ -207,8 +208,3 @@ def _claim(
         db.rollback()
         return None
     return record.id
-
-
-def _as_utc(value: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes even for timezone-aware columns.
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Integer, func, select
+from sqlalchemy import ColumnElement, Integer, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -173,7 +173,7 @@ def count_rows(db: Session, start: dt.date, end: dt.date) -> dict[Key, Row]:
         elif kind == "concluded":
             target = row((bureau or "", category, channel)).counts
             target["concluded"] += count
-            if value in Finding.__members__.values():
+            if value is not None and value in Finding.__members__.values():
                 target[value] += count
         else:
             column = _EVENT_COLUMNS.get((kind, value)) or _EVENT_COLUMNS.get((kind, None))
@@ -195,7 +195,7 @@ def count_rows(db: Session, start: dt.date, end: dt.date) -> dict[Key, Row]:
     # concluded, and cases concluded after the period. The second is empty while the period
     # runs, and asking for it anyway makes SQLite's planner walk every case of every bureau.
     codes = {bureau_id: code for bureau_id, code in db.execute(select(Bureau.id, Bureau.code))}
-    unconcluded = [Report.concluded_on.is_(None)]
+    unconcluded: list[ColumnElement[bool]] = [Report.concluded_on.is_(None)]
     last_conclusion = db.scalar(select(func.max(Report.concluded_on)))
     if last_conclusion is not None and last_conclusion > end:
         unconcluded.append(Report.concluded_on > end)
