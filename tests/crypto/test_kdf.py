@@ -1,11 +1,24 @@
-"""argon2id() must keep giving the bytes that stored receipts and locked staff keys depend on."""
+"""argon2id(): the bytes stored data depends on, published vectors, which library derives."""
 
 from __future__ import annotations
 
 import pytest
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+from hypothesis import given
+from hypothesis import strategies as st
+from nacl import bindings as sodium
+from nacl.exceptions import InvalidkeyError
 
+import crypto.kdf
 from crypto import locking
-from crypto.kdf import PASSWORD_PARAMS, RECEIPT_PARAMS, TEST_PARAMS, Argon2Params, argon2id
+from crypto.kdf import (
+    PASSWORD_PARAMS,
+    RECEIPT_PARAMS,
+    TEST_PARAMS,
+    Argon2Params,
+    argon2id,
+    libsodium_can_derive,
+)
 from crypto.receipts import derive_receipt_keys
 
 H = bytes.fromhex
@@ -102,3 +115,163 @@ LOCKED = [
 @pytest.mark.parametrize("blob", LOCKED)
 def test_a_staff_key_locked_before_still_unlocks(blob: str) -> None:
     assert locking.unlock_with_passphrase(H(blob), "a staff password") == b"private key"
+
+
+# The Argon2 reference implementation's own known answers for Argon2id v1.3 (phc-winner-argon2,
+# src/test.c): raw tag and encoded hash. Their 8-byte salt is one that argon2id() refuses and
+# libsodium's raw call cannot take, so libsodium is checked through its verifier, which runs
+# the same core on any salt and lane count; cryptography, the fallback, computes them raw.
+REFERENCE = [
+    pytest.param(
+        2, 65536, 1, "password", "somesalt",
+        "09316115d5cf24ed5a15a31a3ba326e5cf32edc24702987c02b6566f61913cf7",
+        "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
+        id="m64MiB-t2", marks=pytest.mark.slow,
+    ),
+    pytest.param(
+        2, 262144, 1, "password", "somesalt",
+        "78fe1ec91fb3aa5657d72e710854e4c3d9b9198c742f9616c2f085bed95b2e8c",
+        "$argon2id$v=19$m=262144,t=2,p=1$c29tZXNhbHQ$eP4eyR+zqlZX1y5xCFTkw9m5GYx0L5YWwvCFvtlbLow",
+        id="m256MiB-t2", marks=pytest.mark.slow,
+    ),
+    pytest.param(
+        2, 256, 1, "password", "somesalt",
+        "9dfeb910e80bad0311fee20f9c0e2b12c17987b4cac90c2ef54d5b3021c68bfe",
+        "$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
+        id="m256KiB-t2",
+    ),
+    pytest.param(
+        2, 256, 2, "password", "somesalt",
+        "6d093c501fd5999645e0ea3bf620d7b8be7fd2db59c20d9fff9539da2bf57037",
+        "$argon2id$v=19$m=256,t=2,p=2$c29tZXNhbHQ$bQk8UB/VmZZF4Oo79iDXuL5/0ttZwg2f/5U52iv1cDc",
+        id="m256KiB-t2-two-lanes",
+    ),
+    pytest.param(
+        1, 65536, 1, "password", "somesalt",
+        "f6a5adc1ba723dddef9b5ac1d464e180fcd9dffc9d1cbf76cca2fed795d9ca98",
+        "$argon2id$v=19$m=65536,t=1,p=1$c29tZXNhbHQ$9qWtwbpyPd3vm1rB1GThgPzZ3/ydHL92zKL+15XZypg",
+        id="m64MiB-t1", marks=pytest.mark.slow,
+    ),
+    pytest.param(
+        4, 65536, 1, "password", "somesalt",
+        "9025d48e68ef7395cca9079da4c4ec3affb3c8911fe4f86d1a2520856f63172c",
+        "$argon2id$v=19$m=65536,t=4,p=1$c29tZXNhbHQ$kCXUjmjvc5XMqQedpMTsOv+zyJEf5PhtGiUghW9jFyw",
+        id="m64MiB-t4", marks=pytest.mark.slow,
+    ),
+    pytest.param(
+        2, 65536, 1, "differentpassword", "somesalt",
+        "0b84d652cf6b0c4beaef0dfe278ba6a80df6696281d7e0d2891b817d8c458fde",
+        "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$C4TWUs9rDEvq7w3+J4umqA32aWKB1+DSiRuBfYxFj94",
+        id="m64MiB-other-password", marks=pytest.mark.slow,
+    ),
+    pytest.param(
+        2, 65536, 1, "password", "diffsalt",
+        "bdf32b05ccc42eb15d58fd19b1f856b113da1e9a5874fdcc544308565aa8141c",
+        "$argon2id$v=19$m=65536,t=2,p=1$ZGlmZnNhbHQ$vfMrBczELrFdWP0ZsfhWsRPaHppYdP3MVEMIVlqoFBw",
+        id="m64MiB-other-salt", marks=pytest.mark.slow,
+    ),
+]  # fmt: skip
+VECTOR_FIELDS = ("iterations", "memory", "lanes", "password", "salt", "tag", "encoded")
+
+
+@pytest.mark.parametrize(VECTOR_FIELDS, REFERENCE)
+def test_libsodium_gives_the_reference_answers(
+    iterations: int, memory: int, lanes: int, password: str, salt: str, tag: str, encoded: str
+) -> None:
+    assert sodium.crypto_pwhash_str_verify(encoded.encode(), password.encode())
+    with pytest.raises(InvalidkeyError):
+        sodium.crypto_pwhash_str_verify(encoded.encode(), password.encode() + b"!")
+
+
+@pytest.mark.parametrize(VECTOR_FIELDS, REFERENCE)
+def test_cryptography_gives_the_reference_answers(
+    iterations: int, memory: int, lanes: int, password: str, salt: str, tag: str, encoded: str
+) -> None:
+    derived = Argon2id(
+        salt=salt.encode(), length=32, iterations=iterations, lanes=lanes, memory_cost=memory
+    ).derive(password.encode())
+    assert derived == H(tag)
+
+
+# RFC 9106's Argon2id vector (section 5.3) has four lanes, a secret key and associated data,
+# none of which argon2id() passes or libsodium takes: tests/crypto/test_vectors.py checks it
+# against cryptography, which argon2id() falls back to for more than one lane.
+
+
+@given(
+    secret=st.binary(max_size=80),
+    salt=st.binary(min_size=16, max_size=16),
+    memory=st.integers(min_value=8, max_value=300),
+    iterations=st.integers(min_value=1, max_value=3),
+    length=st.integers(min_value=16, max_value=80),
+)
+def test_libsodium_and_cryptography_agree_on_any_input(
+    secret: bytes, salt: bytes, memory: int, iterations: int, length: int
+) -> None:
+    # Memory that is not a multiple of four blocks is rounded down inside Argon2 but hashed
+    # as given; both must do the same.
+    params = Argon2Params(memory_kib=memory, iterations=iterations)
+    assert libsodium_can_derive(salt, params, length)
+    expected = Argon2id(
+        salt=salt, length=length, iterations=iterations, lanes=1, memory_cost=memory
+    ).derive(secret)
+    assert argon2id(secret, salt, params, length) == expected
+
+
+@pytest.mark.parametrize(
+    ("salt", "params", "length", "by_libsodium"),
+    [
+        pytest.param(SALT, RECEIPT_PARAMS, 32, True, id="receipts"),
+        pytest.param(SALT, PASSWORD_PARAMS, 32, True, id="passwords"),
+        pytest.param(SALT, TEST_PARAMS, 16, True, id="16-byte-key"),
+        pytest.param(bytes(17), RECEIPT_PARAMS, 32, False, id="17-byte-salt"),
+        pytest.param(bytes(32), RECEIPT_PARAMS, 32, False, id="32-byte-salt"),
+        pytest.param(SALT, Argon2Params(memory_kib=64, iterations=1, lanes=2), 32, False,
+                     id="two-lanes"),
+        pytest.param(SALT, TEST_PARAMS, 15, False, id="15-byte-key"),
+    ],
+)  # fmt: skip
+def test_which_library_derives(
+    salt: bytes, params: Argon2Params, length: int, by_libsodium: bool
+) -> None:
+    assert libsodium_can_derive(salt, params, length) is by_libsodium
+
+
+class _Refused(Exception):
+    pass
+
+
+def _refuse(*_args: object, **_kwargs: object) -> bytes:
+    raise _Refused
+
+
+def test_a_16_byte_salt_is_derived_by_libsodium_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(crypto.kdf, "Argon2id", _refuse)
+    assert argon2id(b"pw", SALT, TEST_PARAMS) == H(
+        "1c41dc39c4d6a9771b869ab34fa88bcf2df7d2778e85c1cd207ad29704bf88a2"
+    )
+
+
+@pytest.mark.parametrize(
+    ("salt", "params", "length"),
+    [
+        (bytes(range(32)), TEST_PARAMS, 32),
+        (SALT, Argon2Params(memory_kib=64, iterations=1, lanes=4), 32),
+        (SALT, TEST_PARAMS, 8),
+    ],
+)
+def test_what_libsodium_cannot_take_falls_back_to_cryptography(
+    monkeypatch: pytest.MonkeyPatch, salt: bytes, params: Argon2Params, length: int
+) -> None:
+    expected = argon2id(b"pw", salt, params, length)
+    monkeypatch.setattr(crypto.kdf.sodium, "crypto_pwhash_alg", _refuse)
+    assert argon2id(b"pw", salt, params, length) == expected
+    monkeypatch.setattr(crypto.kdf, "Argon2id", _refuse)
+    with pytest.raises(_Refused):
+        argon2id(b"pw", salt, params, length)
+
+
+@pytest.mark.parametrize("salt", [b"", b"somesalt", bytes(15)])
+def test_a_salt_shorter_than_16_bytes_is_refused(salt: bytes) -> None:
+    with pytest.raises(ValueError, match="salt must be at least 16 bytes"):
+        argon2id(b"pw", salt, TEST_PARAMS)
