@@ -12,11 +12,12 @@ one that disagreed would lock every existing receipt and staff key out. Rounds a
 (each round runs every implementation once, in an order that rotates), so a shared machine that
 slows down during the run slows all of them alike. BENCH_KDF_ROUNDS=9 by default.
 
-Printed: min and median per implementation and cost; whether OpenSSL's Argon2id can be given
-threads; per implementation, the longest another Python thread had to wait while it derived (a
-gthread worker's other request waits that long if the GIL is held); and the peak resident
-memory (VmHWM) of a fresh process that derived 50 receipt keys, one after another and from two
-threads at once.
+Printed: min and median wall time per implementation and cost, and the median CPU time of the
+process (what the ceiling is made of, and steadier than wall time on a shared machine); whether
+OpenSSL's Argon2id can be given threads; per implementation, the longest another Python thread
+had to wait while it derived (a gthread worker's other request waits that long if the GIL is
+held); user and system CPU per receipt key; and the peak resident memory (VmHWM) of a fresh
+process that derived 50 receipt keys, one after another and from two threads at once.
 """
 
 from __future__ import annotations
@@ -108,19 +109,23 @@ def openssl_threads() -> str:
     return "accepted"
 
 
-def timings(found: dict[str, Derive]) -> dict[tuple[str, str], list[float]]:
-    """Seconds per (cost, implementation), rounds interleaved in a rotating order."""
+Samples = dict[tuple[str, str], list[tuple[float, float]]]
+
+
+def timings(found: dict[str, Derive]) -> Samples:
+    """(wall, CPU) seconds per (cost, implementation), rounds interleaved in a rotating order."""
     names = list(found)
-    samples: dict[tuple[str, str], list[float]] = {}
+    samples: Samples = {}
     for label, memory, iterations in COSTS:
         outputs = {name: found[name](SECRET, SALT, memory, iterations) for name in names}
         assert len(set(outputs.values())) == 1, f"implementations disagree at {label}"
         for round_ in range(ROUNDS):
             shift = round_ % len(names)
             for name in names[shift:] + names[:shift]:
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), time.process_time()
                 found[name](SECRET, SALT, memory, iterations)
-                samples.setdefault((label, name), []).append(time.perf_counter() - started)
+                took = (time.perf_counter() - started, time.process_time() - cpu)
+                samples.setdefault((label, name), []).append(took)
     return samples
 
 
@@ -162,15 +167,19 @@ def _memory_child(name: str, threads: int) -> None:
             derive(SECRET, SALT, RECEIPT_PARAMS.memory_kib, RECEIPT_PARAMS.iterations)
 
     workers = [threading.Thread(target=work) for _ in range(threads)]
+    before = os.times()
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
-    print(f"{start:.0f}\t{_status('VmHWM'):.0f}\t{_status('VmRSS'):.0f}")
+    after = os.times()
+    user, system = ((a - b) * 1000 / 50 for a, b in zip(after[:2], before[:2], strict=True))
+    print(f"{start:.0f}\t{_status('VmHWM'):.0f}\t{_status('VmRSS'):.0f}\t{user:.1f}\t{system:.1f}")
 
 
 def memory(name: str, threads: int) -> list[str]:
-    """Resident MB of a fresh process: after start, peak, and after 50 derivations."""
+    """A fresh process's resident MB after start, at peak and after 50 derivations, then
+    user and system CPU ms per derivation."""
     out = subprocess.run(
         [sys.executable, __file__, "--memory", name, str(threads)],
         check=True, capture_output=True, text=True,
@@ -187,29 +196,33 @@ def main() -> None:
     samples = timings(found)
     width = max(len(name) for name in found) + 2
     print(f"cores: {os.cpu_count()}; one lane, 16-byte salt, 32-byte key; {ROUNDS} rounds")
-    print(f"{'cost':<22}{'implementation':<{width}}{'min ms':>9}{'median ms':>11}{'vs first':>10}")
+    print(f"{'cost':<22}{'implementation':<{width}}{'min ms':>9}{'median ms':>11}"
+          f"{'CPU median ms':>15}{'CPU vs first':>14}")  # fmt: skip
     for label, _memory, _iterations in COSTS:
-        first = statistics.median(samples[(label, next(iter(found)))])
+        first = statistics.median(cpu for _wall, cpu in samples[(label, next(iter(found)))])
         for name in found:
-            times = samples[(label, name)]
-            median = statistics.median(times)
-            print(f"{label:<22}{name:<{width}}{min(times) * 1000:>9.1f}{median * 1000:>11.1f}"
-                  f"{median / first:>9.2f}×")  # fmt: skip
+            walls = [wall for wall, _cpu in samples[(label, name)]]
+            cpu = statistics.median(cpu for _wall, cpu in samples[(label, name)])
+            print(f"{label:<22}{name:<{width}}{min(walls) * 1000:>9.1f}"
+                  f"{statistics.median(walls) * 1000:>11.1f}{cpu * 1000:>15.1f}"
+                  f"{cpu / first:>13.2f}×")  # fmt: skip
     print("all implementations gave the same key at every cost")
     print(f"OpenSSL threads for Argon2id: {openssl_threads()}; with one lane there is nothing to"
           " run in parallel")  # fmt: skip
     print()
-    print(f"{'implementation':<{width}}{'GIL wait ms':>12}{'start MB':>10}{'peak MB':>9}"
-          f"{'after MB':>10}{'peak, 2 threads MB':>20}")  # fmt: skip
+    print(f"{'implementation':<{width}}{'GIL wait ms':>12}{'user ms':>9}{'sys ms':>8}"
+          f"{'start MB':>10}{'peak MB':>9}{'after MB':>10}{'peak, 2 threads MB':>20}")  # fmt: skip
     for name, derive in found.items():
         wait = longest_wait(derive) * 1000
-        start, peak, after = memory(name, 1)
-        _start, peak_two, _after = memory(name, 2)
-        print(f"{name:<{width}}{wait:>12.1f}{start:>10}{peak:>9}{after:>10}{peak_two:>20}")
+        start, peak, after, user, system = memory(name, 1)
+        peak_two = memory(name, 2)[1]
+        print(f"{name:<{width}}{wait:>12.1f}{user:>9}{system:>8}{start:>10}{peak:>9}{after:>10}"
+              f"{peak_two:>20}")  # fmt: skip
     print("GIL wait: the longest a sleeping thread waited (0.5 ms sleeps) while another derived")
     print("five receipt keys; one derivation's time there would mean the GIL is held.")
-    print("memory: a fresh process's VmRSS after loading the library, its VmHWM and VmRSS after")
-    print("50 receipt-key derivations in one thread; the last, VmHWM with 25 in each of two.")
+    print("user/sys ms: CPU per receipt key over 50 in a fresh process (10 ms ticks);")
+    print("memory: that process's VmRSS after loading the library, its VmHWM and VmRSS after")
+    print("the 50 derivations; the last, VmHWM of another doing 25 in each of two threads.")
 
 
 if __name__ == "__main__":
