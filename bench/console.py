@@ -40,7 +40,7 @@ BATCH = 5000
 CATEGORIES = ["insurance_fraud", "kickbacks", "procurement", "overtreatment", "red_envelopes",
               "illegal_practice", "deceptive_clinics", "other"]  # fmt: skip
 CHANNELS = ["web", "hotline", "letter", "visit", "email", "referred"]
-# A lifecycle like the time limits make it (domain.md): a decision within days, a conclusion
+# A lifecycle like the time limits make it (docs/rules.md §4): a decision within days, a conclusion
 # within about two months, and a stuck backlog that stays open long past its deadline.
 STUCK = 0.02
 NOT_ACCEPTED = 0.12

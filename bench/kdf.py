@@ -4,7 +4,7 @@ Every Argon2id the package registry offers derives the same key: `cryptography` 
 libsodium through PyNaCl, and the reference C code through argon2-cffi (the `bench` extra;
 left out with a note when it is not installed), next to `crypto/kdf.py`'s argon2id(), which is
 what the service runs. Costs: the two production ones (receipt codes 19 MiB × 2, staff
-passwords 64 MiB × 3) and 128 MiB × 16, where issue 24's first figures were taken. One lane,
+passwords 64 MiB × 3) and 128 MiB × 16, where the first comparison was made. One lane,
 a 16-byte salt and a 32-byte key, as the service derives them.
 
 Before any timing every implementation must give the same bytes for the same inputs: a faster

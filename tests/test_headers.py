@@ -1,4 +1,4 @@
-"""Security headers and caching, asserted on real responses (STYLE habit 8)."""
+"""Security headers and caching, asserted on real responses (docs/design.md, Habits 8)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Console sessions: the cookie holds a session id and the key that unseals the staff key.
 
 The server stores only the session id's hash and the staff member's private key sealed under
-the cookie's key (DESIGN.md, "Bureau keys"): a copy of the database, even of a live session,
+the cookie's key (docs/design.md, "Bureau keys"): a copy of the database, even of a live session,
 unlocks nothing without the browser that holds the cookie.
 """
 

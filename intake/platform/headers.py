@@ -1,4 +1,4 @@
-"""Security headers on every response, kept in code where tests can see them (STYLE habit 8)."""
+"""Security headers on every response, in code where tests see them (docs/design.md, Habits 8)."""
 
 from __future__ import annotations
 

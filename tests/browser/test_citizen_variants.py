@@ -1,4 +1,4 @@
-"""The citizen's whole journey in a real browser, in every combination that matters (issue 8):
+"""The citizen's whole journey in a real browser, in every combination that matters:
 JavaScript on and off, a 360 px phone and a 1280 px desktop, Chinese and English.
 
 Each variant opens the home page in a browser set to its language (English through the switch

@@ -1,4 +1,4 @@
-"""The shipped taxonomy matches domain.md, and a malformed file is refused naming its line."""
+"""The shipped taxonomy matches docs/rules.md §2; a malformed file is refused naming its line."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from intake.domain.cases.taxonomy import DEFAULT_PATH, TaxonomyError, load_taxonomy
 
-# Written from domain.md section 2, independently of the TOML file.
+# Written from docs/rules.md §2, independently of the TOML file.
 EXPECTED_LEADS = {
     "insurance_fraud": "healthcare_security",
     "kickbacks": "health",

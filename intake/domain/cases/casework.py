@@ -1,4 +1,4 @@
-"""Working a case: the lifecycle actions, messages, notes and rewards (domain.md sections 3–5).
+"""Working a case: the lifecycle actions, messages, notes and rewards (docs/rules.md §3–5).
 
 Every function here changes one report in the caller's session and records an Event; the
 caller commits, together with its audit record. Free text (reasons, outcomes, messages, notes,
@@ -44,7 +44,7 @@ class CaseworkError(ValueError):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who acts, and when; staff actions carry a full time (DESIGN.md, promise 1)."""
+    """Who acts, and when; staff actions carry a full time (docs/design.md, Promises 1)."""
 
     staff: StaffMember
     now: dt.datetime

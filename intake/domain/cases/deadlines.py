@@ -1,4 +1,4 @@
-"""Time limits (domain.md section 4): in calendar days as the 信访工作条例 counts them, or in
+"""Time limits (docs/rules.md §4): in calendar days as the 信访工作条例 counts them, or in
 working days (weekends, public holidays and 调休 from intake/calendar.toml) where a deployment
 chooses QINGFENG_DEADLINE_DAYS=working.
 """

@@ -1,4 +1,4 @@
-"""Case states as the reporter sees them (domain.md section 6)."""
+"""Case states as the reporter sees them (docs/rules.md §6)."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ TRANSITIONS: dict[str, tuple[tuple[State, ...], State | None]] = {
     "transfer": ((State.RECEIVED, *_OPEN), State.TRANSFERRED),
     "hand_over": (_OPEN, State.HANDED_OVER),
     "conclude": ((*_OPEN, State.HANDED_OVER), State.CONCLUDED),
-    # 回头看 reviews concluded cases (domain.md section 3); a refusal is not reopened.
+    # 回头看 reviews concluded cases (docs/rules.md §3); a refusal is not reopened.
     "reopen": ((State.CONCLUDED,), State.UNDER_REVIEW),
     "extend": ((*_OPEN, State.HANDED_OVER), None),
     "assign": ((State.RECEIVED, *_OPEN, State.HANDED_OVER), None),

@@ -1,4 +1,4 @@
-"""Routing: the category decides the lead bureau and co-bureaus (domain.md section 2)."""
+"""Routing: the category decides the lead bureau and co-bureaus (docs/rules.md §2)."""
 
 from __future__ import annotations
 

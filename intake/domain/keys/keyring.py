@@ -1,4 +1,4 @@
-"""Bureau and staff keys: who can unwrap what (DESIGN.md, "Wrapping" and "Bureau keys").
+"""Bureau and staff keys: who can unwrap what (docs/design.md, "Wrapping" and "Bureau keys").
 
 A report's data key is sealed to its bureau's public key. A bureau's private key is sealed to
 each member's public key. A member's private key is locked under their password. So a stolen

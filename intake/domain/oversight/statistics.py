@@ -1,4 +1,4 @@
-"""Monthly statistics (统计表, domain.md section 7) from metadata alone: events and dates.
+"""Monthly statistics (统计表, docs/rules.md §7) from metadata alone: events and dates.
 
 Every figure counts events of the period (a date range, usually a month) for the bureau the
 step counted for, split by the report's category and channel:
