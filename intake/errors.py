@@ -23,6 +23,10 @@ from intake import db
 
 log = logging.getLogger("qingfeng.errors")
 
+#: Retry-After of a 503 when the database failed: a short back-off of our choosing (most
+#: outages are a restart or a fail-over), not the rate limiter's window.
+OUTAGE_RETRY_SECONDS = 5
+
 #: Renders a form again with a message: (message, status) -> response.
 FormRecovery = Callable[[str, int], Response]
 
@@ -112,7 +116,9 @@ def init_app(app: Flask, recoveries: dict[str, FormRecovery]) -> None:
     def storage_failed(error: SQLAlchemyError) -> Response:
         db.session().rollback()
         log.error("database error %s at %s", type(error).__name__, request.endpoint)
-        return recover_or_page(503, str(STORAGE_MESSAGE), error)
+        response = recover_or_page(503, str(STORAGE_MESSAGE), error)
+        response.headers["Retry-After"] = str(OUTAGE_RETRY_SECONDS)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:

@@ -17,7 +17,7 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from flask import Flask, request
 from flask_limiter import Limiter
@@ -114,12 +114,16 @@ def daily_secret(settings: Settings) -> DailySecret | SharedDailySecret:
 
 
 def init_app(
-    app: Flask, settings: Settings, limits: dict[str, tuple[str, Callable[[], str] | None]]
+    app: Flask,
+    settings: Settings,
+    limits: dict[str, tuple[str, Callable[[], str] | None]],
+    shared: Mapping[str, tuple[str, tuple[str, ...]]] | None = None,
 ) -> Limiter:
     """Create the limiter and apply `limits` to POSTs of those views.
 
     `limits` maps an endpoint to its limit string and its key function (None: the hashed
-    client address).
+    client address). `shared` maps a scope to a limit and the endpoints that draw from its
+    one budget.
     """
     limiter = Limiter(
         key_func=ClientKey(daily_secret(settings)),
@@ -132,10 +136,18 @@ def init_app(
         # If the shared storage goes away, intake keeps working on per-process limits.
         swallow_errors=True,
         in_memory_fallback_enabled=True,
-        headers_enabled=True,
+        # No X-RateLimit-* or Retry-After on answers that were not refused: a client that
+        # honours Retry-After on a success or an outage would wait for nothing. A refusal
+        # carries its own Retry-After (intake/errors.py).
+        headers_enabled=False,
     )
+    app.extensions["qingfeng.limiter"] = limiter
     for endpoint, (limit, key_func) in limits.items():
         app.view_functions[endpoint] = limiter.limit(limit, key_func=key_func, methods=["POST"])(
             app.view_functions[endpoint]
         )
+    for scope, (limit, endpoints) in (shared or {}).items():
+        decorate = limiter.shared_limit(limit, scope=scope, methods=["POST"])
+        for endpoint in endpoints:
+            app.view_functions[endpoint] = decorate(app.view_functions[endpoint])
     return limiter
