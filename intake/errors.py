@@ -11,7 +11,7 @@ import logging
 import traceback
 from collections.abc import Callable
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
@@ -19,7 +19,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from intake import db
+from intake import db, ratestorage
 
 log = logging.getLogger("qingfeng.errors")
 
@@ -190,6 +190,13 @@ def problem_response(
 
 
 def _retry_after(error: RateLimitExceeded) -> int:
+    """When one more request would be let through; the limit's window if that is unknown."""
+    try:
+        seconds = ratestorage.retry_after(current_app.extensions["qingfeng.limiter"])
+    except Exception:  # the storage may have gone away since it refused
+        seconds = None
+    if seconds is not None:
+        return seconds
     try:
         return max(1, int(error.limit.limit.get_expiry()))
     except (AttributeError, TypeError, ValueError):
