@@ -202,6 +202,10 @@ def openapi_document() -> dict[str, Any]:
                         "415": _problem("Not application/json."),
                         "422": _problem("Missing, oversize or invalid fields; key reused."),
                         "429": _problem("Too many requests.", retry_after),
+                        "503": _problem(
+                            "The database is briefly unavailable; nothing was stored.",
+                            retry_after,
+                        ),
                     },
                 }
             },

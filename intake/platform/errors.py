@@ -11,7 +11,7 @@ import logging
 import traceback
 from collections.abc import Callable
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
@@ -19,9 +19,13 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from intake.platform import db
+from intake.platform import db, ratestorage
 
 log = logging.getLogger("qingfeng.errors")
+
+#: Retry-After of a 503 when the database failed: a short back-off of our choosing (most
+#: outages are a restart or a fail-over), not the rate limiter's window.
+OUTAGE_RETRY_SECONDS = 5
 
 #: Renders a form again with a message: (message, status) -> response.
 FormRecovery = Callable[[str, int], Response]
@@ -112,7 +116,9 @@ def init_app(app: Flask, recoveries: dict[str, FormRecovery]) -> None:
     def storage_failed(error: SQLAlchemyError) -> Response:
         db.session().rollback()
         log.error("database error %s at %s", type(error).__name__, request.endpoint)
-        return recover_or_page(503, str(STORAGE_MESSAGE), error)
+        response = recover_or_page(503, str(STORAGE_MESSAGE), error)
+        response.headers["Retry-After"] = str(OUTAGE_RETRY_SECONDS)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
@@ -184,6 +190,13 @@ def problem_response(
 
 
 def _retry_after(error: RateLimitExceeded) -> int:
+    """When one more request would be let through; the limit's window if that is unknown."""
+    try:
+        seconds = ratestorage.retry_after(current_app.extensions["qingfeng.limiter"])
+    except Exception:  # the storage may have gone away since it refused
+        seconds = None
+    if seconds is not None:
+        return seconds
     try:
         return max(1, int(error.limit.limit.get_expiry()))
     except (AttributeError, TypeError, ValueError):

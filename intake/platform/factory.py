@@ -83,15 +83,24 @@ def create_app(settings: Settings | None = None, *, taxonomy: Taxonomy | None = 
         settings,
         {
             "public.report": (settings.report_rate_limit, None),
-            "public.status": (settings.status_rate_limit, None),
             "api.create_report": (settings.api_rate_limit, api.client_key),
-            "public.status_reply": (settings.status_rate_limit, None),
-            "public.status_reward": (settings.status_rate_limit, None),
-            "public.status_attach": (settings.status_rate_limit, None),
             "admin.auth.login": (settings.login_rate_limit, None),
             "admin.auth.recover": (settings.login_rate_limit, None),
             "admin.auth.reauth": (settings.login_rate_limit, None),
             "admin.auth.password": (settings.login_rate_limit, None),
+        },
+        # Every form that takes a receipt code costs an Argon2id and is a guess at a code:
+        # one budget for all of them, not one each.
+        shared={
+            "receipt-code": (
+                settings.status_rate_limit,
+                (
+                    "public.status",
+                    "public.status_reply",
+                    "public.status_reward",
+                    "public.status_attach",
+                ),
+            )
         },
     )
     errors.init_app(

@@ -4,8 +4,16 @@ By hand: `gunicorn -c python:intake.platform.gunicorn_conf wsgi:app`. Every valu
 on gunicorn's command line or with GUNICORN_CMD_ARGS.
 """
 
+from __future__ import annotations
+
 import multiprocessing
 import os
+from typing import TYPE_CHECKING
+
+from intake.platform.ratestorage import shared_between_processes
+
+if TYPE_CHECKING:
+    from gunicorn.arbiter import Arbiter
 
 bind = os.environ.get("QINGFENG_BIND", "127.0.0.1:8000")
 
@@ -14,7 +22,14 @@ bind = os.environ.get("QINGFENG_BIND", "127.0.0.1:8000")
 # add no throughput (bench/README.md) but each concurrent derivation holds 19 MiB: with two,
 # a worker peaks near 135 MB, with four near 175 MB. Workers keep no state of their own, so
 # more hosts behind a load balancer is the way to scale out.
-workers = int(os.environ.get("QINGFENG_WORKERS", multiprocessing.cpu_count()))
+#
+# Rate limits hold per installation only if every worker counts in the same place: with the
+# per-process default (RATELIMIT_STORAGE_URI=memory://) one worker is the default, and more
+# are refused (nworkers_changed below), since N workers would allow N times every limit.
+_shared_limits = shared_between_processes(os.environ.get("RATELIMIT_STORAGE_URI", "memory://"))
+workers = int(
+    os.environ.get("QINGFENG_WORKERS", multiprocessing.cpu_count() if _shared_limits else 1)
+)
 worker_class = "gthread"
 threads = int(os.environ.get("QINGFENG_THREADS", "2"))
 
@@ -40,3 +55,23 @@ access_log_format = '"%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
 loglevel = "info"
 # gunicorn logs the peer address of malformed requests at debug level only; stay above it.
+
+
+def nworkers_changed(server: Arbiter, new_value: int, old_value: int | None) -> None:
+    """Refuse several workers that would each count rate limits on their own.
+
+    gunicorn calls this with the configured count before it starts (old_value None; whatever
+    set it: QINGFENG_WORKERS, -w, GUNICORN_CMD_ARGS) and on every TTIN signal.
+    """
+    if new_value <= 1 or _shared_limits:
+        return
+    message = (
+        f"{new_value} workers with RATELIMIT_STORAGE_URI=memory:// would each count rate "
+        f"limits on their own, allowing {new_value} times every limit (status checks, "
+        "reports, logins). Set RATELIMIT_STORAGE_URI to a Redis all workers share "
+        "(redis:// or rediss://, docs/deployment.md), or run one worker (QINGFENG_WORKERS=1)."
+    )
+    if old_value is None:
+        raise RuntimeError(message)  # gunicorn prints "Error: <message>" and exits 1
+    server.log.error(message)
+    server.num_workers = old_value

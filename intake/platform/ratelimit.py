@@ -1,11 +1,13 @@
-"""Rate limits keyed on a keyed, daily-rotating hash of the client address (promise 1).
+"""Rate limits keyed on a truncated, keyed, daily-rotating hash of the client address (promise 1).
 
-The address is read here and nowhere else on the public side. It is hashed under a secret
-that changes every day and is never written to disk or the database: in process memory for
-the embedded default, or in Redis with a time-to-live so that every host and worker of a
-deployment hashes alike and limits are shared. If Redis goes away, each process falls back to
-its own secret (and flask-limiter to its own counters), logs one warning, and goes back to the
-shared secret when Redis answers again.
+The address is read here and nowhere else on the public side. It is hashed under the day's
+key, derived from the installation's secret key (so every host and worker of a deployment
+hashes alike, and nothing is stored to share it), and only 16 bits of the hash are kept: a
+client's bucket stands for one in 65,536 of all addresses. Counters live in process memory
+(`memory://`, one process) or in Redis (shared by every host), in windows whose stored form
+dates nothing finer than the window (intake/platform/ratestorage.py). If Redis goes away,
+each process falls back to its own counters (flask-limiter logs one warning) and goes back
+to Redis when it answers again.
 """
 
 from __future__ import annotations
@@ -14,104 +16,84 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
-import secrets
 import threading
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Flask, request
 from flask_limiter import Limiter
 
+from crypto.keywrap import hkdf_sha256
 from intake.config import Settings
+from intake.platform import ratestorage
 
 log = logging.getLogger("qingfeng.ratelimit")
 
-#: How long a process waits before asking Redis again after it failed.
-RETRY_SECONDS = 10.0
+#: Bytes of the keyed hash kept as a client's bucket. Two bytes: 65,536 buckets, so a
+#: dictionary of every IPv4 address puts about 65,536 candidates in each, while clients who
+#: share a bucket by chance are rare enough at any one time (a few hundred pairs among 5,000
+#: clients in an hour) and use far less than a limit.
+BUCKET_BYTES = 2
 
 
 class DailySecret:
-    """A random secret per UTC day, held only in this process's memory."""
+    """The day's key for hashing client addresses, derived from the installation's secret key.
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._day: dt.date | None = None
-        self._secret = b""
+    Why derived, and not drawn at random: every worker and host must hash an address alike,
+    or each would count it on its own and limits would multiply (issue 22, item 3). A random
+    secret would have to be shared through some store, and it used to sit in Redis beside the
+    counters, where whoever read Redis could hash a dictionary of addresses under it. Derived,
+    it is stored nowhere and every host computes it. What that costs:
+    - Someone who reads Redis (a dump, a replica, a stolen password) sees 16-bit buckets keyed
+      under a secret that is not there: no address can be tested.
+    - Someone who reads Redis and also has QINGFENG_SECRET_KEY can compute any address's
+      bucket on any day, and learns which 1 in 65,536 of all addresses a counter belongs to: a
+      suspected address that matches is one of about 65,536 IPv4 addresses that would. Such a
+      person already holds the key that signs console sessions and keys the audit chain, and
+      could as well change the code to log addresses from then on. A counter is gone two
+      windows after its last request (two hours at most), so a copy of Redis is worth that
+      much history and no more.
+    - A secret drawn by each process would resist even that person, but could not be shared
+      without a store, which is where this started.
+    """
 
-    def for_day(self, day: dt.date) -> bytes:
-        """The secret of `day`; a new day draws a new one and forgets the old."""
-        with self._lock:
-            if day != self._day:
-                self._day, self._secret = day, secrets.token_bytes(32)
-            return self._secret
-
-
-class SharedDailySecret:
-    """The day's secret kept in Redis with a time-to-live, shared by every host."""
-
-    def __init__(self, redis_url: str) -> None:
-        import redis
-
-        self._redis = redis.Redis.from_url(
-            redis_url, socket_timeout=0.5, socket_connect_timeout=0.5
-        )
-        self._local = DailySecret()
+    def __init__(self, secret_key: bytes) -> None:
+        self._secret_key = secret_key
         self._lock = threading.Lock()
         self._cache: tuple[dt.date, bytes] | None = None
-        self._failed_at: float | None = None
 
     def for_day(self, day: dt.date) -> bytes:
-        """The shared secret of `day`, or this process's own while Redis is unreachable."""
+        """The key of `day`; a new day derives a new one and forgets the old."""
         with self._lock:
-            if self._cache and self._cache[0] == day and self._failed_at is None:
-                return self._cache[1]
-            if self._failed_at is not None and time.monotonic() - self._failed_at < RETRY_SECONDS:
-                return self._local.for_day(day)
-            try:
-                secret = self._fetch(day)
-            except Exception as exc:
-                if self._failed_at is None:
-                    log.warning(
-                        "Redis unreachable (%s): rate limits fall back to this process",
-                        type(exc).__name__,
-                    )
-                self._failed_at = time.monotonic()
-                return self._local.for_day(day)
-            if self._failed_at is not None:
-                log.warning("Redis is back: rate limits are shared again")
-            self._failed_at = None
-            self._cache = (day, secret)
-            return secret
-
-    def _fetch(self, day: dt.date) -> bytes:
-        key = f"qingfeng:ratelimit-secret:{day.isoformat()}"
-        # Two days, so a host whose clock is a little behind still finds yesterday's.
-        self._redis.set(key, secrets.token_bytes(32), nx=True, ex=2 * 86400)
-        value = self._redis.get(key)
-        if not isinstance(value, bytes) or len(value) != 32:
-            raise ValueError("no secret stored")
-        return value
+            if self._cache is None or self._cache[0] != day:
+                info = b"qingfeng/rate-limit-bucket/v1/" + day.isoformat().encode("ascii")
+                self._cache = (day, hkdf_sha256(self._secret_key, b"", info, 32))
+            return self._cache[1]
 
 
 class ClientKey:
-    """flask-limiter key function: HMAC of the address under today's secret."""
+    """flask-limiter key function: the client's bucket, 16 bits of an HMAC of its address."""
 
-    def __init__(self, secret: DailySecret | SharedDailySecret) -> None:
+    def __init__(self, secret: DailySecret) -> None:
         self._secret = secret
 
     def __call__(self) -> str:
         day = dt.datetime.now(dt.UTC).date()
         # The only read of the client address on the public side; it is never stored.
         address = (request.remote_addr or "").encode("utf-8")
-        return hmac.new(self._secret.for_day(day), address, hashlib.sha256).hexdigest()[:32]
+        digest = hmac.new(self._secret.for_day(day), address, hashlib.sha256).digest()
+        return digest[:BUCKET_BYTES].hex()
 
 
-def daily_secret(settings: Settings) -> DailySecret | SharedDailySecret:
-    """The secret source that matches the limiter's storage."""
-    if settings.ratelimit_storage_uri.startswith(("redis://", "rediss://")):
-        return SharedDailySecret(settings.ratelimit_storage_uri)
-    return DailySecret()
+class _NoBucketLines(logging.Filter):
+    """Drop flask-limiter's line for each refused request: it names the client's bucket, and
+    a log line's time would date that client's request to the second."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("ratelimit ")
+
+
+_NO_BUCKET_LINES = _NoBucketLines()
 
 
 #: Short, so a Redis that stops answering costs a request half a second, not a minute.
@@ -119,27 +101,39 @@ _REDIS_TIMEOUTS: dict[str, Any] = {"socket_timeout": 0.5, "socket_connect_timeou
 
 
 def init_app(
-    app: Flask, settings: Settings, limits: dict[str, tuple[str, Callable[[], str] | None]]
+    app: Flask,
+    settings: Settings,
+    limits: dict[str, tuple[str, Callable[[], str] | None]],
+    shared: Mapping[str, tuple[str, tuple[str, ...]]] | None = None,
 ) -> Limiter:
     """Create the limiter and apply `limits` to POSTs of those views.
 
-    `limits` maps an endpoint to its limit string and its key function (None: the hashed
-    client address).
+    `limits` maps an endpoint to its limit string and its key function (None: the client's
+    bucket). `shared` maps a scope to a limit and the endpoints that draw from its one budget.
     """
     limiter = Limiter(
-        key_func=ClientKey(daily_secret(settings)),
+        key_func=ClientKey(DailySecret(settings.secret_key)),
         app=app,
-        storage_uri=settings.ratelimit_storage_uri,
+        storage_uri=ratestorage.storage_uri(settings.ratelimit_storage_uri),
         storage_options=_REDIS_TIMEOUTS
-        if settings.ratelimit_storage_uri.startswith("redis")
+        if ratestorage.shared_between_processes(settings.ratelimit_storage_uri)
         else {},
-        strategy="fixed-window",
+        strategy=ratestorage.STRATEGY,
         # If the shared storage goes away, intake keeps working on per-process limits.
         swallow_errors=True,
         in_memory_fallback_enabled=True,
-        headers_enabled=True,
+        # No X-RateLimit-* or Retry-After on answers that were not refused: a client that
+        # honours Retry-After on a success or an outage would wait for nothing. A refusal
+        # carries its own Retry-After (intake/errors.py).
+        headers_enabled=False,
     )
+    logging.getLogger("flask-limiter").addFilter(_NO_BUCKET_LINES)
+    app.extensions["qingfeng.limiter"] = limiter
     for endpoint, (limit, key_func) in limits.items():
         limited = limiter.limit(limit, key_func=key_func, methods=["POST"])
         app.view_functions[endpoint] = limited(app.view_functions[endpoint])  # type: ignore[assignment]
+    for scope, (limit, endpoints) in (shared or {}).items():
+        decorate = limiter.shared_limit(limit, scope=scope, methods=["POST"])
+        for endpoint in endpoints:
+            app.view_functions[endpoint] = decorate(app.view_functions[endpoint])  # type: ignore[assignment]
     return limiter

@@ -12,4 +12,5 @@ if not (TEST_DATABASE_URL and TEST_RATELIMIT_URI.startswith("redis://")):
         "test_redis_recovery.py",
         "test_pg_backup.py",
         "test_database_outage.py",
+        "test_redis_contents.py",
     ]

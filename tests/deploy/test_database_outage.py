@@ -37,6 +37,7 @@ def test_a_database_outage_keeps_the_text_and_stores_nothing(
     app.extensions["qingfeng.db"].engine.dispose()  # drop pooled connections, as a restart would
     response = client.post("/report", data={**VALID_REPORT, **tokens})
     assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"  # a short back-off, not a limiter's window
     page = response.get_data(as_text=True)
     assert "未能保存" in page
     assert "Traceback" not in page

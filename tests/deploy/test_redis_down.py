@@ -24,6 +24,7 @@ def test_intake_works_with_redis_unreachable(
     # Limits still hold, per process.
     assert check_status(client, code).status_code == 200
     assert check_status(client, code).status_code == 429
-    warnings = [r for r in caplog.records if r.name == "qingfeng.ratelimit"]
-    assert len(warnings) == 1
-    assert "Redis unreachable" in warnings[0].getMessage()
+    # Addresses hash alike without Redis (the day's key is derived, not fetched), so the
+    # only warning is flask-limiter's, once.
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert warnings == ["Rate limit storage unreachable - falling back to in-memory storage"]
