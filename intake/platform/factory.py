@@ -92,6 +92,7 @@ def create_app(settings: Settings | None = None, *, taxonomy: Taxonomy | None = 
             "admin.auth.recover": (settings.login_rate_limit, None),
             "admin.auth.reauth": (settings.login_rate_limit, None),
             "admin.auth.password": (settings.login_rate_limit, None),
+            "admin.auth.rotate_key": (settings.login_rate_limit, None),
         },
     )
     errors.init_app(
