@@ -11,11 +11,16 @@ it if it were there).
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from flask import Flask
+from sqlalchemy import select
 
 from intake.domain.installation import DemoAccount
+from intake.domain.models import StaffMember
+from intake.platform import db
 from tests.console.console import Staff, add_colleague, csrf, let_a_minute_pass, member
+from tests.installation import founder_staff, real_installation
 from tests.security.attack import attack, database_values
 
 
@@ -118,3 +123,21 @@ def test_a_reset_account_is_keyless_again_and_its_new_temporary_password_opens_n
     for password in (temporary, reset_password):
         assert attack(app, [before_enrolment, now], password) == []
     assert attack(app, [now], again.password) == ["health"]
+
+
+def test_a_founder_s_temporary_password_never_opens_the_bureau_key(tmp_path: Path) -> None:
+    with real_installation(tmp_path) as (app, founders, _admin_password):
+        health = founders["health"]
+        with app.app_context():
+            assert all(
+                m.public_key is None for m in db.session().scalars(select(StaffMember)).all()
+            )
+        before_enrolment = database_values(app)
+        assert attack(app, [before_enrolment], health.password) == []
+
+        founder = founder_staff(app, health)
+        page = founder.enrol_through_the_pages().get_data(as_text=True)
+        assert "县卫生健康局" in page  # "you are the first member of …"
+        now = database_values(app)
+        assert attack(app, [before_enrolment, now], health.password) == []
+        assert attack(app, [now], founder.password) == ["health"]
