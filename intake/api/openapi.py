@@ -89,6 +89,10 @@ REPORT_CREATED = {
         "status_url": {"type": "string"},
         "bureau": {
             "type": "object",
+            "description": (
+                "The bureau holding the case: the one its category routes to, or the intake "
+                "desk while that bureau is not set up yet (the desk transfers it later)."
+            ),
             "required": ["code", "name_zh", "name_en"],
             "properties": {
                 "code": {"type": "string"},
@@ -202,6 +206,10 @@ def openapi_document() -> dict[str, Any]:
                         "415": _problem("Not application/json."),
                         "422": _problem("Missing, oversize or invalid fields; key reused."),
                         "429": _problem("Too many requests.", retry_after),
+                        "503": _problem(
+                            "The installation is still being set up (the intake desk has no "
+                            "key yet): nothing was stored; send the same request again later."
+                        ),
                     },
                 }
             },
