@@ -10,6 +10,7 @@ import datetime as dt
 import click
 from sqlalchemy import select
 
+from admin.setup_cli import bureaus_group
 from intake.domain.codes import Role
 from intake.domain.installation import new_password
 from intake.platform import context, db
@@ -109,7 +110,8 @@ def staff_reset_2fa(username: str) -> None:
 @staff_group.command("reset-password")
 @click.argument("username")
 def staff_reset_password(username: str) -> None:
-    """For a member who lost password and recovery key: new keys, temporary password."""
+    """For a member who lost password and recovery key (or a founder who lost the temporary
+    one): no key until they enrol again, a new temporary password."""
     password = _change_account(username, "reset-password")
     click.echo(f"New temporary password for {username}, shown only now: {password}")
     click.echo(
@@ -193,6 +195,7 @@ def stats_command(
 main.add_command(stats_command)
 main.add_command(staff_group)
 main.add_command(audit_group)
+main.add_command(bureaus_group)
 
 if __name__ == "__main__":
     main()

@@ -67,3 +67,14 @@ def test_steps_recorded_before_the_upgrade_get_their_case_facts(engine: Engine) 
             select(models.Event.category, models.Event.channel, models.Event.received_on)
         ).one()
     assert tuple(step) == ("kickbacks", "hotline", dt.date(2026, 3, 4))
+
+
+def test_a_downgrade_refuses_while_a_bureau_waits_for_its_founder(engine: Engine) -> None:
+    migrate.upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(insert(models.Bureau), {"id": 1, "code": "health", "public_key": None})
+    with pytest.raises(RuntimeError, match="still wait for their first enrolment"):
+        migrate.downgrade(engine, "a47ef6909cc0")
+    # Nothing was changed: the bureau is still there, still without a key.
+    with engine.connect() as connection:
+        assert connection.execute(select(models.Bureau.public_key)).scalar_one() is None

@@ -1,9 +1,13 @@
 """Checking and changing a staff member's credentials: password, second factor, recovery key.
 
 The password is checked by unlocking the member's private key with it (Argon2id), so there is
-no separate password hash to steal. Failed attempts are counted per account *and* per hashed
-client address, with a delay that doubles and is capped: an attacker elsewhere cannot keep a
-member locked out of their own desk, and nobody can lock an account for ever.
+no separate password hash to steal. A new account has no key yet: its temporary password is
+checked against a verifier (Argon2id too), and its key pair is made at enrolment, under the
+member's own password (intake/domain/keys/keyring.py says why).
+
+Failed attempts are counted per account *and* per hashed client address, with a delay that
+doubles and is capped: an attacker elsewhere cannot keep a member locked out of their own
+desk, and nobody can lock an account for ever.
 """
 
 from __future__ import annotations
@@ -13,16 +17,18 @@ import hashlib
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from admin.auth import sessions, totp
-from crypto import keywrap, locking
+from crypto import locking
 from crypto.errors import DecryptionError
 from crypto.kdf import Argon2Params
 from intake.config import Settings
+from intake.domain.keys import keyring
 from intake.domain.models import BureauMembership, LoginThrottle, StaffMember
 from intake.domain.models.base import as_utc
 
@@ -56,10 +62,28 @@ class PasswordRejected(ValueError):
 
 @dataclass(frozen=True)
 class LoggedIn:
-    """A member whose password (and second factor, once enrolled) was right."""
+    """A member whose password (and second factor, once enrolled) was right; their private
+    key, or None for a new account that has none until it enrols."""
+
+    member: StaffMember
+    staff_private: bytes | None
+
+
+@dataclass(frozen=True)
+class Recovered:
+    """A member whose recovery key and second factor were right, and their private key."""
 
     member: StaffMember
     staff_private: bytes
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    """A member's new key pair (and the bureaus their enrolment founded)."""
+
+    staff_private: bytes
+    recovery_key: str
+    founded: list[str]
 
 
 def normalise_username(username: str) -> str:
@@ -131,14 +155,21 @@ def check_login(
     """Check a login; count a failure (committed) and raise LoginRefused when it is wrong.
 
     A member who has not enrolled yet logs in with the temporary password alone and is
-    sent to enrolment.
+    sent to enrolment. Each way costs one Argon2id derivation: the temporary password's
+    verifier, the member's key lock, or a decoy for a name that is no account.
     """
 
     def attempt(member: StaffMember | None) -> LoggedIn:
+        staff_private: bytes | None
         if member is None:
             locking.unlock_with_passphrase(_decoy(settings.password_kdf), password)
             raise DecryptionError("no such member")
-        staff_private = locking.unlock_with_passphrase(member.private_key_locked, password)
+        if not member.enrolled and member.password_verifier is not None:
+            if not keyring.check_temporary_password(member, password):
+                raise DecryptionError("wrong temporary password")
+            staff_private = None
+        else:
+            staff_private = keyring.unlock_staff_key(member, password)
         if member.enrolled and not check_second_factor(settings, member, code, now):
             raise DecryptionError("wrong second factor")
         member.last_login_at = now
@@ -178,13 +209,44 @@ def relock(
 
     Every other session of the member ends: whoever held the old password is logged out.
     """
-    recovery_key = locking.generate_recovery_key()
-    member.private_key_locked = locking.lock_with_passphrase(
-        staff_private, password, settings.password_kdf
-    )
-    member.private_key_recovery = locking.lock_with_recovery_key(staff_private, recovery_key)
+    recovery_key = keyring.lock_staff_key(member, staff_private, password, settings.password_kdf)
     sessions.end_all(db, member)
     return recovery_key
+
+
+def enrol(
+    db: Session,
+    settings: Settings,
+    member: StaffMember,
+    old_private: bytes | None,
+    password: str,
+) -> Enrolled:
+    """Enrolment, after the member chose their password and second factor: their key pair is
+    made now, in their own session, and the bureaus they found get theirs.
+
+    A key the session already holds (a demo account, or a member whose second factor was
+    reset) is replaced too, with every bureau key it opened sealed again to the new one: so
+    a key that a temporary password once locked never opens anything new.
+    """
+    staff_private, recovery_key = keyring.new_staff_keys(
+        member, password, settings.password_kdf, old_private
+    )
+    founded = keyring.found_bureaus(db, member)
+    member.enrolled = True
+    sessions.end_all(db, member)
+    return Enrolled(staff_private, recovery_key, [bureau.code for bureau in founded])
+
+
+def rotate_key(
+    db: Session, settings: Settings, member: StaffMember, staff_private: bytes, password: str
+) -> Enrolled:
+    """A new key pair for an enrolled member: every bureau key they hold sealed again to it,
+    locked under their (unchanged) password and a new recovery key; other sessions end."""
+    new_private, recovery_key = keyring.new_staff_keys(
+        member, password, settings.password_kdf, staff_private
+    )
+    sessions.end_all(db, member)
+    return Enrolled(new_private, recovery_key, [])
 
 
 def recover(
@@ -195,18 +257,21 @@ def recover(
     code: str,
     client: str,
     now: dt.datetime,
-) -> LoggedIn:
+) -> Recovered:
     """Unlock the private key with the recovery key and a second-factor code (throttled)."""
 
-    def attempt(member: StaffMember | None) -> LoggedIn:
+    def attempt(member: StaffMember | None) -> Recovered:
         if member is None or member.private_key_recovery is None or not member.enrolled:
             raise DecryptionError("cannot recover")
         staff_private = locking.unlock_with_recovery_key(member.private_key_recovery, recovery_key)
         if not check_second_factor(settings, member, code, now):
             raise DecryptionError("wrong second factor")
-        return LoggedIn(member, staff_private)
+        return Recovered(member, staff_private)
 
     return _throttled(db, settings, username, client, now, attempt)
+
+
+Attempt = TypeVar("Attempt", LoggedIn, Recovered)
 
 
 def _throttled(
@@ -215,8 +280,8 @@ def _throttled(
     username: str,
     client: str,
     now: dt.datetime,
-    attempt: Callable[[StaffMember | None], LoggedIn],
-) -> LoggedIn:
+    attempt: Callable[[StaffMember | None], Attempt],
+) -> Attempt:
     """Run one attempt under the account-and-address throttle: refused while locked; a
     failure (DecryptionError) is counted and committed; a success clears the count."""
     key = throttle_key(settings.secret_key, username, client)
@@ -244,23 +309,15 @@ def reset_second_factor(db: Session, member: StaffMember) -> None:
 def replace_keys(
     db: Session, settings: Settings, member: StaffMember, temporary_password: str
 ) -> int:
-    """For a member who lost both password and recovery key: a new key pair under a temporary
-    password, and no bureau keys; returns how many memberships were dropped.
+    """For a member who lost both password and recovery key: back to a new account's state (no
+    key pair, no bureau key, a temporary password); returns how many memberships were dropped.
 
-    Their old key is unrecoverable by design, so their copies of bureau keys are useless; a
-    colleague in each bureau must grant the bureau key again.
+    Their old key is unrecoverable by design, so their copies of bureau keys are useless; they
+    enrol again (a new key pair, in their own session) and a colleague in each bureau grants
+    the bureau key again.
     """
     _refuse_if_last_holder(db, member)
-    private, public = keywrap.generate_keypair()
-    member.public_key = public
-    member.private_key_locked = locking.lock_with_passphrase(
-        private, temporary_password, settings.password_kdf
-    )
-    member.private_key_recovery = None
-    dropped = 0
-    for membership in list(member.memberships):
-        db.delete(membership)
-        dropped += 1
+    dropped = keyring.forget_staff_keys(db, member, temporary_password, settings.password_kdf)
     reset_second_factor(db, member)
     return dropped
 

@@ -70,6 +70,10 @@ class PasswordForm(NewPasswordForm):
     code = _code()
 
 
+class RotateKeyForm(ReauthForm):
+    """Make a new personal key pair (proven like a password change)."""
+
+
 class RecoverForm(NewPasswordForm):
     """A forgotten password: the recovery key and a second-factor code."""
 

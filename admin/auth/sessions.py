@@ -18,6 +18,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from crypto import aead
+from crypto.errors import DecryptionError
 from intake.config import Settings
 from intake.domain.models import StaffMember, StaffSession
 from intake.domain.models.base import as_utc
@@ -36,17 +37,32 @@ class Opened:
     cookie_key: bytes = field(repr=False)
 
     @property
+    def staff_key(self) -> bytes | None:
+        """The member's unlocked private key, or None for a new account that has none yet;
+        DecryptionError if the cookie's key is wrong."""
+        plain = aead.open_sealed(self.cookie_key, self.record.sealed_key, _aad(self.record.id_hash))
+        return plain or None
+
+    @property
     def staff_private(self) -> bytes:
-        """The member's unlocked private key; DecryptionError if the cookie's key is wrong."""
-        return aead.open_sealed(self.cookie_key, self.record.sealed_key, _aad(self.record.id_hash))
+        """The member's unlocked private key; DecryptionError if the cookie's key is wrong or
+        the session holds none (only enrolled members' pages ask for it)."""
+        key = self.staff_key
+        if key is None:
+            raise DecryptionError("this session holds no key")
+        return key
 
 
 def _aad(id_hash: bytes) -> bytes:
     return aead.associated_data("console-session", id_hash)
 
 
-def create(db: Session, member: StaffMember, staff_private: bytes, now: dt.datetime) -> str:
-    """Store a new session; return the cookie value (the only copy of its key)."""
+def create(db: Session, member: StaffMember, staff_private: bytes | None, now: dt.datetime) -> str:
+    """Store a new session; return the cookie value (the only copy of its key).
+
+    A new account's session holds no key (it has none before enrolment): an empty value is
+    sealed in its place.
+    """
     session_id, key = secrets.token_bytes(32), aead.new_data_key()
     # Looked up by the hash of id and key together: a cookie with a wrong key finds nothing.
     id_hash = hashlib.sha256(session_id + key).digest()
@@ -57,7 +73,7 @@ def create(db: Session, member: StaffMember, staff_private: bytes, now: dt.datet
             created_at=now,
             last_seen_at=now,
             authenticated_at=now,
-            sealed_key=aead.seal(key, staff_private, _aad(id_hash)),
+            sealed_key=aead.seal(key, staff_private or b"", _aad(id_hash)),
         )
     )
     return base64.urlsafe_b64encode(session_id + key).decode("ascii")

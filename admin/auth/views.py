@@ -11,11 +11,19 @@ from werkzeug.wrappers import Response
 
 from admin import audit
 from admin.auth import credentials, sessions, totp
-from admin.auth.forms import EnrolForm, LoginForm, PasswordForm, ReauthForm, RecoverForm
+from admin.auth.forms import (
+    EnrolForm,
+    LoginForm,
+    PasswordForm,
+    ReauthForm,
+    RecoverForm,
+    RotateKeyForm,
+)
 from admin.auth.keycheck import fingerprint
 from admin.console import now, opened, record_audit, requires, safe_next, staff
+from admin.labels import bureau_name
 from crypto.errors import DecryptionError
-from intake.domain.keys.keyring import unlock_staff_key
+from intake.domain.keys.keyring import staff_public_key, unlock_staff_key
 from intake.platform import context, db
 
 bp = Blueprint("auth", __name__)
@@ -138,14 +146,21 @@ def enrol() -> Response | str | tuple[str, int]:
         form.code.errors = [*form.code.errors, WRONG_CODE]
         return render_template("admin/enrol.html", **page), 422
     member.totp_last_step = step
-    recovery_key = credentials.relock(
-        database, settings, member, opened().staff_private, form.new_password.data
-    )
-    member.enrolled = True
+    # The key pair is made here, in the member's own session, under the password they just
+    # chose: nothing the temporary password could open exists (README.md, "Security model").
+    done = credentials.enrol(database, settings, member, opened().staff_key, form.new_password.data)
     record_audit("enrolled")
-    cookie = sessions.create(database, member, opened().staff_private, now())
+    for code in done.founded:
+        record_audit("bureau_founded", bureau=code)
+    cookie = sessions.create(database, member, done.staff_private, now())
     database.commit()
-    response = make_response(render_template("admin/recovery_key.html", recovery_key=recovery_key))
+    response = make_response(
+        render_template(
+            "admin/recovery_key.html",
+            recovery_key=done.recovery_key,
+            founded=[bureau_name(code) for code in done.founded],
+        )
+    )
     return _set_cookie(response, cookie)
 
 
@@ -172,13 +187,17 @@ def reauth() -> Response | str | tuple[str, int]:
     return redirect(target, code=303)
 
 
+def _password_page(form: PasswordForm, rotate: RotateKeyForm) -> dict[str, object]:
+    return {"form": form, "rotate": rotate, "key_check": fingerprint(staff_public_key(staff()))}
+
+
 @bp.route("/password", methods=["GET", "POST"])
 @requires()
 def password() -> Response | str | tuple[str, int]:
     """Change the password: the private key is locked again, with a new recovery key."""
     form = PasswordForm()
     member, settings, database = staff(), context.settings(), db.session()
-    page = {"form": form, "key_check": fingerprint(member.public_key)}
+    page = _password_page(form, RotateKeyForm(prefix="rotate", formdata=None))
     if request.method == "GET" or not form.validate():
         return _show("admin/password.html", **page)
     try:
@@ -199,6 +218,40 @@ def password() -> Response | str | tuple[str, int]:
     cookie = sessions.create(database, member, staff_private, now())
     database.commit()
     response = make_response(render_template("admin/recovery_key.html", recovery_key=recovery_key))
+    return _set_cookie(response, cookie)
+
+
+@bp.post("/password/key")
+@requires()
+def rotate_key() -> Response | str | tuple[str, int]:
+    """A new personal key pair: every bureau key held is sealed again to it; proven by password
+    and a fresh code, like a password change. The key check changes with it."""
+    rotate = RotateKeyForm(prefix="rotate")
+    member, settings, database = staff(), context.settings(), db.session()
+    page = _password_page(PasswordForm(formdata=None), rotate)
+    if not rotate.validate():
+        return render_template("admin/password.html", **page), 422
+    try:
+        staff_private = unlock_staff_key(member, rotate.password.data)
+        if not credentials.check_second_factor(settings, member, rotate.code.data or "", now()):
+            raise DecryptionError("wrong code")
+    except DecryptionError:
+        record_audit("reauth_failed")
+        database.commit()
+        return render_template("admin/password.html", **page, alert=str(WRONG)), 401
+    old_check = fingerprint(staff_public_key(member))
+    done = credentials.rotate_key(database, settings, member, staff_private, rotate.password.data)
+    record_audit("staff_key_rotated", bureaus=len(member.memberships))
+    cookie = sessions.create(database, member, done.staff_private, now())
+    database.commit()
+    response = make_response(
+        render_template(
+            "admin/recovery_key.html",
+            recovery_key=done.recovery_key,
+            key_check=fingerprint(staff_public_key(member)),
+            old_key_check=old_check,
+        )
+    )
     return _set_cookie(response, cookie)
 
 

@@ -125,7 +125,12 @@ def _choice_arg(name: str, allowed_values: tuple[str, ...]) -> str | None:
 def _forms(report: Report) -> dict[str, FlaskForm]:
     known = {b.code for b in context.taxonomy().bureaus}
     bureaus = db.session().scalars(select(Bureau).order_by(Bureau.code)).all()
-    others = [b for b in bureaus if b.id != report.lead_bureau_id and b.code in known]
+    # A bureau still waiting for its founder has no key to seal the case to: not offered.
+    others = [
+        b
+        for b in bureaus
+        if b.id != report.lead_bureau_id and b.code in known and b.public_key is not None
+    ]
     holders = {w.bureau_id for w in report.key_wraps}
     handlers = (
         db.session()

@@ -66,7 +66,8 @@ def accounts() -> str | tuple[str, int]:
             status = 422
         else:
             password = new_password()
-            member, _recovery = create_staff(
+            # No key pair yet: it is made when the person enrols, under their own password.
+            member = create_staff(
                 database,
                 form.username.data.strip(),
                 form.role.data,
@@ -153,6 +154,7 @@ def grant(code: str) -> Response | str | tuple[str, int]:
             # Only members who chose their own password and second factor: an account still
             # on the temporary password an administrator saw could be the administrator.
             StaffMember.enrolled,
+            StaffMember.public_key.is_not(None),
             StaffMember.role.in_(CASE_ROLES),
             ~StaffMember.id.in_(
                 select(BureauMembership.staff_id).where(BureauMembership.bureau_id == bureau.id)
@@ -172,7 +174,9 @@ def grant(code: str) -> Response | str | tuple[str, int]:
     newcomer = database.get(StaffMember, form.staff_id.data)
     if newcomer is None or newcomer.role not in CASE_ROLES:
         return render_template("admin/grant.html", **page, alert=str(NO_KEY_FOR_ADMINS)), 422
-    if normalise_fingerprint(form.fingerprint.data) != fingerprint(newcomer.public_key):
+    if newcomer.public_key is None or normalise_fingerprint(form.fingerprint.data) != fingerprint(
+        newcomer.public_key
+    ):
         form.fingerprint.errors = [*form.fingerprint.errors, WRONG_FINGERPRINT]
         return render_template("admin/grant.html", **page), 422
     private = bureau_private_key(database, staff(), opened().staff_private, code)

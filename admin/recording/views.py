@@ -58,7 +58,7 @@ def record() -> str | tuple[str, int]:
         form.received_on.data,
         before_commit=lambda r: _store(r, files),
     )
-    bureau = taxonomy.bureau(receipt.report.routing["lead"])
+    bureau = taxonomy.bureau(receipt.report.lead_bureau.code)
     return render_template(
         "admin/slip.html",
         code=format_receipt(receipt.code),

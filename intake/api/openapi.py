@@ -89,6 +89,10 @@ REPORT_CREATED = {
         "status_url": {"type": "string"},
         "bureau": {
             "type": "object",
+            "description": (
+                "The bureau holding the case: the one its category routes to, or the intake "
+                "desk while that bureau is not set up yet (the desk transfers it later)."
+            ),
             "required": ["code", "name_zh", "name_en"],
             "properties": {
                 "code": {"type": "string"},
@@ -203,7 +207,9 @@ def openapi_document() -> dict[str, Any]:
                         "422": _problem("Missing, oversize or invalid fields; key reused."),
                         "429": _problem("Too many requests.", retry_after),
                         "503": _problem(
-                            "The database is briefly unavailable; nothing was stored.",
+                            "The database is briefly unavailable, or the installation is still "
+                            "being set up (the intake desk has no key yet): nothing was stored; "
+                            "send the same request again later.",
                             retry_after,
                         ),
                     },

@@ -139,7 +139,7 @@ def create_report() -> tuple[Response, int]:
 
 
 def _answer(receipt: Receipt, files: list[Checked]) -> Answer:
-    bureau = context.taxonomy().bureau(receipt.report.routing["lead"])
+    bureau = context.taxonomy().bureau(receipt.report.lead_bureau.code)
     body: dict[str, Any] = {
         "receipt_code": format_receipt(receipt.code),
         "status_url": url_for("public.status", _external=True),

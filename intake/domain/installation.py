@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from intake.config import Settings
 from intake.domain.cases.taxonomy import Taxonomy
 from intake.domain.codes import KEYLESS_ROLES
-from intake.domain.keys.keyring import create_bureau, create_staff, grant_bureau
+from intake.domain.keys.keyring import create_bureau, create_demo_staff, grant_bureau
 from intake.domain.models import Bureau, StaffMember
 
 # The letters demo passwords are drawn from (no 0/o, 1/l), not a password.
@@ -34,6 +34,8 @@ def install_demo(db: Session, settings: Settings, taxonomy: Taxonomy) -> list[De
     key, so no report content) and a demo system administrator; return the new accounts.
 
     Already existing bureaus are left alone, so running the demo twice reopens the same data.
+    The demo's keys are made here and locked under the printed passwords: invented data for a
+    first look, never for real reports (`qingfeng bureaus setup` is the real installation).
     """
     existing = set(db.scalars(select(Bureau.code)))
     accounts = []
@@ -46,7 +48,9 @@ def install_demo(db: Session, settings: Settings, taxonomy: Taxonomy) -> list[De
             username = f"{username}-{secrets.token_hex(2)}"
         password = new_password()
         role = "intake" if bureau_info.intake_desk else "handler"
-        member, recovery_key = create_staff(db, username, role, password, settings.password_kdf)
+        member, recovery_key = create_demo_staff(
+            db, username, role, password, settings.password_kdf
+        )
         grant_bureau(db, bureau, bureau_private, member)
         accounts.append(DemoAccount(username, password, bureau_info.code, recovery_key, role))
     for role in KEYLESS_ROLES:
@@ -54,7 +58,9 @@ def install_demo(db: Session, settings: Settings, taxonomy: Taxonomy) -> list[De
         if db.scalars(select(StaffMember).where(StaffMember.username == username)).first():
             continue
         password = new_password()
-        _member, recovery_key = create_staff(db, username, role, password, settings.password_kdf)
+        _member, recovery_key = create_demo_staff(
+            db, username, role, password, settings.password_kdf
+        )
         accounts.append(DemoAccount(username, password, None, recovery_key, role))
     db.commit()
     return accounts

@@ -6,6 +6,7 @@ admin/cli.py adds the console's commands (staff accounts, audit) to the same gro
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import click
 from sqlalchemy import make_url
@@ -13,8 +14,47 @@ from sqlalchemy import make_url
 from intake.config import Settings
 from intake.domain.installation import install_demo
 from intake.domain.keys import hotline
+from intake.domain.setup import Readiness, readiness
 from intake.platform import context, db
 from intake.platform.factory import create_app
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def check_ready(app: Flask) -> None:
+    """Refuse to start an installation that is not ready, naming the command that fixes it;
+    say which bureaus still wait for their founder (they need the console to enrol)."""
+    with app.app_context():
+        state = readiness(db.session(), app.extensions["qingfeng.taxonomy"])
+    if not state.ready:
+        raise click.ClickException(
+            "This installation is not ready to serve:\n  " + "\n  ".join(state.problems())
+        )
+    echo_waiting(state)
+
+
+def waiting_words(founder: str | None, active: bool) -> str:
+    """What a bureau without a key waits for, in words."""
+    if founder is None or not active:
+        return "no key and no active founder: run `qingfeng bureaus setup`"
+    return f"no key yet: waiting for its founder {founder} to log in and enrol"
+
+
+def echo_waiting(state: Readiness) -> None:
+    """Say which bureaus still wait for their founder, and whether reports can be taken."""
+    if state.waiting:
+        click.echo("Bureaus waiting for their founder's first login (reports for them go to the")
+        click.echo("intake desk, which transfers them once the bureau is ready):")
+        for waiting in state.waiting:
+            click.echo(
+                f"  {waiting.code}: {waiting_words(waiting.founder, waiting.founder_active)}"
+            )
+    if not state.takes_reports:
+        click.echo(
+            "Reports are refused (the reporter keeps what they typed) until the intake desk's\n"
+            "founder has logged in and enrolled."
+        )
 
 
 @click.group()
@@ -47,6 +87,11 @@ def demo(host: str, port: int, no_serve: bool) -> None:
             click.echo(f"  {account.username:<28} password {account.password}  ({account.role})")
     else:
         click.echo("Demo installation already exists; its staff passwords were shown when created.")
+    click.echo(
+        "Never use the demo installation for real reports: its keys are locked under the\n"
+        "passwords printed here. A real installation: docs/operations.md, First installation."
+    )
+    check_ready(app)
     if no_serve:
         return
     from intake.platform.serving import serve
@@ -67,6 +112,7 @@ def serve(ctx: click.Context) -> None:
     app = create_app()
     with app.app_context():
         db.database().upgrade()
+    check_ready(app)
     command = [sys.executable, "-m", "gunicorn", "--chdir", str(ROOT),
                "-c", "python:intake.platform.gunicorn_conf", *ctx.args, "wsgi:app"]  # fmt: skip
     # Replace this process with gunicorn; the command is ours, not user input.

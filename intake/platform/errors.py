@@ -19,6 +19,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from intake.domain.cases.reports import InstallationIncomplete
 from intake.platform import db, ratestorage
 
 log = logging.getLogger("qingfeng.errors")
@@ -68,6 +69,19 @@ STORAGE_MESSAGE = _l(
     "We could not save this just now, so nothing was stored. Everything you typed is kept "
     "below: please send it again in a minute."
 )
+UNEXPECTED_MESSAGE = _l(
+    "Something went wrong on our side. Everything you typed is kept below: please send it "
+    "again in a few minutes."
+)
+NOT_READY_MESSAGE = _l(
+    "Reports cannot be received yet: this service is still being set up, so nothing was "
+    "stored. Everything you typed is kept below: please send it again later, or call the "
+    "hotline."
+)
+NOT_READY_DETAIL = _l(
+    "Reports cannot be received yet: this service is still being set up. Nothing was stored; "
+    "send the same request again later."
+)
 
 
 class Problem(Exception):
@@ -90,11 +104,24 @@ class Problem(Exception):
 def init_app(app: Flask, recoveries: dict[str, FormRecovery]) -> None:
     """Register the handlers; `recoveries` maps endpoints to their form re-renderers."""
 
-    def recover_or_page(status: int, message: str, error: Exception) -> Response:
+    def recover_or_page(
+        status: int, message: str, error: Exception, detail: str | None = None
+    ) -> Response:
         recovery = recoveries.get(request.endpoint or "")
         if recovery is not None and request.method == "POST":
-            return recovery(message, status)
-        return respond(status, error)
+            try:
+                return recovery(message, status)
+            except Exception as failed:
+                # The form could not be drawn again either: say so without data.
+                log.error("recovery failed: %s at %s", type(failed).__name__, request.endpoint)
+        return respond(status, error, detail)
+
+    def rollback() -> None:
+        """End a failed transaction, so drawing the form again can read the database."""
+        try:
+            db.session().rollback()
+        except Exception as failed:
+            log.error("rollback failed: %s", type(failed).__name__)
 
     @app.errorhandler(Problem)
     def problem(error: Problem) -> Response:
@@ -112,9 +139,17 @@ def init_app(app: Flask, recoveries: dict[str, FormRecovery]) -> None:
         response.headers["Retry-After"] = str(_retry_after(error))
         return response
 
+    @app.errorhandler(InstallationIncomplete)
+    def not_ready(error: InstallationIncomplete) -> Response:
+        # The intake desk has no key yet: nothing can be stored, nothing is lost (the form
+        # comes back filled in, the API says to send the same request again later).
+        rollback()
+        log.error("no report taken at %s: the intake desk has no key yet", request.endpoint)
+        return recover_or_page(503, str(NOT_READY_MESSAGE), error, NOT_READY_DETAIL)
+
     @app.errorhandler(SQLAlchemyError)
     def storage_failed(error: SQLAlchemyError) -> Response:
-        db.session().rollback()
+        rollback()
         log.error("database error %s at %s", type(error).__name__, request.endpoint)
         response = recover_or_page(503, str(STORAGE_MESSAGE), error)
         response.headers["Retry-After"] = str(OUTAGE_RETRY_SECONDS)
@@ -133,7 +168,10 @@ def init_app(app: Flask, recoveries: dict[str, FormRecovery]) -> None:
             request.endpoint,
             "".join(traceback.format_tb(error.__traceback__)),
         )
-        return respond(500, InternalServerError())
+        rollback()
+        # A public form comes back filled in (README.md, "Nothing is lost"); other pages get
+        # the error page.
+        return recover_or_page(500, str(UNEXPECTED_MESSAGE), InternalServerError())
 
 
 def wants_problem_json() -> bool:

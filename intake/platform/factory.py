@@ -88,6 +88,7 @@ def create_app(settings: Settings | None = None, *, taxonomy: Taxonomy | None = 
             "admin.auth.recover": (settings.login_rate_limit, None),
             "admin.auth.reauth": (settings.login_rate_limit, None),
             "admin.auth.password": (settings.login_rate_limit, None),
+            "admin.auth.rotate_key": (settings.login_rate_limit, None),
         },
         # Every form that takes a receipt code costs an Argon2id and is a guess at a code:
         # one budget for all of them, not one each.

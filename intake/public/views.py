@@ -131,7 +131,7 @@ def report() -> Response | str | tuple[str, int]:
         )
     except AlreadySubmitted:
         return _render_already_sent(form)
-    bureau = context.taxonomy().bureau(receipt.report.routing["lead"])
+    bureau = context.taxonomy().bureau(receipt.report.lead_bureau.code)
     return render_template(
         "receipt.html",
         code=format_receipt(receipt.code),

@@ -143,10 +143,11 @@ def let_a_minute_pass(app: Flask, username: str) -> None:
 
 def add_colleague(app: Flask, account: DemoAccount, bureau: str, username: str) -> None:
     """Give `bureau` a second key holder straight in the database (the grant page has its own
-    tests), so the first one may be deactivated or reset."""
+    tests), so the first one may be deactivated or reset. The colleague's key is made as the
+    demo makes them (under a known password), which only a test may do."""
     from intake.domain.keys.keyring import (
         bureau_private_key,
-        create_staff,
+        create_demo_staff,
         grant_bureau,
         unlock_staff_key,
     )
@@ -161,7 +162,7 @@ def add_colleague(app: Flask, account: DemoAccount, bureau: str, username: str) 
             session, holder, unlock_staff_key(holder, account.password), bureau
         )
         settings = app.extensions["qingfeng.settings"]
-        colleague, _ = create_staff(
+        colleague, _ = create_demo_staff(
             session, username, "handler", f"{username}-password", settings.password_kdf
         )
         row = session.scalars(select(Bureau).where(Bureau.code == bureau)).one()

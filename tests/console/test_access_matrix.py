@@ -60,6 +60,10 @@ def matrix(
         ("admin.auth.password", "GET"): [
             Check("/admin/password", only(dict.fromkeys(ROLES[:4], 200)))
         ],
+        # Every member has a personal key to rotate; an empty form is refused as invalid.
+        ("admin.auth.rotate_key", "POST"): [
+            Check("/admin/password/key", only(dict.fromkeys(ROLES[:4], 422)))
+        ],
         ("admin.people.bureaus", "GET"): [
             Check("/admin/bureaus", only(dict.fromkeys(ROLES[:4], 200)))
         ],
@@ -161,7 +165,7 @@ def setup(
     with app.app_context():
         session = db.session()
         settings = context.settings()
-        member, _ = create_staff(
+        member = create_staff(
             session, "throwaway", "handler", "throwaway-password", settings.password_kdf
         )
         session.commit()

@@ -174,10 +174,10 @@ def test_session_cookie_flags(app: Flask, staff: Callable[[str], Staff]) -> None
 def test_secure_flag_when_configured(make_app: Callable[..., Flask]) -> None:
     app = make_app(session_cookie_secure=True)
     with app.app_context():
-        from intake.domain.keys.keyring import create_staff
+        from intake.domain.keys.keyring import create_demo_staff
 
         settings = app.extensions["qingfeng.settings"]
-        create_staff(
+        create_demo_staff(
             db.session(), "secure-user", "handler", "secure-user-password", settings.password_kdf
         )
         db.session().commit()

@@ -19,7 +19,13 @@ from intake.domain.cases.deadlines import clock_for
 from intake.domain.cases.lifecycle import IllegalTransition, State, next_state
 from intake.domain.cases.reports import ReportUnreadable, field_aad
 from intake.domain.codes import TRUE_FINDINGS, Finding
-from intake.domain.keys.keyring import bureau_holder, mark_lead, wrap_aad
+from intake.domain.keys.keyring import (
+    KeyNotReady,
+    bureau_holder,
+    bureau_public_key,
+    mark_lead,
+    wrap_aad,
+)
 from intake.domain.models import (
     Bureau,
     Event,
@@ -36,6 +42,10 @@ from intake.domain.wording import _l
 TEXT_LIMIT = 5_000
 SUPERVISION_LIMIT = 1_000
 HAND_OVER_TARGETS = {"police": "public_security", "discipline": "discipline"}
+NOT_READY = _l(
+    "That bureau has no key yet: its first member has not set up their account. Nothing was "
+    "changed; try again once they have."
+)
 
 
 class CaseworkError(ValueError):
@@ -201,12 +211,13 @@ def transfer(report: Report, data_key: bytes, actor: Actor, to: Bureau, keep_as_
 def hand_over(
     report: Report, data_key: bytes, actor: Actor, target: str, to: Bureau | None
 ) -> None:
-    """移送 to the police or the discipline commission, which gets a copy when installed here."""
+    """移送 to the police or the discipline commission, which gets a copy when installed here
+    (and holding its key: one still waiting for its founder is handed the case outside)."""
     if target not in HAND_OVER_TARGETS:
         raise CaseworkError(_l("Choose the police or the discipline commission."))
     report.state = next_state("hand_over", report.state)
     report.handed_over_to = target
-    if to is not None and not _has_wrap(report, to.code):
+    if to is not None and to.public_key is not None and not _has_wrap(report, to.code):
         _add_wrap(report, data_key, to)
     _event(report, actor, "handed_over", value=target)
 
@@ -389,11 +400,15 @@ def _has_wrap(report: Report, code: str) -> bool:
 
 def _add_wrap(report: Report, data_key: bytes, bureau: Bureau) -> None:
     holder = bureau_holder(bureau.code)
+    try:
+        public = bureau_public_key(bureau)
+    except KeyNotReady:
+        raise CaseworkError(NOT_READY) from None
     report.key_wraps.append(
         KeyWrap(
             holder=holder,
             bureau_id=bureau.id,
-            wrapped=keywrap.seal_to(bureau.public_key, data_key, wrap_aad(report.id, holder)),
+            wrapped=keywrap.seal_to(public, data_key, wrap_aad(report.id, holder)),
         )
     )
 
@@ -418,7 +433,9 @@ def supervise(report: Report, actor: Actor, text: str) -> None:
             staff_id=actor.staff.id,
             occurred_at=actor.now,
             body=keywrap.seal_to(
-                bureau.public_key, text.encode("utf-8"), _supervision_aad(report, bureau.code)
+                bureau_public_key(bureau),
+                text.encode("utf-8"),
+                _supervision_aad(report, bureau.code),
             ),
         )
     )

@@ -27,7 +27,12 @@ from intake.domain.cases.deadlines import clock_for
 from intake.domain.cases.lifecycle import State
 from intake.domain.cases.routing import RoutingDecision, route
 from intake.domain.cases.taxonomy import Taxonomy
-from intake.domain.keys.keyring import bureau_holder, data_key_for_bureau, wrap_aad
+from intake.domain.keys.keyring import (
+    bureau_holder,
+    bureau_public_key,
+    data_key_for_bureau,
+    wrap_aad,
+)
 from intake.domain.models import Bureau, Event, KeyWrap, Report, UsedFormToken
 
 CHANNELS = ("web", "hotline", "letter", "visit", "email", "referred")
@@ -48,7 +53,8 @@ class ReportDestroyed(LookupError):
 
 
 class InstallationIncomplete(RuntimeError):
-    """A bureau named by the taxonomy has no key yet; run the installation first."""
+    """The intake desk has no key yet (its founder has not enrolled, or `qingfeng bureaus
+    setup` was never run), so no report can be taken: nothing is stored."""
 
 
 class ReportUnreadable(Exception):
@@ -111,10 +117,21 @@ def submit_report(
     code = receipts.generate_receipt()
     keys = receipts.derive_receipt_keys(code, settings.receipt_salt, settings.receipt_kdf)
     decision = route(taxonomy, submission.category, submission.official_involved)
-    wanted = {decision.lead, taxonomy.intake_desk.code}
-    bureaus = {b.code: b for b in db.scalars(select(Bureau).where(Bureau.code.in_(wanted)))}
-    if set(bureaus) != wanted:
-        raise InstallationIncomplete(sorted(wanted - set(bureaus)))
+    desk_code = taxonomy.intake_desk.code
+    rows = {
+        b.code: b
+        for b in db.scalars(select(Bureau).where(Bureau.code.in_({decision.lead, desk_code})))
+    }
+    desk = rows.get(desk_code)
+    if desk is None or desk.public_key is None:
+        raise InstallationIncomplete(desk_code)
+    lead = rows.get(decision.lead)
+    if lead is None or lead.public_key is None:
+        # The bureau has no key yet (its founder has not enrolled): the intake desk holds the
+        # report and transfers it once the bureau is ready. The routing keeps where it belongs.
+        decision = decision.lead_not_ready()
+        lead = desk
+    bureaus = {b.code: b for b in (lead, desk)}
 
     report_id = str(uuid.uuid4())
     data_key = aead.new_data_key()
@@ -128,7 +145,7 @@ def submit_report(
         state=State.RECEIVED,
         received_on=today,
         decision_due=clock_for(settings).due(today, settings.decision_days),
-        lead_bureau=bureaus[decision.lead],
+        lead_bureau=lead,
         routing=decision.to_dict(),
         official_involved=submission.official_involved,
         real_name=submission.contact is not None,
@@ -151,15 +168,17 @@ def submit_report(
             KeyWrap(
                 holder=holder,
                 bureau_id=bureau.id,
-                lead=bureau.code == decision.lead,
-                wrapped=keywrap.seal_to(bureau.public_key, data_key, wrap_aad(report_id, holder)),
+                lead=bureau.code == lead.code,
+                wrapped=keywrap.seal_to(
+                    bureau_public_key(bureau), data_key, wrap_aad(report_id, holder)
+                ),
             )
         )
     report.events.append(
         Event(
             kind="received",
             occurred_on=today,
-            bureau=decision.lead,
+            bureau=lead.code,
             detail={"routing": decision.to_dict()},
         )
     )

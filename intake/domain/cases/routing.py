@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,20 @@ class RoutingDecision:
     def from_dict(cls, data: dict[str, Any]) -> RoutingDecision:
         """Read what `to_dict` made."""
         return cls(data["lead"], tuple(data["co"]), data["rule"], data["taxonomy_version"])
+
+    def lead_not_ready(self) -> RoutingDecision:
+        """The same decision, marked: its lead bureau had no key yet, so the intake desk holds
+        the report until it can transfer it there."""
+        return dataclasses.replace(self, rule=self.rule + LEAD_NOT_READY)
+
+    @property
+    def held_by_the_desk(self) -> bool:
+        """Whether the report went to the intake desk because its bureau was not ready."""
+        return self.rule.endswith(LEAD_NOT_READY)
+
+
+#: Rule suffix of a report the intake desk holds because its lead bureau had no key yet.
+LEAD_NOT_READY = "+lead_not_ready"
 
 
 def route(

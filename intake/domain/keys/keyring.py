@@ -3,6 +3,15 @@
 A report's data key is sealed to its bureau's public key. A bureau's private key is sealed to
 each member's public key. A member's private key is locked under their password. So a stolen
 database, without a password, opens nothing.
+
+Who makes which key, and when: a member's key pair is made at enrolment, in their own session,
+after they chose their own password; until then the account holds only a verifier of the
+temporary password an administrator handed over, which locks nothing. A bureau set up for real
+use gets its key pair when its founder enrols, sealed straight to the founder's new key. So no
+administrator and no temporary password ever touches a private key. Only the demo
+installation (invented data for a first look) makes keys under printed passwords.
+
+Every assignment of `Bureau.public_key` happens in this module.
 """
 
 from __future__ import annotations
@@ -12,8 +21,10 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crypto import aead, keywrap, locking
+from crypto import aead, keywrap, locking, verifier
+from crypto.errors import DecryptionError
 from crypto.kdf import Argon2Params
+from intake.domain.codes import CASE_ROLES
 from intake.domain.models import (
     Bureau,
     BureauMembership,
@@ -44,18 +55,98 @@ def _membership_aad(bureau_code: str, staff_public_key: bytes) -> bytes:
     return aead.associated_data("bureau-key", bureau_code, staff_public_key)
 
 
+class KeyNotReady(Exception):
+    """A bureau or member that has no key pair yet (its first enrolment is still to come)."""
+
+
+def bureau_public_key(bureau: Bureau) -> bytes:
+    """The bureau's public key; KeyNotReady while its founder has not enrolled."""
+    if bureau.public_key is None:
+        raise KeyNotReady(bureau.code)
+    return bureau.public_key
+
+
+def staff_public_key(member: StaffMember) -> bytes:
+    """The member's public key; KeyNotReady until they enrol."""
+    if member.public_key is None:
+        raise KeyNotReady(member.username)
+    return member.public_key
+
+
 def create_bureau(db: Session, code: str) -> tuple[Bureau, bytes]:
-    """Create a bureau with a fresh key pair; the caller must grant the private key to a member."""
+    """Create a bureau with a fresh key pair; the caller must grant the private key to a member.
+
+    Only the demo installation does this (its members' keys are locked under printed
+    passwords); a real bureau is created without a key by `create_unfounded_bureau`.
+    """
     private, public = keywrap.generate_keypair()
     bureau = Bureau(code=code, public_key=public)
     db.add(bureau)
     return bureau, private
 
 
+def create_unfounded_bureau(db: Session, code: str, founder: StaffMember) -> Bureau:
+    """Create a bureau with no key pair yet; `founder`'s enrolment will make it."""
+    if founder.role not in CASE_ROLES:
+        raise ValueError("only intake desk and bureau staff can found a bureau")
+    bureau = Bureau(code=code, public_key=None, founder=founder)
+    db.add(bureau)
+    return bureau
+
+
+def appoint_founder(bureau: Bureau, founder: StaffMember) -> None:
+    """A new founder for a bureau still without a key (the first left before enrolling)."""
+    if bureau.public_key is not None:
+        raise ValueError(f"bureau {bureau.code} already has its key")
+    if founder.role not in CASE_ROLES:
+        raise ValueError("only intake desk and bureau staff can found a bureau")
+    bureau.founder = founder
+
+
+def found_bureaus(db: Session, member: StaffMember) -> list[Bureau]:
+    """Give every bureau `member` founds (and that has no key yet) a key pair, sealed to them.
+
+    Runs in the founder's own enrolment, after their key pair was made: the bureau's private
+    key exists only in this request and, sealed, for the founder.
+    """
+    founded: list[Bureau] = []
+    if member.role not in CASE_ROLES or member.public_key is None:
+        return founded
+    waiting = db.scalars(
+        select(Bureau).where(Bureau.founder_id == member.id, Bureau.public_key.is_(None))
+    )
+    for bureau in waiting:
+        private, public = keywrap.generate_keypair()
+        bureau.public_key = public
+        grant_bureau(db, bureau, private, member)
+        founded.append(bureau)
+    return founded
+
+
 def create_staff(
+    db: Session, username: str, role: str, temporary_password: str, params: Argon2Params
+) -> StaffMember:
+    """Create an account that holds no key: only a verifier of its temporary password.
+
+    The key pair is made when the member enrols (`new_staff_keys`), under a password of
+    their own, so the administrator who saw the temporary password can open nothing with it.
+    """
+    member = StaffMember(
+        username=username,
+        role=role,
+        password_verifier=verifier.make_verifier(temporary_password, params),
+        active=True,
+        created_at=dt.datetime.now(dt.UTC),
+    )
+    db.add(member)
+    return member
+
+
+def create_demo_staff(
     db: Session, username: str, role: str, password: str, params: Argon2Params
 ) -> tuple[StaffMember, str]:
-    """Create a staff member with a key pair locked under the password; returns the recovery key."""
+    """A demo account with a key pair locked under its printed password; returns the recovery
+    key. Only for the demo installation: whoever saw that password holds the key."""
     private, public = keywrap.generate_keypair()
     recovery_key = locking.generate_recovery_key()
     member = StaffMember(
@@ -71,16 +162,81 @@ def create_staff(
     return member, recovery_key
 
 
+def check_temporary_password(member: StaffMember, password: str) -> bool:
+    """Whether `password` is the temporary password of an account that holds no key yet."""
+    if member.password_verifier is None:
+        return False
+    return verifier.check_verifier(member.password_verifier, password)
+
+
+def new_staff_keys(
+    member: StaffMember,
+    password: str,
+    params: Argon2Params,
+    old_private: bytes | None,
+) -> tuple[bytes, str]:
+    """A new key pair for the member, locked under `password` and a new recovery key; every
+    bureau key they hold is sealed again to it. Returns the private key and the recovery key.
+
+    At enrolment (`old_private` is None for a new account, or the key the session holds) and
+    when a member rotates their key: whatever opened the old key opens nothing of the new one,
+    and the verifier of a temporary password is dropped.
+    """
+    private, public = keywrap.generate_keypair()
+    for membership in member.memberships:
+        if old_private is None or member.public_key is None:
+            raise DecryptionError("bureau keys held without a staff key")
+        code = membership.bureau.code
+        bureau_private = keywrap.open_sealed_to(
+            old_private,
+            membership.wrapped_bureau_key,
+            _membership_aad(code, member.public_key),
+        )
+        membership.wrapped_bureau_key = keywrap.seal_to(
+            public, bureau_private, _membership_aad(code, public)
+        )
+    member.public_key = public
+    member.password_verifier = None
+    return private, lock_staff_key(member, private, password, params)
+
+
+def lock_staff_key(
+    member: StaffMember, staff_private: bytes, password: str, params: Argon2Params
+) -> str:
+    """Lock the member's private key under a password and a new recovery key; return that key."""
+    recovery_key = locking.generate_recovery_key()
+    member.private_key_locked = locking.lock_with_passphrase(staff_private, password, params)
+    member.private_key_recovery = locking.lock_with_recovery_key(staff_private, recovery_key)
+    return recovery_key
+
+
+def forget_staff_keys(
+    db: Session, member: StaffMember, temporary_password: str, params: Argon2Params
+) -> int:
+    """Back to a new account's state: no key pair, no bureau key, a verifier of a temporary
+    password; returns how many memberships were dropped."""
+    member.public_key = None
+    member.private_key_locked = None
+    member.private_key_recovery = None
+    member.password_verifier = verifier.make_verifier(temporary_password, params)
+    dropped = 0
+    for membership in list(member.memberships):
+        db.delete(membership)
+        dropped += 1
+    return dropped
+
+
 def grant_bureau(db: Session, bureau: Bureau, bureau_private: bytes, member: StaffMember) -> None:
     """Seal the bureau's private key to a member, which makes them able to read its cases."""
-    wrapped = keywrap.seal_to(
-        member.public_key, bureau_private, _membership_aad(bureau.code, member.public_key)
-    )
+    public = staff_public_key(member)
+    wrapped = keywrap.seal_to(public, bureau_private, _membership_aad(bureau.code, public))
     db.add(BureauMembership(staff=member, bureau=bureau, wrapped_bureau_key=wrapped))
 
 
 def unlock_staff_key(member: StaffMember, password: str) -> bytes:
-    """The member's private key; raises crypto.errors.DecryptionError on a wrong password."""
+    """The member's private key; DecryptionError on a wrong password, or if they have none."""
+    if member.private_key_locked is None:
+        raise DecryptionError("no key yet")
     return locking.unlock_with_passphrase(member.private_key_locked, password)
 
 
@@ -94,7 +250,9 @@ def bureau_private_key(db: Session, member: StaffMember, staff_private: bytes, c
     if membership is None:
         raise KeyError(code)
     return keywrap.open_sealed_to(
-        staff_private, membership.wrapped_bureau_key, _membership_aad(code, member.public_key)
+        staff_private,
+        membership.wrapped_bureau_key,
+        _membership_aad(code, staff_public_key(member)),
     )
 
 
@@ -139,8 +297,9 @@ def rotate_bureau_key(db: Session, member: StaffMember, staff_private: bytes, co
         if not staff.active:
             db.delete(membership)
             continue
+        public = staff_public_key(staff)
         membership.wrapped_bureau_key = keywrap.seal_to(
-            staff.public_key, new_private, _membership_aad(code, staff.public_key)
+            public, new_private, _membership_aad(code, public)
         )
     bureau.public_key = new_public
     db.commit()

@@ -23,7 +23,15 @@ class Bureau(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
-    public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    # None until the bureau's founder enrols: their own session makes the key pair, so no
+    # administrator and no temporary password ever touches a bureau's private key.
+    public_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    # The first member (`qingfeng bureaus setup`), whose enrolment creates the key pair.
+    founder_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff.id", name="fk_bureaus_founder_id_staff")
+    )
+
+    founder: Mapped[StaffMember | None] = relationship(foreign_keys=[founder_id])
 
 
 class StaffMember(Base):
@@ -34,9 +42,12 @@ class StaffMember(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     role: Mapped[str] = mapped_column(String(20))
-    public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
-    private_key_locked: Mapped[bytes] = mapped_column(LargeBinary)
+    # The key pair is made at enrolment, in the member's own session: until then (and again
+    # after a reset) the account holds no key, only a verifier of its temporary password.
+    public_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    private_key_locked: Mapped[bytes | None] = mapped_column(LargeBinary)
     private_key_recovery: Mapped[bytes | None] = mapped_column(LargeBinary)
+    password_verifier: Mapped[bytes | None] = mapped_column(LargeBinary)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     # Where deadline reminders go; optional, and never sent any report content.
