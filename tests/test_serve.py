@@ -1,5 +1,5 @@
-"""`qingfeng serve` will not run workers that would each count rate limits on their own
-(issue 22, item 3): N workers over per-process counters would allow N times every limit."""
+"""`qingfeng serve` will not run workers that would each count rate limits on their own:
+N workers over per-process counters would allow N times every limit."""
 
 from __future__ import annotations
 
@@ -37,6 +37,12 @@ def environment(tmp_path: Path, **extra: str) -> dict[str, str]:
 def test_serve_refuses_several_workers_on_per_process_counters(
     tmp_path: Path, extra: dict[str, str], args: list[str]
 ) -> None:
+    # A ready installation, so that serve gets as far as the worker count.
+    qingfeng = str(Path(sys.executable).with_name("qingfeng"))
+    for command in (["db", "upgrade"], ["staff", "create-admin", "root"], ["bureaus", "setup"]):
+        subprocess.run(
+            [qingfeng, *command], env=environment(tmp_path), capture_output=True, check=True
+        )
     result = subprocess.run(
         [sys.executable, "-m", "intake.platform.cli", "serve", *args],
         env={**environment(tmp_path, **extra), "QINGFENG_BIND": "127.0.0.1:0"},
