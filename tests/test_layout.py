@@ -7,6 +7,7 @@ A module belongs to the longest package prefix that names it.
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -160,3 +161,49 @@ def test_no_module_reads_the_environment_except_config(path: Path) -> None:
     source = path.read_text(encoding="utf-8")
     assert "os.environ" not in source
     assert "os.getenv" not in source
+
+
+#: Paths outside the repository that a checkout on another machine lacks: the folder beside
+#: the checkout and the workplace it was written in (spelled in pieces so this file does not
+#: match itself).
+OUTSIDE = re.compile(
+    "|".join([r"\.\./" + "shared", "/" + "work/", r"""["']""" + "shared" + r"""["']\s*/"""])
+)
+
+
+def tracked_files() -> list[Path]:
+    """Every file git tracks (code, tests, scripts, docs), or every file when not a checkout."""
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True, timeout=60
+        ).stdout.decode()
+        return [ROOT / name for name in listed.split("\0") if name]
+    except (OSError, subprocess.CalledProcessError):
+        skip = {".git", ".venv", "node_modules", "instance", "build", "test-artifacts"}
+        return [
+            p
+            for p in ROOT.rglob("*")
+            if p.is_file() and not skip.intersection(p.relative_to(ROOT).parts)
+        ]
+
+
+def test_the_repository_stands_alone() -> None:
+    # Whatever the code, tests, scripts and docs read or cite is in the repository: a fresh
+    # clone with nothing beside it passes the test command (README.md, "Test it").
+    cites = {}
+    for path in tracked_files():
+        if not path.is_file():
+            continue
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        found = sorted({m.group(0) for m in OUTSIDE.finditer(text)})
+        if found:
+            cites[str(path.relative_to(ROOT))] = found
+    assert cites == {}
+
+
+def test_the_outside_check_catches_a_citation() -> None:
+    quote = '"'
+    assert OUTSIDE.search("ROOT.parent / " + quote + "shared" + quote + " / " + quote + "tools")
+    assert OUTSIDE.search("Run through ../" + "shared/tools/runner.mjs")
+    assert OUTSIDE.search("cd /" + "work/main && make")
+    assert not OUTSIDE.search('_event(report, actor, "shared", value=code)  # co-bureau access')

@@ -22,11 +22,13 @@ def test_a_restored_postgresql_dump_opens_with_the_receipt(app: Flask, tmp_path:
     code = receipt_of(post_report(app.test_client(), what_happened="PG 备份恢复测试(虚构)"))
     salt = app.extensions["qingfeng.settings"].receipt_salt
     source = make_url(TEST_DATABASE_URL).set(drivername="postgresql")
-    target = source.set(database=f"qf_restore_{uuid.uuid4().hex[:8]}")
+    # Named like tests/live.py's databases, so scripts/test drops one a killed run left; made
+    # and dropped from the run's own database, so no other database needs to exist.
+    target = source.set(database=f"{source.database}_live_restore_{uuid.uuid4().hex[:8]}")
     plain = source.render_as_string(hide_password=False)
     dump = tmp_path / "qingfeng.dump"
     subprocess.run(["pg_dump", "-Fc", "-f", str(dump), plain], check=True, capture_output=True)
-    admin = source.set(database="test").render_as_string(hide_password=False)
+    admin = plain
     psql(admin, f"CREATE DATABASE {target.database}")
     try:
         restore_to = target.render_as_string(hide_password=False)
