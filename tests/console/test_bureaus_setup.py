@@ -19,6 +19,7 @@ from sqlalchemy import select
 import admin.setup_cli
 from admin.cli import main
 from intake.domain.cases.taxonomy import DEFAULT_PATH, load_taxonomy
+from intake.domain.installation import DemoAccount
 from intake.domain.models import AuditEvent, Bureau, Report, StaffMember
 from intake.domain.setup import readiness
 from intake.platform import db
@@ -86,6 +87,22 @@ def test_setup_creates_every_bureau_with_a_founder_and_prints_each_password_once
     again = run_setup(empty_app, monkeypatch)
     assert ACCOUNT_LINE.findall(again) == []
     assert "nothing was created" in again
+
+
+def test_every_founder_logs_in_with_exactly_the_password_setup_printed(
+    empty_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    accounts = ACCOUNT_LINE.findall(run_setup(empty_app, monkeypatch))
+    assert len(accounts) == 9
+    for username, password, role in accounts:
+        founder = Staff(empty_app, DemoAccount(username, password, None, "", role))
+        founder.enrol_through_the_pages()  # fails unless the printed password logs in
+    with empty_app.app_context():
+        state = readiness(db.session(), empty_app.extensions["qingfeng.taxonomy"])
+    # Every founder's enrolment made their bureau's key: the installation is complete.
+    assert state.takes_reports
+    assert state.waiting == ()
+    assert state.missing == ()
 
 
 def test_run_again_after_the_taxonomy_gains_a_bureau_it_adds_just_that_one(

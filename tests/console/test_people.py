@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 import pytest
@@ -15,7 +16,7 @@ from admin.cli import main
 from intake.domain.installation import DemoAccount
 from intake.domain.models import BureauMembership, HotlineToken, StaffMember, StaffSession
 from intake.platform import db
-from tests.console.console import Staff, add_colleague, let_a_minute_pass, post
+from tests.console.console import Staff, add_colleague, let_a_minute_pass, member, post
 
 Login = Callable[[str], Staff]
 
@@ -204,6 +205,32 @@ def test_staff_commands_create_reset_and_deactivate(app: Flask, cli: CliRunner) 
     assert rows["desk-7"] == ("intake", False)
 
 
+#: The line `staff create-admin`, `staff create` and `staff reset-password` print the secret on.
+PRINTED_PASSWORD = re.compile(r"shown only now: (\S+)$", re.MULTILINE)
+
+
+@pytest.mark.parametrize(
+    ("command", "role"),
+    [
+        (["staff", "create-admin", "printed-1"], "admin"),
+        (["staff", "create", "printed-1", "--role", "intake"], "intake"),
+        (["staff", "create", "printed-1", "--role", "handler"], "handler"),
+        (["staff", "create", "printed-1", "--role", "supervisor"], "supervisor"),
+    ],
+)
+def test_an_account_a_command_creates_logs_in_with_exactly_the_printed_password(
+    app: Flask, cli: CliRunner, command: list[str], role: str
+) -> None:
+    result = cli.invoke(main, command)
+    assert result.exit_code == 0, result.output
+    printed = PRINTED_PASSWORD.findall(result.output)
+    assert len(printed) == 1, result.output
+    newcomer = Staff(app, DemoAccount("printed-1", printed[0], None, "", role))
+    newcomer.enrol_through_the_pages()  # fails unless the printed password logs in
+    assert newcomer.client.get("/admin/password").status_code == 200
+    assert member(app, "printed-1").role == role
+
+
 def test_a_member_who_lost_everything_gets_new_keys_and_must_be_granted_again(
     app: Flask,
     staff: Login,
@@ -253,7 +280,7 @@ def test_reset_password_command(
         assert not row.enrolled
         assert row.memberships == []
     # The password printed is the one that now opens the account: log in with it.
-    printed = result.output.split("shown only now: ")[1].split()[0]
+    (printed,) = PRINTED_PASSWORD.findall(result.output)
     again = Staff(app, DemoAccount("demo-health", printed, "health", "", "handler"))
     again.enrol_through_the_pages()  # fails unless the printed password logs in
     assert again.client.get("/admin/password").status_code == 200
