@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,19 @@ from pathlib import Path
 from crypto.kdf import PASSWORD_PARAMS, RECEIPT_PARAMS, Argon2Params
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_INSTANCE = ROOT / "instance"
+
+
+def default_instance(root: Path = ROOT, prefix: Path | None = None) -> Path:
+    """The instance folder (SQLite file, secrets.json) when QINGFENG_INSTANCE does not say.
+
+    In a source checkout (editable install) it is the checkout's instance/. An installed
+    package's code sits in site-packages, which an upgrade replaces and which must not hold
+    data, so there it follows Flask's convention: <prefix>/var/qingfeng-instance, prefix being
+    the virtualenv's (or Python's) sys.prefix.
+    """
+    if (root / "pyproject.toml").is_file():
+        return root / "instance"
+    return Path(sys.prefix if prefix is None else prefix) / "var" / "qingfeng-instance"
 
 
 class ConfigError(ValueError):
@@ -72,7 +85,7 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Build settings from QINGFENG_* variables, creating instance secrets on first run."""
         env = os.environ if environ is None else environ
-        instance = Path(env.get("QINGFENG_INSTANCE", str(DEFAULT_INSTANCE))).resolve()
+        instance = Path(env.get("QINGFENG_INSTANCE", str(default_instance()))).resolve()
         stored = _instance_secrets(instance, env)
         return cls(
             secret_key=_hex_or(env, "QINGFENG_SECRET_KEY", stored["secret_key"]),
