@@ -103,7 +103,8 @@ def _start(
     log_path = tmp_path / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "intake.platform.cli", "demo", "--port", str(port)],
+            # Without the sample cases: these tests make the cases they look for.
+            [sys.executable, "-m", "intake.platform.cli", "demo", "--empty", "--port", str(port)],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from intake.platform.cli import RULE
 from tests.helpers import RECEIPT_PATTERN, VALID_REPORT, form_values
 from tests.live import LiveServer, start_server
 
@@ -50,6 +51,10 @@ def test_a_report_over_real_http_leaves_no_trace_of_the_client(
 
     output = server.stop()
     assert "password" in output  # the demo printed its accounts
+    # ... and they are the last thing on screen: no Werkzeug banner below them.
+    assert output.rstrip("\n").splitlines()[-1] == RULE
+    assert "development server" not in output
+    assert "Running on" not in output
     assert "marker-7d2e" not in output
     assert code not in output
     assert "127.0.0.1 - -" not in output

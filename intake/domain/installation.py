@@ -29,9 +29,15 @@ class DemoAccount:
     role: str = "handler"
 
 
-def install_demo(db: Session, settings: Settings, taxonomy: Taxonomy) -> list[DemoAccount]:
+def install_demo(
+    db: Session,
+    settings: Settings,
+    taxonomy: Taxonomy,
+    bureau_keys: dict[str, bytes] | None = None,
+) -> list[DemoAccount]:
     """Create every missing bureau with one demo member each, a demo supervisor (no bureau
     key, so no report content) and a demo system administrator; return the new accounts.
+    `bureau_keys`, if given, receives the new bureaus' private keys (for the sample cases).
 
     Already existing bureaus are left alone, so running the demo twice reopens the same data.
     The demo's keys are made here and locked under the printed passwords: invented data for a
@@ -52,6 +58,8 @@ def install_demo(db: Session, settings: Settings, taxonomy: Taxonomy) -> list[De
             db, username, role, password, settings.password_kdf
         )
         grant_bureau(db, bureau, bureau_private, member)
+        if bureau_keys is not None:
+            bureau_keys[bureau_info.code] = bureau_private
         accounts.append(DemoAccount(username, password, bureau_info.code, recovery_key, role))
     for role in KEYLESS_ROLES:
         username = f"demo-{role}"
@@ -64,6 +72,15 @@ def install_demo(db: Session, settings: Settings, taxonomy: Taxonomy) -> list[De
         accounts.append(DemoAccount(username, password, None, recovery_key, role))
     db.commit()
     return accounts
+
+
+def is_demo(db: Session) -> bool:
+    """Whether this database holds a demo installation (or nothing), which `qingfeng demo
+    --reset` may erase: a demo administrator, and no bureau founded by `bureaus setup`."""
+    demo_admin = db.scalars(select(StaffMember).where(StaffMember.username == "demo-admin"))
+    staff = db.scalars(select(StaffMember.id).limit(1)).first()
+    founded = db.scalars(select(Bureau.id).where(Bureau.founder_id.is_not(None)).limit(1))
+    return (staff is None or demo_admin.first() is not None) and founded.first() is None
 
 
 def new_password() -> str:

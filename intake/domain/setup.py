@@ -81,6 +81,11 @@ def _free_username(db: Session, stem: str) -> str:
 
 DESK_HANDLES = _l("reports without a category, and those whose bureau is not ready yet")
 CO_BUREAU = _l("co-bureau for: %(categories)s")
+#: What the roles without a bureau key do (they never read a report).
+KEYLESS_HANDLES = {
+    Role.SUPERVISOR: _l("Supervisor: the overdue board, statistics and 督办; never reads a report"),
+    Role.ADMIN: _l("System administrator: staff accounts and hotline tokens; never reads a report"),
+}
 
 
 def handles(taxonomy: Taxonomy, code: str, locale: str) -> str:

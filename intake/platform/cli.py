@@ -9,12 +9,15 @@ import logging
 from typing import TYPE_CHECKING
 
 import click
-from sqlalchemy import make_url
+from flask_babel import force_locale
+from sqlalchemy import inspect, make_url
 
 from intake.config import Settings
-from intake.domain.installation import install_demo
+from intake.domain.codes import Role
+from intake.domain.demo_cases import MARK, add_sample_cases
+from intake.domain.installation import DemoAccount, install_demo, is_demo
 from intake.domain.keys import hotline
-from intake.domain.setup import Readiness, readiness
+from intake.domain.setup import KEYLESS_HANDLES, Readiness, handles, readiness
 from intake.platform import context, db
 from intake.platform.factory import create_app
 
@@ -67,37 +70,101 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--no-serve", is_flag=True, help="Set up the demo installation and exit.")
-def demo(host: str, port: int, no_serve: bool) -> None:
-    """Run the embedded default: SQLite under instance/, demo bureaus and staff."""
+@click.option(
+    "--reset",
+    is_flag=True,
+    help="Erase the demo installation and start over: new passwords, new sample cases.",
+)
+@click.option("--empty", is_flag=True, help="Set up the demo without its sample cases.")
+@click.option("--lang", type=click.Choice(["zh_CN", "en"]), default="zh_CN", show_default=True,
+              help="Language of the bureau names printed.")  # fmt: skip
+def demo(host: str, port: int, no_serve: bool, reset: bool, empty: bool, lang: str) -> None:
+    """Run the embedded default: SQLite under instance/, demo bureaus, staff and sample cases."""
+    # The demo's first screen is the accounts: no migration log, no Werkzeug banner.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     settings = Settings.from_env()
     app = create_app(settings)
+    if reset:
+        _erase_demo(app)
+    keys: dict[str, bytes] = {}
+    samples = None
     with app.app_context():
         db.database().upgrade()
-        accounts = install_demo(db.session(), settings, app.extensions["qingfeng.taxonomy"])
+        session, taxonomy = db.session(), app.extensions["qingfeng.taxonomy"]
+        accounts = install_demo(session, settings, taxonomy, keys)
+        if accounts and not empty and set(keys) == {b.code for b in taxonomy.bureaus}:
+            samples = add_sample_cases(session, settings, taxonomy, keys, context.today())
+        keys.clear()
     # Never a password on the screen (or in a log the output is kept in).
     shown = make_url(settings.database_url).render_as_string(hide_password=True)
     click.echo(f"Database: {shown}")
-    if accounts:
+    if samples is not None:
         click.echo(
-            "Demo staff accounts (invented demo data; temporary passwords, shown only now).\n"
-            "Log in at /admin/login; the first login asks for a new password and sets up an\n"
-            "authenticator app (TOTP), then shows the account's recovery key."
+            f"Sample cases: {samples.total} invented cases over the last three months, in every\n"
+            f"state, each marked {MARK} (demo data, invented)."
         )
-        for account in accounts:
-            click.echo(f"  {account.username:<28} password {account.password}  ({account.role})")
-    else:
-        click.echo("Demo installation already exists; its staff passwords were shown when created.")
     click.echo(
         "Never use the demo installation for real reports: its keys are locked under the\n"
         "passwords printed here. A real installation: docs/operations.md, First installation."
     )
     check_ready(app)
+    address = f"http://{host}:{port}/"
+    if not no_serve:
+        click.echo(f"Serving on {address}  (Ctrl-C to stop)")
+    _echo_accounts(app, accounts, lang, address)
     if no_serve:
         return
     from intake.platform.serving import serve
 
-    click.echo(f"Serving on http://{host}:{port}/  (Ctrl-C to stop)")
     serve(app, host, port)
+
+
+#: The frame around the demo's accounts, the last thing it prints.
+RULE = "=" * 78
+
+
+def _echo_accounts(app: Flask, accounts: list[DemoAccount], lang: str, address: str) -> None:
+    """The demo accounts, framed: per account what it handles, then its name and password."""
+    click.echo(RULE)
+    if not accounts:
+        click.echo(
+            "The demo installation already exists; its staff passwords were shown once, when it\n"
+            "was created, and are stored nowhere. To start over with new passwords (and new\n"
+            "sample cases; everything in the demo is erased): qingfeng demo --reset"
+        )
+        click.echo(RULE)
+        return
+    click.echo(
+        "Demo staff accounts (invented demo data; temporary passwords, shown only now).\n"
+        f"Log in at {address}admin/login. The first login asks for a new password\n"
+        "and sets up an authenticator app (TOTP), then shows the account's recovery key."
+    )
+    taxonomy = app.extensions["qingfeng.taxonomy"]
+    with app.test_request_context(), force_locale(lang):
+        for account in accounts:
+            if account.bureau is not None:
+                bureau = taxonomy.bureau(account.bureau)
+                colon = ": " if lang == "en" else "："
+                what = f"{bureau.name(lang)}{colon}{handles(taxonomy, account.bureau, lang)}"
+            else:
+                what = str(KEYLESS_HANDLES[Role(account.role)])
+            click.echo(f"  {what}")
+            click.echo(f"  {account.username:<28} password {account.password}  ({account.role})")
+    click.echo(RULE)
+
+
+def _erase_demo(app: Flask) -> None:
+    """Erase a demo installation for `--reset`; refuse anything else."""
+    with app.app_context():
+        database = db.database()
+        if "staff" in inspect(database.engine).get_table_names():
+            if not is_demo(db.session()):
+                raise click.ClickException(
+                    "This database is not a demo installation (its bureaus were founded by\n"
+                    "`qingfeng bureaus setup`); --reset erases only a demo. Nothing was changed."
+                )
+            db.session().close()
+        database.erase()
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

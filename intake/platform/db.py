@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from intake.domain.models.base import Base
@@ -23,6 +23,14 @@ class Database:
         from intake.domain import models  # noqa: F401  (registers the tables on Base.metadata)
 
         Base.metadata.create_all(self.engine)
+
+    def erase(self) -> None:
+        """Drop every table, the migrations' own included (`qingfeng demo --reset` only)."""
+        from intake.domain import models  # noqa: F401  (registers the tables on Base.metadata)
+
+        with self.engine.begin() as connection:
+            Base.metadata.drop_all(connection)
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
     def upgrade(self) -> None:
         """Bring the schema to the newest migration (what the service itself uses)."""

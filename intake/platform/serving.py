@@ -36,5 +36,11 @@ class AnonymousRequestHandler(WSGIRequestHandler):
 
 
 def serve(app: Flask, host: str, port: int) -> None:
-    """Serve `app` until interrupted."""
+    """Serve `app` until interrupted.
+
+    Werkzeug's start-up lines (its address and its red development-server warning) would
+    come below the demo's accounts, which must stay the last thing on screen; the demo says
+    where it serves and that it is not for real reports itself. Errors are still logged.
+    """
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     run_simple(host, port, app, threaded=True, request_handler=AnonymousRequestHandler)
