@@ -93,7 +93,8 @@ def app_server(tmp_path: Path) -> Iterator[Server]:
         # As deployed: several workers over shared limits.
         env.update(RATELIMIT_STORAGE_URI=TEST_RATELIMIT_URI, QINGFENG_WORKERS="2")
     cli = [sys.executable, "-m", "intake.platform.cli"]
-    subprocess.run([*cli, "demo", "--no-serve"], env=env, check=True, capture_output=True)
+    demo = [*cli, "demo", "--no-serve", "--empty"]
+    subprocess.run(demo, env=env, check=True, capture_output=True)
     with (tmp_path / "serve.log").open("wb") as log:
         process = subprocess.Popen([*cli, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
     try:

@@ -49,7 +49,8 @@ def hosts(tmp_path: Path) -> Iterator[list[str]]:
         "QINGFENG_WORKERS": "2",
     }
     cli = [sys.executable, "-m", "intake.platform.cli"]
-    subprocess.run([*cli, "demo", "--no-serve"], env=env, check=True, capture_output=True)
+    demo = [*cli, "demo", "--no-serve", "--empty"]
+    subprocess.run(demo, env=env, check=True, capture_output=True)
     processes, bases = [], []
     for name in ("a", "b"):
         port = free_port()
