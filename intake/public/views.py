@@ -246,9 +246,9 @@ def _open_follow_up(form: FollowUpForm) -> OpenedReport | tuple[str, int]:
         report = db.session().get(Report, redeemed.report_id)
         if report is None:
             raise followup.TokenRefused
-        opened = open_with_key(report, redeemed.data_key)
+        by_token = open_with_key(report, redeemed.data_key)
         g.followup_first_issued = redeemed.first_issued
-        return opened
+        return by_token
     except (followup.TokenRefused, ReportUnreadable):
         pass
     if form.code.data:
