@@ -29,6 +29,7 @@ from intake.domain.cases.reports import ReportUnreadable, field_aad
 from intake.domain.evidence.archives import Overexpanding, check_expansion
 from intake.domain.evidence.filetypes import KINDS, Kind, detect, extension_matches
 from intake.domain.models import Attachment, AttachmentChunk, Report
+from intake.domain.models.base import next_ordinal, random_id
 
 register_heif_opener()
 
@@ -163,6 +164,8 @@ def store(
     """
     uid = secrets.token_hex(16)
     attachment = Attachment(
+        id=random_id(),
+        ordinal=next_ordinal(report.attachments),
         uid=uid,
         author=author,
         kind=stored_kind(checked).code,
