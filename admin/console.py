@@ -7,7 +7,8 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Blueprint, abort, g, redirect, request, url_for
+from flask import Blueprint, abort, g, redirect, request, session, url_for
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -32,13 +33,32 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+#: Key, in Flask's session cookie, of the console session that cookie belongs to.
+FORM_SESSION = "console"
+
+
 @bp.before_request
 def _load_session() -> None:
-    g.console = sessions.open_cookie(
-        db.session(), request.cookies.get(sessions.COOKIE), context.settings(), now()
-    )
+    cookie = request.cookies.get(sessions.COOKIE)
+    g.console = sessions.open_cookie(db.session(), cookie, context.settings(), now())
     if g.console is not None:
         db.session().commit()
+        if cookie and session.get(FORM_SESSION) != sessions.form_marker(cookie):
+            if request.method not in ("GET", "HEAD"):
+                raise CSRFError("The form session belongs to no console session.")
+            renew_form_session(cookie)
+
+
+def renew_form_session(cookie: str) -> None:
+    """Start a new Flask session (it holds the CSRF secret) bound to one console session.
+
+    Done at login and whenever a page of a live console session arrives with any other: a
+    session cookie from before login, perhaps planted by someone who knows its CSRF secret,
+    never carries a console form (docs/design.md "Bureau keys").
+    """
+    session.clear()
+    g.pop("csrf_token", None)  # Flask-WTF caches the request's token here
+    session[FORM_SESSION] = sessions.form_marker(cookie)
 
 
 @bp.errorhandler(DecryptionError)

@@ -114,19 +114,19 @@ def seed(app, count: int) -> float:
                                   "wrapped": b"\0" * 80})  # fmt: skip
                 facts = {"category": reports[-1]["category"], "channel": reports[-1]["channel"],
                          "received_on": received}  # fmt: skip
-                events.append({"report_id": report_id, "kind": "received",
+                events.append({"report_id": report_id, "kind": "received", "ordinal": 1,
                                "occurred_on": received, "bureau": code, "detail": {},
                                **facts})  # fmt: skip
                 if life["accepted_on"]:
-                    events.append({"report_id": report_id, "kind": "accepted",
+                    events.append({"report_id": report_id, "kind": "accepted", "ordinal": 2,
                                    "occurred_on": life["accepted_on"], "bureau": code,
                                    "detail": {}, **facts})  # fmt: skip
                 if life["state"] == "not_accepted":
-                    events.append({"report_id": report_id, "kind": "not_accepted",
+                    events.append({"report_id": report_id, "kind": "not_accepted", "ordinal": 2,
                                    "occurred_on": life["concluded_on"], "bureau": code,
                                    "detail": {}, **facts})  # fmt: skip
                 if life["state"] == "concluded":
-                    events.append({"report_id": report_id, "kind": "concluded",
+                    events.append({"report_id": report_id, "kind": "concluded", "ordinal": 2,
                                    "occurred_on": life["concluded_on"], "bureau": code,
                                    "value": life["finding"], "detail": {}, **facts})  # fmt: skip
             session.execute(insert(Report), reports)

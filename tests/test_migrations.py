@@ -78,3 +78,75 @@ def test_a_downgrade_refuses_while_a_bureau_waits_for_its_founder(engine: Engine
     # Nothing was changed: the bureau is still there, still without a key.
     with engine.connect() as connection:
         assert connection.execute(select(models.Bureau.public_key)).scalar_one() is None
+
+
+def test_existing_rows_get_random_ids_and_ordinals_and_keep_their_files(engine: Engine) -> None:
+    migrate.upgrade(engine, "e5b0c1f2a7d3")
+    report = {
+        "id": "r1", "reference": "QF-MIGRATE0002", "lookup_tag": b"\2" * 32, "channel": "web",
+        "category": "kickbacks", "state": "received", "received_on": dt.date(2026, 3, 4),
+        "decision_due": dt.date(2026, 3, 19), "lead_bureau_id": 1, "routing": {},
+        "official_involved": False, "real_name": False, "content": b"", "extended": False,
+        "major": False, "awaiting_staff": False,
+    }  # fmt: skip
+    with engine.begin() as connection:
+        connection.execute(insert(models.Bureau), {"id": 1, "code": "health", "public_key": b"k"})
+        connection.execute(insert(models.Report), report)
+        for kind in ("received", "reporter_message"):
+            connection.execute(
+                text(
+                    "INSERT INTO events (report_id, kind, occurred_on, bureau, detail, category, "
+                    "channel, received_on) VALUES ('r1', :kind, '2026-03-04', 'health', '{}', "
+                    "'kickbacks', 'web', '2026-03-04')"
+                ),
+                {"kind": kind},
+            )
+        for body in (b"first", b"second"):
+            connection.execute(
+                text(
+                    "INSERT INTO messages (report_id, author, occurred_on, body) "
+                    "VALUES ('r1', 'reporter', '2026-03-04', :body)"
+                ),
+                {"body": body},
+            )
+        connection.execute(
+            text(
+                "INSERT INTO attachments (report_id, uid, author, kind, cleaned, size, chunks, "
+                "added_on, name) VALUES ('r1', 'u1', 'reporter', 'pdf', false, 2, 2, "
+                "'2026-03-04', :name)"
+            ),
+            {"name": b"n"},
+        )
+        attachment = connection.scalar(text("SELECT id FROM attachments"))
+        for position in (0, 1):
+            connection.execute(
+                text("INSERT INTO attachment_chunks VALUES (:a, :p, :b)"),
+                {"a": attachment, "p": position, "b": b"chunk"},
+            )
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        messages = connection.execute(text("SELECT id, ordinal, body FROM messages")).all()
+        assert sorted((m.ordinal, bytes(m.body)) for m in messages) == [
+            (1, b"first"),
+            (2, b"second"),
+        ]
+        assert all(m.id > 2**20 for m in messages)
+        events = connection.execute(text("SELECT kind, ordinal FROM events ORDER BY ordinal")).all()
+        assert [tuple(e) for e in events] == [("received", 1), ("reporter_message", 2)]
+        new_attachment = connection.scalar(text("SELECT id FROM attachments"))
+        assert new_attachment != attachment
+        chunks = connection.scalars(
+            text("SELECT position FROM attachment_chunks WHERE attachment_id = :a"),
+            {"a": new_attachment},
+        ).all()
+        assert sorted(chunks) == [0, 1]
+        if engine.dialect.name == "sqlite":
+            assert connection.execute(text("PRAGMA foreign_key_check")).all() == []
+            tables = dict(connection.execute(text("SELECT name, sql FROM sqlite_master")).all())
+            assert "WITHOUT ROWID" in tables["attachment_chunks"]
+            assert "WITHOUT ROWID" in tables["used_form_tokens"]
+    migrate.downgrade(engine, "e5b0c1f2a7d3")
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM attachment_chunks")) == 2
+        assert sorted(connection.scalars(text("SELECT id FROM messages")).all()) == [1, 2]
+    migrate.upgrade(engine)

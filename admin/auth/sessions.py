@@ -53,6 +53,12 @@ class Opened:
         return key
 
 
+def form_marker(cookie: str) -> str:
+    """What Flask's session cookie holds to name the console session it belongs to: a hash
+    of the console cookie, so the session cookie reveals nothing of it."""
+    return hashlib.sha256(b"qingfeng/form-session\0" + cookie.encode()).hexdigest()[:32]
+
+
 def _aad(id_hash: bytes) -> bytes:
     return aead.associated_data("console-session", id_hash)
 

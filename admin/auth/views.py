@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
@@ -20,7 +29,15 @@ from admin.auth.forms import (
     RotateKeyForm,
 )
 from admin.auth.keycheck import fingerprint
-from admin.console import now, opened, record_audit, requires, safe_next, staff
+from admin.console import (
+    now,
+    opened,
+    record_audit,
+    renew_form_session,
+    requires,
+    safe_next,
+    staff,
+)
 from admin.labels import bureau_name
 from crypto.errors import DecryptionError
 from intake.domain.keys.keyring import staff_public_key, unlock_staff_key
@@ -96,6 +113,7 @@ def login() -> Response | str | tuple[str, int]:
     cookie = sessions.create(database, done.member, done.staff_private, current)
     audit.record(database, done.member, "login", now=current)
     database.commit()
+    renew_form_session(cookie)
     if done.member.enrolled:
         target = safe_next(request.args.get("next"), url_for("admin.home"))
     else:
@@ -110,6 +128,7 @@ def logout() -> Response:
     record_audit("logout")
     sessions.end(db.session(), opened().record)
     db.session().commit()
+    session.clear()
     response = redirect(url_for("admin.auth.login"), code=303)
     response.delete_cookie(sessions.COOKIE, path=sessions.COOKIE_PATH)
     return response

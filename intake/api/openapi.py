@@ -10,8 +10,20 @@ from intake.domain.cases.content import LIMITS
 _VISIBLE = "[^\\s\\x00-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069]"
 
 
+_COUNTED = (
+    " At most {limit} characters, counted after the documented normalisation (line ends, control"
+    " and bidirectional characters, surrounding whitespace), as the web form counts."
+)
+
+
 def _text(limit: int, description: str, required: bool = False) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": "string", "maxLength": limit, "description": description}
+    # maxLength is what a client can check before sending; the server counts what is left
+    # after normalisation, so a value within maxLength is always accepted.
+    schema: dict[str, Any] = {
+        "type": "string",
+        "maxLength": limit,
+        "description": description + _COUNTED.format(limit=limit),
+    }
     if required:
         schema["pattern"] = _VISIBLE
     return schema

@@ -233,11 +233,11 @@ def _validate(body: dict[str, Any]) -> tuple[Submission, dt.date]:
         if not isinstance(value, str):
             fail(field, E_STRING)
             return ""
-        # The limit holds for what was sent, as the OpenAPI document says, not only for
-        # what remains after normalisation.
+        # Counted after the documented normalisation (README "Input limits and
+        # normalisation"), as the web form counts: text that passes the form passes here.
+        value = normalise_text(value)
         if len(value) > limit:
             fail(field, E_TOO_LONG, max=limit)
-        value = normalise_text(value)
         if REPLACEMENT_CHARACTER in value:
             fail(field, E_UNREADABLE)
         return value

@@ -26,3 +26,8 @@ def taxonomy() -> Taxonomy:
 def today() -> dt.date:
     """Today's date in China; reports carry this date and no time."""
     return dt.datetime.now(CHINA).date()
+
+
+def now() -> dt.datetime:
+    """The current time in UTC (one place, so tests can move the clock)."""
+    return dt.datetime.now(dt.UTC)

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
 from intake.config import Settings
+from intake.domain.evidence import archives
 from intake.domain.evidence.attachments import MAX_PIXELS, AttachmentRefused, Checked, check
 from intake.domain.evidence.filetypes import KINDS
 from intake.platform import context
@@ -26,6 +27,11 @@ REFUSALS = {
         "“%(name)s” is an image too large to process (more than %(mp)d megapixels)."
     ),
     "damaged": _l("“%(name)s” is damaged or incomplete: it could not be read as an image."),
+    "overexpanding": _l(
+        "“%(name)s” unpacks to far more than its size (over %(ratio)d times, or over %(unpacked)d "
+        "MB), as files made to stop the computer that opens them do. Save it again, or send it "
+        "as PDF."
+    ),
 }
 TOO_MANY = _l("At most %(max)d files at once, please; you chose %(count)d.")
 CHOOSE_AGAIN = _l(
@@ -65,6 +71,8 @@ def check_files(files: list[FileStorage], settings: Settings) -> tuple[list[Chec
                         "kinds": accepted_kinds(),
                         "kind": str(exc.kind.label) if exc.kind else "",
                         "mp": MAX_PIXELS // 1_000_000,
+                        "ratio": archives.MAX_RATIO,
+                        "unpacked": archives.MAX_UNPACKED // (1024 * 1024),
                     }
                 )
             )

@@ -7,7 +7,7 @@ import logging
 import secrets
 import urllib.parse
 
-from flask import Blueprint, Response, redirect, render_template, request
+from flask import Blueprint, Response, g, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -177,7 +177,7 @@ def status_reply() -> str | tuple[str, int]:
     if not isinstance(opened, OpenedReport):
         return opened
     if not form.validate():
-        return _render_case(opened, reply=form), 422
+        return _render_refused(form), 422
     casework.reporter_writes(opened.report, opened.data_key, context.today(), form.text.data)
     db.session().commit()
     return _render_case(opened, notice=str(SENT))
@@ -191,14 +191,14 @@ def status_reward() -> str | tuple[str, int]:
     if not isinstance(opened, OpenedReport):
         return opened
     if not form.validate():
-        return _render_case(opened, claim=form), 422
+        return _render_refused(form), 422
     claim = casework.RewardClaim(form.name.data, form.phone.data, form.payment.data)
     try:
         casework.claim_reward(
             opened.report, opened.data_key, context.settings(), context.today(), claim
         )
     except casework.CaseworkError as exc:
-        return _render_case(opened, claim=form, alert=str(exc.args[0])), 409
+        return _render_retry(form, str(exc.args[0])), 409
     db.session().commit()
     return _render_case(opened, notice=str(CLAIMED))
 
@@ -218,7 +218,7 @@ def status_attach() -> str | tuple[str, int]:
         refusals = [str(NO_FILE)]
     if refusals:
         form.attachments.errors = refusals
-        return _render_case(opened, attach=form), 422
+        return _render_refused(form), 422
     today = context.today()
     for checked in files:
         attachments.store(db.session(), opened.report, opened.data_key, checked, "reporter", today)
@@ -235,16 +235,20 @@ EXPIRED = _l(
 
 
 def _open_follow_up(form: FollowUpForm) -> OpenedReport | tuple[str, int]:
-    """The case a follow-up form belongs to: by its page's token, or by the code typed again."""
+    """The case a follow-up form belongs to: by its page's token, or by the code typed again.
+
+    A case opened by a token keeps that token's first issue (flask.g), so the next page's
+    token expires when this one does: a captured page is good for an hour, never renewed.
+    """
     settings = context.settings()
     try:
-        report_id, data_key = followup.redeem(
-            settings.secret_key, form.token.data or "", dt.datetime.now(dt.UTC)
-        )
-        report = db.session().get(Report, report_id)
+        redeemed = followup.redeem(settings.secret_key, form.token.data or "", context.now())
+        report = db.session().get(Report, redeemed.report_id)
         if report is None:
             raise followup.TokenRefused
-        return open_with_key(report, data_key)
+        by_token = open_with_key(report, redeemed.data_key)
+        g.followup_first_issued = redeemed.first_issued
+        return by_token
     except (followup.TokenRefused, ReportUnreadable):
         pass
     if form.code.data:
@@ -255,6 +259,12 @@ def _open_follow_up(form: FollowUpForm) -> OpenedReport | tuple[str, int]:
         form.code.errors = [*form.code.errors, message]
         return _render_retry(form, None), status
     return _render_retry(form, str(EXPIRED)), 409
+
+
+def _render_refused(form: FollowUpForm) -> str:
+    """A post that was not taken (empty, too long, a bad file): its errors and what was typed,
+    with neither the case nor a token, so posting nothing never reads or prolongs a case."""
+    return _render_retry(form, None)
 
 
 def _render_retry(form: FollowUpForm, alert: str | None) -> str:
@@ -300,7 +310,8 @@ def _render_case(
     claim = claim or RewardClaimForm(formdata=None)
     attach = attach or AttachForm(formdata=None)
     attach.attachments.render_kw = {"accept": uploads.ACCEPT}
-    token = followup.issue(settings.secret_key, report.id, opened.data_key, dt.datetime.now(dt.UTC))
+    first_issued = g.get("followup_first_issued") or context.now()
+    token = followup.issue(settings.secret_key, report.id, opened.data_key, first_issued)
     reply.token.data = claim.token.data = attach.token.data = token
     return render_template(
         "status_result.html",

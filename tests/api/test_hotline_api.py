@@ -13,10 +13,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from crypto.receipts import damm_is_valid
+from intake.domain.cases.content import LIMITS
 from intake.domain.keys import hotline
 from intake.domain.models import Report
 from intake.platform import context, db
-from tests.helpers import check_status
+from tests.helpers import VALID_REPORT, check_status, hidden_tokens
 
 CALL = {
     "transcript": "来电人反映某诊所虚构医疗服务骗取医保基金(虚构测试数据)",
@@ -177,6 +178,24 @@ def test_every_field_at_its_limit_and_one_over(
     problem = assert_problem(post(client, token, {**CALL, field: "测" * (limit + 1)}), 422)
     assert problem["errors"][0]["field"] == field
     assert str(limit) in problem["errors"][0]["detail"]
+
+
+@pytest.mark.parametrize("padded", ["  {}", "{}\n\t ", "\u3000{}\u3000"])
+def test_surrounding_whitespace_is_trimmed_before_counting_as_the_form_does(
+    client: FlaskClient, app: Flask, token: str, padded: str
+) -> None:
+    # Naughty strings with leading or trailing whitespace: within the limit once trimmed, so
+    # the web form takes them, and so must the API.
+    institution = padded.format("医" * LIMITS["institution"])
+    assert len(institution) > LIMITS["institution"]
+    form = {**VALID_REPORT, **hidden_tokens(client, "/report"), "institution": institution}
+    assert client.post("/report", data=form).status_code == 200
+    response = post(client, token, {**CALL, "institution": institution})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    page = check_status(client, response.get_json()["receipt_code"]).get_data(as_text=True)
+    assert "医" * LIMITS["institution"] in page
+    over = padded.format("医" * (LIMITS["institution"] + 1))
+    assert assert_problem(post(client, token, {**CALL, "institution": over}), 422)["errors"]
 
 
 def test_a_body_over_the_limit_is_413(client: FlaskClient, app: Flask, token: str) -> None:

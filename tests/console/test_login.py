@@ -16,6 +16,7 @@ from intake.domain.installation import DemoAccount
 from intake.domain.models import AuditEvent, LoginThrottle, StaffSession
 from intake.platform import db
 from tests.console.console import Staff, enrol_quickly, let_a_minute_pass, member, post
+from tests.helpers import form_values
 
 
 def test_first_login_leads_to_enrolment_with_qr_code_and_recovery_key(
@@ -316,3 +317,33 @@ def test_totp_codes_follow_rfc_6238(app: Flask, accounts: dict[str, DemoAccount]
     assert totp.verify(secret, code, None, now + dt.timedelta(minutes=2)) is None
     assert totp.verify(secret, "12345", None, now) is None
     del app, accounts
+
+
+def test_login_renews_the_session_cookie_that_holds_the_csrf_secret(
+    app: Flask, accounts: dict[str, DemoAccount]
+) -> None:
+    # The attacker opens the login page, keeps its session cookie and CSRF token, and plants
+    # the cookie in the member's browser (a shared computer, a sibling subdomain).
+    attacker = app.test_client()
+    planted_token = form_values(attacker.get("/admin/login").get_data(as_text=True))["csrf_token"]
+    planted = attacker.get_cookie("session")
+    assert planted is not None
+    health = Staff(app, accounts["health"])
+    health.secret = enrol_quickly(app, health.username)
+    health.client.set_cookie("session", planted.value)
+    assert health.login().status_code == 303
+    renewed = health.client.get_cookie("session")
+    assert renewed is not None
+    assert renewed.value != planted.value
+    page = health.client.get("/admin/password").get_data(as_text=True)
+    assert form_values(page)["csrf_token"] != planted_token
+
+    def forged_logout() -> int:
+        return health.client.post("/admin/logout", data={"csrf_token": planted_token}).status_code
+
+    # A form forged with the planted token is refused, and so is the planted cookie itself.
+    assert forged_logout() == 400
+    health.client.set_cookie("session", planted.value)
+    assert forged_logout() == 400
+    assert health.client.get("/admin/password").status_code == 200  # still logged in
+    assert post(health.client, "/admin/logout", {}, page="/admin/password").status_code == 303

@@ -4,6 +4,9 @@ downloaded by staff only as attachments; every bad file refused with the text ke
 from __future__ import annotations
 
 import io
+import os
+import struct
+import zipfile
 from collections.abc import Callable
 
 import pytest
@@ -14,7 +17,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import stream_encode_multipart
 
-from intake.domain.evidence import attachments
+from intake.domain.evidence import archives, attachments
 from intake.domain.models import Attachment, AttachmentChunk, Report
 from intake.platform import db
 from tests.console.console import Staff
@@ -281,3 +284,61 @@ def test_retention_destroys_the_files_too(
         retention.purge(db.session(), dt.date.today(), 730)
         assert db.session().scalars(select(Attachment)).all() == []
         assert db.session().scalars(select(AttachmentChunk)).all() == []
+
+
+def docx_of(document: bytes, method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """A real DOCX archive whose document part is `document`."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=method) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", document)
+    return out.getvalue()
+
+
+def test_a_docx_of_zeros_is_refused_naming_the_file(app: Flask, client: FlaskClient) -> None:
+    bomb = docx_of(bytes(64 * 1024 * 1024))  # 64 MiB of zeros: about 64 KB sent
+    assert len(bomb) < 200_000
+    response = send(client, [("会议纪要.docx", bomb)], english=True, what_happened="保留(虚构)")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "“会议纪要.docx” unpacks to far more than its size" in page
+    assert "保留(虚构)" in page
+    assert stored(app) == []
+
+
+@pytest.mark.parametrize("over", [0, 1])
+def test_the_unpacked_size_limit_is_exact(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch, over: int
+) -> None:
+    plain = os.urandom(200_000)  # incompressible: the ratio stays near one
+    document = docx_of(plain, zipfile.ZIP_STORED)
+    monkeypatch.setattr(archives, "MAX_UNPACKED", len(plain) + len(b"<Types/>") - over)
+    response = send(client, [("表格.docx", document)], english=True)
+    assert response.status_code == (200 if over == 0 else 422)
+    assert len(stored(app)) == (1 if over == 0 else 0)
+
+
+@pytest.mark.parametrize("over", [0, 1])
+def test_the_expansion_ratio_limit_is_exact(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch, over: int
+) -> None:
+    document = docx_of(b"0" * 2_000_000)
+    unpacked = 2_000_000 + len(b"<Types/>")
+    # The largest whole ratio the file stays within, then one less.
+    monkeypatch.setattr(archives, "MAX_RATIO", unpacked // len(document) + 1 - over)
+    response = send(client, [("笔录.docx", document)], english=True)
+    assert response.status_code == (200 if over == 0 else 422)
+    assert len(stored(app)) == (1 if over == 0 else 0)
+
+
+def test_a_part_that_lies_about_its_size_is_counted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    honest = docx_of(bytes(3_000_000))
+    # The directory says the zeros unpack to 3 bytes; the office suite would unpack 3 MB.
+    lying = honest.replace(struct.pack("<I", 3_000_000), struct.pack("<I", 3))
+    assert lying != honest
+    monkeypatch.setattr(archives, "MAX_UNPACKED", 1_000_000)
+    with pytest.raises(attachments.AttachmentRefused) as refused:
+        attachments.check(io.BytesIO(lying), "证据.docx", 10 * 1024 * 1024)
+    assert refused.value.reason == "overexpanding"

@@ -15,6 +15,7 @@ from typing import Any
 from crypto import aead, keywrap
 from crypto.errors import DecryptionError
 from intake.config import Settings
+from intake.domain.cases import bound
 from intake.domain.cases.deadlines import clock_for
 from intake.domain.cases.lifecycle import IllegalTransition, State, next_state
 from intake.domain.cases.reports import ReportUnreadable, field_aad
@@ -36,6 +37,7 @@ from intake.domain.models import (
     StaffMember,
     SupervisionNote,
 )
+from intake.domain.models.base import next_ordinal, random_id
 from intake.domain.wording import _l
 
 #: Characters allowed in a message, note, reason or outcome.
@@ -69,7 +71,9 @@ class ShownMessage:
     staff_id: int | None
     occurred_on: dt.date
     occurred_at: dt.datetime | None
-    body: str
+    #: None when the message is not where it was written (moved, swapped or re-attributed in
+    #: the database): the page says so instead of showing it.
+    body: str | None
 
 
 @dataclass(frozen=True)
@@ -268,31 +272,41 @@ def mark_major(report: Report, actor: Actor, major: bool) -> None:
 def add_note(report: Report, data_key: bytes, actor: Actor, text: str) -> None:
     """An internal note, sealed; the reporter never sees it."""
     text = _text(text)
-    report.notes.append(
-        Note(
-            staff_id=actor.staff.id,
-            occurred_at=actor.now,
-            body=_seal(data_key, report, "note", text),
-        )
+    note = Note(
+        id=random_id(),
+        ordinal=next_ordinal(report.notes),
+        staff_id=actor.staff.id,
+        occurred_at=actor.now,
     )
+    note.body = bound.seal(data_key, report.id, bound.place_of_note(note), text)
+    report.notes.append(note)
 
 
-def notes(report: Report, data_key: bytes) -> list[tuple[Note, str]]:
-    """The case's notes with their text."""
-    return [(note, _open(data_key, report, "note", note.body)) for note in report.notes]
+def notes(report: Report, data_key: bytes) -> list[tuple[Note, str | None]]:
+    """The case's notes with their text; None for a note that is not where it was written."""
+    return [
+        (note, bound.open_text(data_key, report.id, bound.place_of_note(note), note.body))
+        for note in report.notes
+    ]
+
+
+def _message(report: Report, data_key: bytes, text: str, **row: Any) -> None:
+    message = Message(id=random_id(), ordinal=next_ordinal(report.messages), **row)
+    message.body = bound.seal(data_key, report.id, bound.place_of_message(message), text)
+    report.messages.append(message)
 
 
 def send_to_reporter(report: Report, data_key: bytes, actor: Actor, text: str) -> None:
     """A question or a message to the reporter, who reads it on /status."""
     text = _text(text)
-    report.messages.append(
-        Message(
-            author="staff",
-            staff_id=actor.staff.id,
-            occurred_on=actor.today,
-            occurred_at=actor.now,
-            body=_seal(data_key, report, "message:staff", text),
-        )
+    _message(
+        report,
+        data_key,
+        text,
+        author="staff",
+        staff_id=actor.staff.id,
+        occurred_on=actor.today,
+        occurred_at=actor.now,
     )
     _event(report, actor, "message_sent")
 
@@ -300,13 +314,7 @@ def send_to_reporter(report: Report, data_key: bytes, actor: Actor, text: str) -
 def reporter_writes(report: Report, data_key: bytes, today: dt.date, text: str) -> None:
     """The reporter answers or adds information; it carries the date only (promise 1)."""
     text = _text(text)
-    report.messages.append(
-        Message(
-            author="reporter",
-            occurred_on=today,
-            body=_seal(data_key, report, "message:reporter", text),
-        )
-    )
+    _message(report, data_key, text, author="reporter", occurred_on=today)
     report.awaiting_staff = True
     _public_event(report, "reporter_message", today)
 
@@ -325,7 +333,7 @@ def messages(report: Report, data_key: bytes) -> list[ShownMessage]:
             m.staff_id,
             m.occurred_on,
             m.occurred_at,
-            _open(data_key, report, f"message:{m.author}", m.body),
+            bound.open_text(data_key, report.id, bound.place_of_message(m), m.body),
         )
         for m in report.messages
     ]

@@ -27,7 +27,7 @@ class OpenedCase:
     contact: Contact | None
     routing: RoutingDecision
     messages: list[ShownMessage]
-    notes: list[tuple[Note, str]]
+    notes: list[tuple[Note, str | None]]
     #: 督办 notes: only when opened with the lead bureau's key, which they are sealed to.
     supervision: list[tuple[SupervisionNote, str]]
     files: list[tuple[Attachment, str]]

@@ -26,8 +26,10 @@ from sqlalchemy.orm import Session
 from crypto import aead
 from crypto.errors import DecryptionError
 from intake.domain.cases.reports import ReportUnreadable, field_aad
+from intake.domain.evidence.archives import Overexpanding, check_expansion
 from intake.domain.evidence.filetypes import KINDS, Kind, detect, extension_matches
 from intake.domain.models import Attachment, AttachmentChunk, Report
+from intake.domain.models.base import next_ordinal, random_id
 
 register_heif_opener()
 
@@ -37,6 +39,8 @@ CHUNK = 256 * 1024
 #: above it, and for anything Pillow flags as a decompression bomb, the file is refused.
 MAX_PIXELS = 24_000_000
 NAME_LIMIT = 255
+#: Kinds that are zip archives, checked for decompression bombs (evidence/archives.py).
+ARCHIVES = ("docx", "xlsx")
 
 
 class AttachmentRefused(ValueError):
@@ -84,6 +88,11 @@ def check(stream: IO[bytes], filename: str, max_bytes: int) -> Checked:
         raise AttachmentRefused("unknown_type", name)
     if not extension_matches(name, kind):
         raise AttachmentRefused("name_mismatch", name, kind)
+    if kind.code in ARCHIVES:
+        try:
+            check_expansion(stream, size)
+        except Overexpanding:
+            raise AttachmentRefused("overexpanding", name, kind) from None
     if not kind.cleanable:
         return Checked(name, kind, False, stream, size)
     cleaned = _reencode(stream, kind, name)
@@ -155,6 +164,8 @@ def store(
     """
     uid = secrets.token_hex(16)
     attachment = Attachment(
+        id=random_id(),
+        ordinal=next_ordinal(report.attachments),
         uid=uid,
         author=author,
         kind=stored_kind(checked).code,

@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+from typing import Any
 
+from sqlalchemy import BigInteger, Integer
 from sqlalchemy.orm import DeclarativeBase, Session
 
 
 class Base(DeclarativeBase):
     """Declarative base of every table."""
+
+
+#: The type of a row id that must not tell when its row was made: 64-bit on PostgreSQL, and on
+#: SQLite exactly INTEGER, so that the id is the rowid and no hidden counter orders the rows.
+RandomId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def random_id() -> int:
+    """A row id of 63 random bits, for rows the public side creates or that sit beside them
+    (docs/design.md "Promises", 1): ids from one sequence would place a reporter's row
+    between staff rows stamped to the second."""
+    return secrets.randbits(63)
+
+
+def next_ordinal(rows: list[Any]) -> int:
+    """The next position among a case's rows of one kind, for display order."""
+    return max((row.ordinal or 0 for row in rows), default=0) + 1
 
 
 def as_utc(value: dt.datetime) -> dt.datetime:

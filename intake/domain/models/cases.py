@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from intake.domain.models.base import Base
+from intake.domain.models.base import Base, RandomId, next_ordinal, random_id
 
 if TYPE_CHECKING:  # only for annotations: the mapper resolves the names itself
     from intake.domain.models.evidence import Attachment
@@ -59,6 +59,8 @@ class Report(Base):
             "ix_reports_major", "major", "destroyed_on", "state", "accepted_on", "decision_due",
             "conclusion_due", "lead_bureau_id", "category", "received_on", "reference",
         ),
+        # On SQLite a table keyed by text has a hidden rowid counting insertions: none here.
+        {"sqlite_with_rowid": False},
     )  # fmt: skip
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -107,19 +109,19 @@ class Report(Base):
         back_populates="report", cascade="all, delete-orphan"
     )
     events: Mapped[list[Event]] = relationship(
-        back_populates="report", cascade="all, delete-orphan", order_by="Event.id"
+        back_populates="report", cascade="all, delete-orphan", order_by="Event.ordinal"
     )
     messages: Mapped[list[Message]] = relationship(
-        back_populates="report", cascade="all, delete-orphan", order_by="Message.id"
+        back_populates="report", cascade="all, delete-orphan", order_by="Message.ordinal"
     )
     notes: Mapped[list[Note]] = relationship(
-        back_populates="report", cascade="all, delete-orphan", order_by="Note.id"
+        back_populates="report", cascade="all, delete-orphan", order_by="Note.ordinal"
     )
     supervision_notes: Mapped[list[SupervisionNote]] = relationship(
         cascade="all, delete-orphan", order_by="SupervisionNote.id"
     )
     attachments: Mapped[list[Attachment]] = relationship(
-        back_populates="report", cascade="all, delete-orphan", order_by="Attachment.id"
+        back_populates="report", cascade="all, delete-orphan", order_by="Attachment.ordinal"
     )
 
 
@@ -133,7 +135,9 @@ class KeyWrap(Base):
         Index("ix_report_key_wraps_bureau_lead_report", "bureau_id", "lead", "report_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(
+        RandomId, primary_key=True, autoincrement=False, default=random_id
+    )
     report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), index=True)
     holder: Mapped[str] = mapped_column(String(60))
     bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"))
@@ -160,8 +164,11 @@ class Event(Base):
         ),
     )  # fmt: skip
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(
+        RandomId, primary_key=True, autoincrement=False, default=random_id
+    )
     report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), index=True)
+    ordinal: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(30))
     occurred_on: Mapped[dt.date] = mapped_column(Date)
     occurred_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
@@ -186,6 +193,8 @@ def _case_facts(report: Report, step: Event, _initiator: object) -> None:
         report.channel,
         report.received_on,
     )
+    if step.ordinal is None:
+        step.ordinal = next_ordinal(report.events)
 
 
 class Message(Base):
@@ -196,8 +205,11 @@ class Message(Base):
 
     __tablename__ = "messages"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(
+        RandomId, primary_key=True, autoincrement=False, default=random_id
+    )
     report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), index=True)
+    ordinal: Mapped[int] = mapped_column(Integer)
     author: Mapped[str] = mapped_column(String(10))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     occurred_on: Mapped[dt.date] = mapped_column(Date)
@@ -212,8 +224,11 @@ class Note(Base):
 
     __tablename__ = "notes"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(
+        RandomId, primary_key=True, autoincrement=False, default=random_id
+    )
     report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), index=True)
+    ordinal: Mapped[int] = mapped_column(Integer)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     occurred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     body: Mapped[bytes] = mapped_column(LargeBinary)
@@ -227,7 +242,9 @@ class SupervisionNote(Base):
 
     __tablename__ = "supervision_notes"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(
+        RandomId, primary_key=True, autoincrement=False, default=random_id
+    )
     report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), index=True)
     bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"))
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
@@ -239,6 +256,8 @@ class UsedFormToken(Base):
     """Hash of a submitted form's one-time token, so a resubmitted page makes no second report."""
 
     __tablename__ = "used_form_tokens"
+    # No hidden rowid on SQLite counting the submissions.
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
     used_on: Mapped[dt.date] = mapped_column(Date)

@@ -14,7 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from intake.domain.models.base import Base
+from intake.domain.models.base import Base, RandomId, random_id
 
 if TYPE_CHECKING:  # only for annotations: the mapper resolves the names itself
     from intake.domain.models.cases import Report
@@ -29,8 +29,11 @@ class Attachment(Base):
 
     __tablename__ = "attachments"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(
+        RandomId, primary_key=True, autoincrement=False, default=random_id
+    )
     report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), index=True)
+    ordinal: Mapped[int] = mapped_column(Integer)
     uid: Mapped[str] = mapped_column(String(32), unique=True)
     author: Mapped[str] = mapped_column(String(10))
     kind: Mapped[str] = mapped_column(String(10))
@@ -47,9 +50,11 @@ class AttachmentChunk(Base):
     """One sealed piece of an attachment; its AAD names the file, the position and the end."""
 
     __tablename__ = "attachment_chunks"
+    # Keyed by (file, position): on SQLite no hidden rowid counts the insertions.
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     attachment_id: Mapped[int] = mapped_column(
-        ForeignKey("attachments.id", ondelete="CASCADE"), primary_key=True
+        RandomId, ForeignKey("attachments.id", ondelete="CASCADE"), primary_key=True
     )
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     body: Mapped[bytes] = mapped_column(LargeBinary)
