@@ -38,6 +38,7 @@ from intake.platform.i18n import LANGUAGES
 from intake.platform.redirects import local_path
 from intake.platform.report_form import ReportForm
 from intake.public.forms import (
+    MESSAGE_LIMIT,
     AttachForm,
     FollowUpForm,
     ReplyForm,
@@ -316,6 +317,7 @@ def _render_case(
         reward_min=settings.reward_min_yuan,
         reward_max=settings.reward_max_yuan,
         reply=reply,
+        message_limit=MESSAGE_LIMIT,
         claim=claim,
         attach=attach,
         files=[(a, attachments.name_of(a, report, opened.data_key)) for a in report.attachments],

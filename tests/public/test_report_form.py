@@ -168,6 +168,24 @@ def test_every_field_accepts_its_limit_and_refuses_one_more(
     assert count_reports(app) == 1
 
 
+def test_a_pasted_text_over_the_limit_is_refused_whole_with_its_count(
+    client: FlaskClient, app: Flask
+) -> None:
+    form = client.get("/report").get_data(as_text=True)
+    # No maxlength anywhere: a browser would cut a pasted text at it without a word.
+    assert "maxlength" not in form
+    assert "0 字，上限 20,000 字" in form
+    pasted = "测" * 30_000
+    over = post_report(client, what_happened=pasted)
+    assert over.status_code == 422
+    page = over.get_data(as_text=True)
+    assert form_values(page)["what_happened"] == pasted
+    assert "最多 20000 个字" in page
+    assert "30000" in page
+    assert "已输入 30,000 字，上限 20,000 字：超出 10,000 字" in page
+    assert count_reports(app) == 0
+
+
 def test_markup_is_stored_as_text_and_shown_escaped(client: FlaskClient) -> None:
     attack = '<script>alert(1)</script><img src=x onerror=alert(2)> & "quotes"'
     code = receipt_of(post_report(client, what_happened=attack, institution=attack))
