@@ -110,6 +110,17 @@ class ReportForm(FlaskForm):
         if field.data not in ("yes", "no", "unknown"):
             raise ValidationError(_l("Please choose one of the answers."))
 
+    def validate_real_name(self, field: BooleanField) -> None:
+        """A name or phone typed without ticking 实名举报 is never dropped silently: ask."""
+        if not field.data and (self.name.data or self.phone.data):
+            raise ValidationError(
+                _l(
+                    "You typed a name or phone number but did not tick “real-name report”. "
+                    "Do you want to give them? Tick the box to send them with the report, "
+                    "or clear them to stay anonymous."
+                )
+            )
+
     def validate_name(self, field: StringField) -> None:
         """A real-name report needs a name."""
         if self.real_name.data and not field.data:
