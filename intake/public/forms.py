@@ -47,7 +47,7 @@ class FollowUpForm(FlaskForm):
 class AttachForm(FollowUpForm):
     """More files for an existing report (/status/attach)."""
 
-    attachments = MultipleFileField(_l("Files"))
+    attachments = MultipleFileField(_l("More files"))
 
 
 class ReplyForm(FollowUpForm):

@@ -60,7 +60,8 @@ ALREADY_SENT = _l(
     "If you did not write the code down, you can send the text below again as a new report."
 )
 MISTYPED = _l(
-    "This code is probably mistyped: its last digit does not match. Please check each digit."
+    "This code is probably mistyped: one digit is wrong, or two are swapped (the code's check "
+    "does not add up). Please compare each digit with your note."
 )
 NOT_FOUND = _l("No report has this code. Please check it, or contact the hotline.")
 UNREADABLE = _l(

@@ -76,7 +76,7 @@ def test_the_receipt_opens_the_report_as_written(client: FlaskClient) -> None:
         "约3万元",
     ):
         assert value in page
-    assert "已提交,待受理" in page
+    assert "已提交，待受理" in page
 
 
 def test_routing_is_recorded_with_the_taxonomy_version(client: FlaskClient, app: Flask) -> None:
