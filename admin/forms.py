@@ -8,14 +8,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length
 
-from intake.platform.report_form import TOO_LONG
+from intake.platform.report_form import TOO_LONG, Limit
 
 REQUIRED = _l("Please fill this in.")
 USERNAME_MAX = 64
 
 
 def _required(limit: int) -> list:
-    return [DataRequired(message=REQUIRED), Length(max=limit, message=TOO_LONG)]
+    return [DataRequired(message=REQUIRED), Limit(limit)]
 
 
 def _code() -> StringField:

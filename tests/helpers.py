@@ -62,9 +62,18 @@ def hidden_tokens(client: FlaskClient, path: str) -> dict[str, str]:
     return {k: v for k, v in values.items() if k in ("csrf_token", "form_token")}
 
 
-def post_report(client: FlaskClient, **fields: str) -> TestResponse:
-    """Submit the report form with VALID_REPORT overridden by `fields`."""
-    data = {**hidden_tokens(client, "/report"), **VALID_REPORT, **fields}
+def post_report(client: FlaskClient, **fields: str | None) -> TestResponse:
+    """Submit the report form with VALID_REPORT overridden by `fields`.
+
+    Each call means a new report (many tests send the same words from one client), as a
+    reporter says with “Send it as a new report”; pass another=None to send as a first try.
+    """
+    data = {
+        **hidden_tokens(client, "/report"),
+        **VALID_REPORT,
+        "another": "new-report",
+        **fields,
+    }
     return client.post("/report", data={k: v for k, v in data.items() if v is not None})
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -37,3 +38,21 @@ def test_the_compiled_catalog_matches_the_po_file() -> None:
     with (CATALOG / "messages.mo").open("rb") as handle:
         mo = {m.id: m.string for m in read_mo(handle) if m.id}
     assert po == mo, "messages.mo is stale: run scripts/i18n.py"
+
+
+HANZI = "\u3400-\u9fff\uff08\uff09\uff0c\u3002\uff1a\uff1b\uff1f\u201c\u201d"
+HALF_WIDTH_BESIDE_HANZI = re.compile(
+    rf"(?<=[{HANZI}])[,;:?!()]|(?<!%)[,;:?!(](?=[{HANZI}])|[)](?=[{HANZI}])"
+)
+
+
+def test_chinese_text_uses_full_width_punctuation() -> None:
+    """，；：？（） next to hanzi, never , ; : ? ( ): half-width marks read as a template's."""
+    with (CATALOG / "messages.po").open("rb") as handle:
+        catalog = [m for m in read_po(handle) if m.id]
+    wrong = [
+        f"{m.string!r} at {hit.start()}"
+        for m in catalog
+        for hit in HALF_WIDTH_BESIDE_HANZI.finditer(m.string)
+    ]
+    assert not wrong, wrong

@@ -7,10 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import (
     TextAreaField,
 )
-from wtforms.validators import Length
 
 from intake.domain.cases.text import normalise_text
-from intake.platform.report_form import TOO_LONG
+from intake.platform.report_form import Limit
 
 
 class SuperviseForm(FlaskForm):
@@ -21,5 +20,5 @@ class SuperviseForm(FlaskForm):
     text = TextAreaField(
         _l("Note for the bureau (optional)"),
         filters=[normalise_text],
-        validators=[Length(max=1_000, message=TOO_LONG)],
+        validators=[Limit(1_000)],
     )

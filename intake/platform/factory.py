@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import admin
 from intake.api import views as api
 from intake.config import ROOT, Settings
+from intake.domain.cases.content import LIMITS
 from intake.domain.cases.deadlines import clock_for
 from intake.domain.cases.taxonomy import Taxonomy, load_taxonomy
 from intake.platform import db, errors, headers, i18n, ratelimit, uploads
@@ -64,7 +65,7 @@ def create_app(settings: Settings | None = None, *, taxonomy: Taxonomy | None = 
     # The API authenticates with bearer tokens, not cookies, so CSRF does not apply to it.
     csrf.exempt(api.bp)
     headers.init_app(app)
-    app.jinja_env.globals.update(html_lang=i18n.html_lang, languages=i18n.LANGUAGES)
+    app.jinja_env.globals.update(html_lang=i18n.html_lang, languages=i18n.LANGUAGES, limits=LIMITS)
     app.jinja_env.filters["plain"] = plain_text_to_html
     app.context_processor(
         lambda: {

@@ -31,6 +31,19 @@ TOO_LONG = _l("At most %(max)d characters, please; this has %(length)d.")
 FORM_TOKEN_LIMIT = 64
 
 
+class Limit(Length):
+    """A length limit checked on the server only, its message giving the count.
+
+    WTForms' Length also writes `maxlength` into the page, and a browser then cuts a pasted text
+    at the limit without a word; the reporter's words are never dropped silently, so the text is
+    sent whole and refused with the count, everything kept.
+    """
+
+    def __init__(self, max: int, message: object = TOO_LONG) -> None:
+        super().__init__(max=max, message=message)
+        self.field_flags: dict[str, object] = {}
+
+
 def readable(_form: FlaskForm, field: StringField) -> None:
     # Werkzeug puts U+FFFD where the body held bytes that were not UTF-8; refuse rather than
     # store a report whose words were silently replaced.
@@ -43,7 +56,7 @@ def readable(_form: FlaskForm, field: StringField) -> None:
 def _text(label: str, limit_key: str, *, required: bool = False, **kwargs) -> StringField:
     # No Optional() for the others: it would stop the chain before the form's own checks
     # (a real-name report needs name and phone), and an empty string passes Length anyway.
-    validators = [Length(max=LIMITS[limit_key], message=TOO_LONG), readable]
+    validators = [Limit(LIMITS[limit_key]), readable]
     if required:
         validators.insert(0, DataRequired(message=_l("Please fill this in.")))
     field_class = kwargs.pop("field_class", StringField)
@@ -96,6 +109,17 @@ class ReportForm(FlaskForm):
         """Only the three offered answers."""
         if field.data not in ("yes", "no", "unknown"):
             raise ValidationError(_l("Please choose one of the answers."))
+
+    def validate_real_name(self, field: BooleanField) -> None:
+        """A name or phone typed without ticking 实名举报 is never dropped silently: ask."""
+        if not field.data and (self.name.data or self.phone.data):
+            raise ValidationError(
+                _l(
+                    "You typed a name or phone number but did not tick “real-name report”. "
+                    "Do you want to give them? Tick the box to send them with the report, "
+                    "or clear them to stay anonymous."
+                )
+            )
 
     def validate_name(self, field: StringField) -> None:
         """A real-name report needs a name."""

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, Length
 
 from intake.domain.cases.content import LIMITS
 from intake.domain.cases.text import normalise_text
-from intake.platform.report_form import PHONE, TOO_LONG, readable
+from intake.platform.report_form import PHONE, Limit, readable
 
 RECEIPT_INPUT_LIMIT = 64
 #: Characters in one message from the reporter.
@@ -31,7 +31,7 @@ class StatusForm(FlaskForm):
         _l("Receipt code (查询码)"),
         validators=[
             DataRequired(message=_l("Please enter your receipt code.")),
-            Length(max=RECEIPT_INPUT_LIMIT, message=TOO_LONG),
+            Limit(RECEIPT_INPUT_LIMIT),
         ],
     )
 
@@ -41,15 +41,13 @@ class FollowUpForm(FlaskForm):
     once that has expired, the receipt code typed again."""
 
     token = HiddenField(validators=[Length(max=FOLLOW_UP_TOKEN_LIMIT)])
-    code = StringField(
-        _l("Receipt code (查询码)"), validators=[Length(max=RECEIPT_INPUT_LIMIT, message=TOO_LONG)]
-    )
+    code = StringField(_l("Receipt code (查询码)"), validators=[Limit(RECEIPT_INPUT_LIMIT)])
 
 
 class AttachForm(FollowUpForm):
     """More files for an existing report (/status/attach)."""
 
-    attachments = MultipleFileField(_l("Files"))
+    attachments = MultipleFileField(_l("More files"))
 
 
 class ReplyForm(FollowUpForm):
@@ -60,7 +58,7 @@ class ReplyForm(FollowUpForm):
         filters=[normalise_text],
         validators=[
             DataRequired(message=_l("Please fill this in.")),
-            Length(max=MESSAGE_LIMIT, message=TOO_LONG),
+            Limit(MESSAGE_LIMIT),
             readable,
         ],
     )
@@ -72,7 +70,7 @@ def _claim_field(label: str, limit: int, *extra) -> StringField:
         filters=[normalise_text],
         validators=[
             DataRequired(message=_l("Please fill this in.")),
-            Length(max=limit, message=TOO_LONG),
+            Limit(limit),
             readable,
             *extra,
         ],

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import logging
 import secrets
 import urllib.parse
 
-from flask import Blueprint, Response, g, redirect, render_template, request
+from flask import Blueprint, Response, g, redirect, render_template, request, session
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from crypto.errors import ReceiptChecksumError, ReceiptFormatError
@@ -27,6 +30,7 @@ from intake.domain.cases.reports import (
     form_token_used,
     open_with_key,
     open_with_receipt,
+    remember_form_token,
     submit_report,
 )
 from intake.domain.evidence import attachments
@@ -38,6 +42,7 @@ from intake.platform.i18n import LANGUAGES
 from intake.platform.redirects import local_path
 from intake.platform.report_form import ReportForm
 from intake.public.forms import (
+    MESSAGE_LIMIT,
     AttachForm,
     FollowUpForm,
     ReplyForm,
@@ -48,12 +53,15 @@ from intake.public.forms import (
 bp = Blueprint("public", __name__)
 log = logging.getLogger("qingfeng.public")
 
+RESUBMISSION_NONCE = "report_nonce"
+ANOTHER = "new-report"
 ALREADY_SENT = _l(
     "This form was already sent, and its receipt code was shown on the page that followed. "
     "If you did not write the code down, you can send the text below again as a new report."
 )
 MISTYPED = _l(
-    "This code is probably mistyped: its last digit does not match. Please check each digit."
+    "This code is probably mistyped: one digit is wrong, or two are swapped (the code's check "
+    "does not add up). Please compare each digit with your note."
 )
 NOT_FOUND = _l("No report has this code. Please check it, or contact the hotline.")
 UNREADABLE = _l(
@@ -92,6 +100,7 @@ def report() -> Response | str | tuple[str, int]:
     form = _report_form()
     if request.method == "GET":
         form.form_token.data = _new_form_token()
+        session.setdefault(RESUBMISSION_NONCE, secrets.token_hex(16))
         return render_template("report.html", form=form)
     if not _body_is_utf8():
         form.validate()
@@ -105,6 +114,12 @@ def report() -> Response | str | tuple[str, int]:
     token = form.form_token.data or None
     if token and form_token_used(db.session(), token):
         return _render_already_sent(form)
+    if request.form.get("another") == ANOTHER:
+        # The reporter said, on the "already sent" page, that this is a new report.
+        session[RESUBMISSION_NONCE] = secrets.token_hex(16)
+    same_text = _resubmission_token(form)
+    if form_token_used(db.session(), same_text):
+        return _render_already_sent(form)
     submission = Submission(
         category=form.category.data,
         official_involved=form.official_involved.data == "yes",
@@ -114,6 +129,7 @@ def report() -> Response | str | tuple[str, int]:
     today = context.today()
 
     def store_files(receipt: Receipt) -> None:
+        remember_form_token(db.session(), same_text, today)
         for checked in files:
             attachments.store(
                 db.session(), receipt.report, receipt.data_key, checked, "reporter", today
@@ -131,6 +147,11 @@ def report() -> Response | str | tuple[str, int]:
         )
     except AlreadySubmitted:
         return _render_already_sent(form)
+    except IntegrityError:
+        # The same text from this browser raced in twice (a double click after Back).
+        if form_token_used(db.session(), same_text):
+            return _render_already_sent(form)
+        raise
     bureau = context.taxonomy().bureau(receipt.report.lead_bureau.code)
     return render_template(
         "receipt.html",
@@ -327,6 +348,7 @@ def _render_case(
         reward_min=settings.reward_min_yuan,
         reward_max=settings.reward_max_yuan,
         reply=reply,
+        message_limit=MESSAGE_LIMIT,
         claim=claim,
         attach=attach,
         files=[(a, attachments.name_of(a, report, opened.data_key)) for a in report.attachments],
@@ -414,9 +436,28 @@ def _new_form_token() -> str:
     return secrets.token_urlsafe(16)
 
 
+def _resubmission_token(form: ReportForm) -> str:
+    """What recognises the same report sent again from the same browser (Back, then Send).
+
+    Back fetches a fresh form, so its one-time token is new while the browser restores the text.
+    The token is a keyed hash of the report's words under a random nonce that lives only in this
+    browser's session cookie: the database keeps a hash of it for two days (like every used form
+    token), which without the cookie confirms nothing about any text (docs/design.md, "What
+    the server keeps").
+    """
+    nonce = session.get(RESUBMISSION_NONCE)
+    if not isinstance(nonce, str):
+        nonce = session[RESUBMISSION_NONCE] = secrets.token_hex(16)
+    words = (form.category.data or "").encode() + b"\x00" + form.content().to_bytes()
+    return hmac.new(nonce.encode(), words, hashlib.sha256).hexdigest()
+
+
 def _render_already_sent(form: ReportForm) -> tuple[str, int]:
     form.form_token.data = _new_form_token()
-    return render_template("report.html", form=form, alert=str(ALREADY_SENT)), 409
+    return (
+        render_template("report.html", form=form, alert=str(ALREADY_SENT), already_sent=True),
+        409,
+    )
 
 
 def _status_error(form: StatusForm, message: str, status: int = 422) -> tuple[str, int]:

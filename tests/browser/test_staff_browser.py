@@ -43,7 +43,7 @@ def test_a_bureau_member_enrols_asks_reads_the_answer_and_concludes(
     reporter_context, reporter = citizen(browser)
     reporter.goto(server.base + "/report")
     reporter.get_by_label("举报类别").select_option("kickbacks")
-    reporter.get_by_label("发生了什么?").fill("某医院骨科主任按用量收取耗材回扣(浏览器测试,虚构)")
+    reporter.get_by_label("发生了什么？").fill("某医院骨科主任按用量收取耗材回扣(浏览器测试,虚构)")
     reporter.get_by_role("button", name="提交举报").click()
     code = reporter.locator("p.code").inner_text()
 
@@ -93,7 +93,7 @@ def test_a_bureau_member_enrols_asks_reads_the_answer_and_concludes(
 
     staff.reload()
     assert "按台结算,每台约五百元" in staff.content()
-    staff.get_by_label("处理结果(举报人可见)").fill("经查属实,已责令退还并立案处理。")
+    staff.get_by_label("处理结果（举报人可见）").fill("经查属实,已责令退还并立案处理。")
     staff.get_by_label("核查结论").select_option("substantiated")
     staff.get_by_role("button", name="办结", exact=True).click()
     staff.wait_for_load_state()

@@ -193,7 +193,7 @@ def test_the_overdue_board_counts_per_bureau_and_pages(
     listed = [[r for r in [*late, other, on_time] if f'id="case-{r}"' in page] for page in pages]
     assert [len(found) for found in listed] == [2, 2, 0]
     assert sorted(listed[0] + listed[1]) == sorted([*late, other])
-    assert "Page 1 of 2" in pages[0] or "第 1 页,共 2 页" in pages[0]
+    assert "Page 1 of 2" in pages[0] or "第 1 页，共 2 页" in pages[0]
     health = "".join(
         supervisor.client.get(f"/admin/overdue?bureau=health&page={n}").get_data(as_text=True)
         for n in (1, 2)
@@ -212,7 +212,7 @@ def test_the_overdue_board_counts_per_bureau_and_pages(
         for n in (1, 2)
     ]
     assert "<td>3</td><td>2</td></tr>" in board[0]
-    assert "第 2 页,共 2 页" in board[1] or "Page 2 of 2" in board[1]
+    assert "第 2 页，共 2 页" in board[1] or "Page 2 of 2" in board[1]
     assert sum(f'id="case-{ref}"' in page for page in board for ref in [*late, on_time]) == 4
     assert supervisor.client.get("/admin/overdue?bureau=nowhere").status_code == 404
     assert supervisor.client.get("/admin/overdue?page=x").status_code == 400

@@ -76,7 +76,7 @@ def test_the_receipt_opens_the_report_as_written(client: FlaskClient) -> None:
         "约3万元",
     ):
         assert value in page
-    assert "已提交,待受理" in page
+    assert "已提交，待受理" in page
 
 
 def test_routing_is_recorded_with_the_taxonomy_version(client: FlaskClient, app: Flask) -> None:
@@ -166,6 +166,24 @@ def test_every_field_accepts_its_limit_and_refuses_one_more(
     assert f"最多 {LIMITS[name]} 个字" in over.get_data(as_text=True)
     assert form_values(over.get_data(as_text=True))[name] == filler * (LIMITS[name] + 1)
     assert count_reports(app) == 1
+
+
+def test_a_pasted_text_over_the_limit_is_refused_whole_with_its_count(
+    client: FlaskClient, app: Flask
+) -> None:
+    form = client.get("/report").get_data(as_text=True)
+    # No maxlength anywhere: a browser would cut a pasted text at it without a word.
+    assert "maxlength" not in form
+    assert "0 字，上限 20,000 字" in form
+    pasted = "测" * 30_000
+    over = post_report(client, what_happened=pasted)
+    assert over.status_code == 422
+    page = over.get_data(as_text=True)
+    assert form_values(page)["what_happened"] == pasted
+    assert "最多 20000 个字" in page
+    assert "30000" in page
+    assert "已输入 30,000 字，上限 20,000 字：超出 10,000 字" in page
+    assert count_reports(app) == 0
 
 
 def test_markup_is_stored_as_text_and_shown_escaped(client: FlaskClient) -> None:
@@ -271,6 +289,70 @@ def test_sending_the_same_form_twice_makes_one_report(client: FlaskClient, app: 
     assert form_values(page)["what_happened"] == VALID_REPORT["what_happened"]
     assert form_values(page)["form_token"] != tokens["form_token"]
     assert count_reports(app) == 1
+
+
+def test_back_then_send_again_is_recognised_and_a_new_report_needs_a_yes(
+    client: FlaskClient, app: Flask
+) -> None:
+    first = post_report(client, another=None)
+    assert first.status_code == 200
+    # Back: the browser fetches a fresh form (a new one-time token) and restores the words.
+    again = post_report(client, another=None)
+    assert again.status_code == 409
+    page = again.get_data(as_text=True)
+    assert "此表单已经提交过" in page
+    assert form_values(page)["what_happened"] == VALID_REPORT["what_happened"]
+    assert "作为新举报再次提交" in page
+    assert count_reports(app) == 1
+    # Different words from the same browser are a new report without a question.
+    assert post_report(client, another=None, what_happened="另一件事(虚构)").status_code == 200
+    # The reporter says it is a new report: it is stored, and Back after it is caught again.
+    kept = {**VALID_REPORT, **form_values(page), "another": "new-report"}
+    second = client.post("/report", data=kept)
+    assert second.status_code == 200
+    assert receipt_of(second) != receipt_of(first)
+    assert post_report(client, another=None).status_code == 409
+    assert count_reports(app) == 3
+
+
+def test_what_recognises_a_resubmission_confirms_nothing_without_the_browser(
+    client: FlaskClient, app: Flask
+) -> None:
+    from intake.domain.cases.reports import form_token_hash
+    from intake.domain.models import UsedFormToken
+
+    post_report(client, another=None)
+    with app.app_context():
+        kept = set(db.session().scalars(select(UsedFormToken.token_hash)))
+    # The attacker holds the database and knows the words; without the nonce in the reporter's
+    # session cookie, no hash of the words (keyed or not) matches what is kept.
+    import hashlib
+    import json
+
+    words = json.dumps(VALID_REPORT, ensure_ascii=False).encode()
+    guesses = {
+        hashlib.sha256(words).digest(),
+        form_token_hash(VALID_REPORT["what_happened"]),
+        form_token_hash(hashlib.sha256(VALID_REPORT["what_happened"].encode()).hexdigest()),
+    }
+    assert len(kept) == 2
+    assert not kept & guesses
+
+
+def test_a_name_typed_without_ticking_real_name_brings_a_question(
+    client: FlaskClient, app: Flask
+) -> None:
+    asked = post_report(client, name="王五(虚构)", phone="13800000000")
+    assert asked.status_code == 422
+    page = asked.get_data(as_text=True)
+    assert "没有勾选“实名举报”" in page
+    assert 'aria-describedby="real_name-error"' in page
+    assert form_values(page)["name"] == "王五(虚构)"
+    assert form_values(page)["phone"] == "13800000000"
+    assert count_reports(app) == 0
+    # Ticked: sent with the name.
+    code = receipt_of(post_report(client, real_name="y", name="王五(虚构)", phone="13800000000"))
+    assert "王五(虚构)" in check_status(client, code).get_data(as_text=True)
 
 
 def test_the_rate_limit_on_reports_keeps_the_text(make_app: Callable[..., Flask]) -> None:

@@ -38,6 +38,9 @@ def test_a_mistyped_code_is_told_apart_from_an_unknown_one(client: FlaskClient) 
     mistyped = check_status(client, wrong_digit)
     assert mistyped.status_code == 422
     assert "可能输错了" in mistyped.get_data(as_text=True)
+    # The sixth digit was changed: the message must not point at the last one.
+    assert "某一位有误" in mistyped.get_data(as_text=True)
+    assert "最后一位" not in mistyped.get_data(as_text=True)
 
     body = "1234567890123456789"
     unknown = check_status(client, body + damm_check_digit(body))
@@ -79,3 +82,13 @@ def test_the_limit_is_per_client(make_app: Callable[..., Flask]) -> None:
     two.environ_base["REMOTE_ADDR"] = "198.51.100.9"
     assert check_status(two, "1234").status_code == 422
     assert check_status(one, "1234").status_code == 429
+
+
+def test_the_status_page_reads_as_one_report_with_its_files(client: FlaskClient) -> None:
+    page = check_status(client, receipt_of(post_report(client))).get_data(as_text=True)
+    # One heading for the files, and leaving the page does not read as withdrawing the report.
+    assert page.count(">您的附件<") == 1
+    assert "补充文件" in page
+    assert '<label for="attachments">附件' not in page
+    assert "关闭此举报" not in page
+    assert "退出查询" in page

@@ -203,6 +203,11 @@ def submit_report(
     return receipt
 
 
+def remember_form_token(db: Session, form_token: str, today: dt.date) -> None:
+    """Record one more one-time token of a form being stored (only its hash, and only the day)."""
+    db.add(UsedFormToken(token_hash=form_token_hash(form_token), used_on=today))
+
+
 def form_token_used(db: Session, form_token: str) -> bool:
     """Whether a form with this one-time token was already stored."""
     return db.get(UsedFormToken, form_token_hash(form_token)) is not None
