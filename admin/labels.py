@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from intake.domain.cases.outcomes import AMOUNTS, Kind, fen_to_yuan
 from intake.domain.codes import Role
 from intake.domain.labels import (
     CHANNEL_NAMES,
+    DISPOSAL_NAMES,
     EVENT_NAMES,
     FINDING_NAMES,
     HAND_OVER_NAMES,
+    MEASURE_NAMES,
     ROLE_NAMES,
+    RULE_NAMES,
     STAT_COLUMNS,
     STATE_NAMES,
 )
@@ -41,6 +45,12 @@ def template_globals() -> dict[str, Any]:
         "event_names": EVENT_NAMES,
         "stat_columns": STAT_COLUMNS,
         "state_names": STATE_NAMES,
+        "disposal_names": DISPOSAL_NAMES,
+        "measure_names": MEASURE_NAMES,
+        "rule_names": RULE_NAMES,
+        "measure_kinds": [k.value for k in Kind],
+        "amount_kinds": [k.value for k in AMOUNTS],
+        "yuan": fen_to_yuan,
         "Role": Role,
         "category_name": category_name,
         "bureau_name": bureau_name,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request
@@ -22,6 +23,7 @@ from admin.cases.forms import (
     MessageForm,
     NotAcceptForm,
     NoteForm,
+    OutcomeForm,
     ReopenForm,
     RewardForm,
     ShareForm,
@@ -39,15 +41,16 @@ from admin.console import (
     staff,
 )
 from admin.labels import bureau_name
-from intake.domain.cases import casework
+from intake.domain.cases import casework, outcomes
 from intake.domain.cases.deadlines import current_deadline
 from intake.domain.cases.lifecycle import IllegalTransition, State
 from intake.domain.cases.opened import open_case
+from intake.domain.cases.outcomes import DISPOSALS, governing_rule
 from intake.domain.cases.powers import ACTIONS, can, powers
 from intake.domain.cases.reports import CHANNELS
 from intake.domain.codes import CASE_ROLES
 from intake.domain.evidence import attachments
-from intake.domain.labels import STATE_NAMES
+from intake.domain.labels import DISPOSAL_NAMES, STATE_NAMES
 from intake.domain.models import Attachment, Bureau, BureauMembership, Report, StaffMember
 from intake.platform import context, db, i18n
 from intake.platform.downloads import content_disposition, download_name
@@ -122,7 +125,7 @@ def _choice_arg(name: str, allowed_values: tuple[str, ...]) -> str | None:
     return value
 
 
-def _forms(report: Report) -> dict[str, FlaskForm]:
+def _forms(report: Report, data_key: bytes) -> dict[str, FlaskForm]:
     known = {b.code for b in context.taxonomy().bureaus}
     bureaus = db.session().scalars(select(Bureau).order_by(Bureau.code)).all()
     # A bureau still waiting for its founder has no key to seal the case to: not offered.
@@ -149,6 +152,7 @@ def _forms(report: Report) -> dict[str, FlaskForm]:
         "share": ShareForm(prefix="share"),
         "hand_over": HandOverForm(prefix="hand_over"),
         "conclude": ConcludeForm(prefix="conclude"),
+        "outcome": OutcomeForm(prefix="outcome", data=_outcome_data(report)),
         "reopen": ReopenForm(prefix="reopen"),
         "extend": ExtendForm(prefix="extend"),
         "major": MajorForm(prefix="major", data={"major": report.major}),
@@ -157,12 +161,29 @@ def _forms(report: Report) -> dict[str, FlaskForm]:
         "reward": RewardForm(prefix="reward"),
         "accept": FlaskForm(prefix="accept"),
     }
+    forms["conclude"].disposal.choices = [
+        (str(d), str(DISPOSAL_NAMES[d])) for d in DISPOSALS[governing_rule(report)]
+    ]
+    forms["outcome"].done.choices = [
+        (item.id, text)
+        for item, text in casework.rectifications(report, data_key)
+        if item.done_on is None
+    ]
     forms["assign"].staff_id.choices = [(m.id, m.username) for m in handlers]
     forms["transfer"].bureau.choices = [(b.code, bureau_name(b.code)) for b in others]
     forms["share"].bureau.choices = [
         (b.code, bureau_name(b.code)) for b in others if b.id not in holders
     ]
     return forms
+
+
+def _outcome_data(report: Report) -> dict[str, Any]:
+    # The form shows the totals so far: the handler changes the one that moved.
+    totals = outcomes.totals(report)
+    return {
+        kind.value: (Decimal(totals[kind]) / 100 if kind in outcomes.AMOUNTS else totals[kind])
+        for kind in outcomes.Kind
+    }
 
 
 def _render_case(
@@ -185,7 +206,10 @@ def _render_case(
             for w in report.key_wraps
             if w.bureau_id is not None and (code := w.holder.removeprefix("bureau:")) in known
         ],
-        forms=forms or _forms(report),
+        forms=forms or _forms(report, data_key),
+        rule=governing_rule(report),
+        totals=outcomes.totals(report),
+        rectifications=casework.rectifications(report, data_key),
         allowed=lambda action: can(report, action, granted),
         names=names,
         alert=alert,
@@ -260,11 +284,11 @@ def case_action(reference: str, action: str) -> Response | tuple[str, int]:
     if action not in _powers(report):
         # The member can read this case, so its existence is no secret to them.
         abort(403)
-    forms = _forms(report)
+    data_key, _lead_private = case_data_key(report)
+    forms = _forms(report, data_key)
     form = forms[action]
     if not form.validate():
         return _render_case(report, forms), 422
-    data_key, _lead_private = case_data_key(report)
     try:
         detail = _apply(action, report, data_key, form)
     except IllegalTransition:
@@ -310,8 +334,21 @@ def _apply(action: str, report: Report, data_key: bytes, form: Any) -> dict[str,
             casework.hand_over(report, data_key, who, target, handed_to)
             return {"to": target}
         case "conclude":
-            casework.conclude(report, data_key, who, form.outcome.data, form.finding.data)
-            return {"finding": form.finding.data}
+            casework.conclude(
+                report,
+                data_key,
+                who,
+                form.outcome.data,
+                form.finding.data,
+                disposal=form.disposal.data,
+                measures=form.measures(),
+                items=form.item_lines(),
+            )
+            return {"finding": form.finding.data, "disposal": form.disposal.data}
+        case "outcome":
+            casework.update_outcome(
+                report, data_key, who, form.measures(), form.item_lines(), form.done.data or []
+            )
         case "reopen":
             casework.reopen(report, data_key, who, settings, form.reason.data)
         case "extend":

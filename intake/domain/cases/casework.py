@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from crypto import aead, keywrap
 from crypto.errors import DecryptionError
 from intake.config import Settings
+from intake.domain.cases import outcomes
 from intake.domain.cases.deadlines import clock_for
 from intake.domain.cases.lifecycle import IllegalTransition, State, next_state
 from intake.domain.cases.reports import ReportUnreadable, field_aad
@@ -32,6 +34,7 @@ from intake.domain.models import (
     KeyWrap,
     Message,
     Note,
+    Rectification,
     Report,
     StaffMember,
     SupervisionNote,
@@ -42,6 +45,7 @@ from intake.domain.wording import _l
 TEXT_LIMIT = 5_000
 SUPERVISION_LIMIT = 1_000
 HAND_OVER_TARGETS = {"police": "public_security", "discipline": "discipline"}
+_T = TypeVar("_T")
 NOT_READY = _l(
     "That bureau has no key yet: its first member has not set up their account. Nothing was "
     "changed; try again once they have."
@@ -222,16 +226,92 @@ def hand_over(
     _event(report, actor, "handed_over", value=target)
 
 
-def conclude(report: Report, data_key: bytes, actor: Actor, outcome: str, finding: str) -> None:
-    """办结: an outcome the reporter reads, and a finding for the statistics."""
+def conclude(
+    report: Report,
+    data_key: bytes,
+    actor: Actor,
+    outcome: str,
+    finding: str,
+    *,
+    disposal: str | None = None,
+    measures: Mapping[str, int] | None = None,
+    items: Sequence[str] = (),
+) -> None:
+    """办结: an outcome the reporter reads, a finding for the statistics and, under
+    docs/rules.md §11, the disposal, the measures taken and the 整改 items."""
     outcome = _text(outcome)
     if finding not in Finding.__members__.values():
         raise CaseworkError(_l("Choose a finding."))
+    chosen = _checked(outcomes.check_disposal, report, disposal) if disposal else None
+    sealed = _sealed_items(report, data_key, items)
     report.state = next_state("conclude", report.state)
     report.public_reason = _seal(data_key, report, "public_reason", outcome)
     report.finding = finding
+    report.disposal = chosen
     report.concluded_on = actor.today
-    _event(report, actor, "concluded", value=finding)
+    changes = _checked(
+        outcomes.set_totals, report, measures or {}, actor.today, actor.staff.id,
+        report.lead_bureau.code,
+    )  # fmt: skip
+    _checked(outcomes.add_items, report, sealed, actor.today)
+    _event(
+        report, actor, "concluded", value=finding, disposal=chosen, measures=changes,
+        items=len(sealed),
+    )  # fmt: skip
+
+
+def update_outcome(
+    report: Report,
+    data_key: bytes,
+    actor: Actor,
+    measures: Mapping[str, int],
+    items: Sequence[str] = (),
+    done: Collection[int] = (),
+) -> None:
+    """A measure that lands after conclusion (a fine paid), new 整改 items or items done:
+    recorded as entries dated today, so months already counted keep their figures."""
+    next_state("outcome", report.state)
+    sealed = _sealed_items(report, data_key, items)
+    changes = _checked(
+        outcomes.set_totals, report, measures, actor.today, actor.staff.id,
+        report.lead_bureau.code,
+    )  # fmt: skip
+    added = _checked(outcomes.add_items, report, sealed, actor.today)
+    marked = outcomes.mark_done(report, done, actor.today)
+    if not (changes or added or marked):
+        raise CaseworkError(_l("Nothing was changed."))
+    _event(report, actor, "outcome_updated", measures=changes, items=added, done=marked)
+
+
+def _sealed_items(report: Report, data_key: bytes, items: Sequence[str]) -> list[bytes]:
+    return [
+        _seal(data_key, report, "rectification", _text(item, outcomes.ITEM_LIMIT)) for item in items
+    ]
+
+
+def rectifications(report: Report, data_key: bytes) -> list[tuple[Rectification, str]]:
+    """The case's 整改 items with their text."""
+    return [
+        (item, _open(data_key, report, "rectification", item.body))
+        for item in report.rectifications
+    ]
+
+
+_OUTCOME_ERRORS = {
+    "disposal": _l("Choose a disposal that the rule governing this case allows."),
+    "items": _l("At most %(max)d rectification items per case.", max=outcomes.ITEMS_MAX),
+}
+
+
+def _checked(function: Callable[..., _T], *args: Any) -> _T:
+    # The domain's outcome checks speak in codes; the person acting reads a sentence.
+    try:
+        return function(*args)
+    except outcomes.OutcomeError as exc:
+        code = str(exc.args[0])
+        raise CaseworkError(
+            _OUTCOME_ERRORS.get(code, _l("That amount or number is out of range."))
+        ) from None
 
 
 def reopen(report: Report, data_key: bytes, actor: Actor, settings: Settings, reason: str) -> None:
@@ -241,6 +321,7 @@ def reopen(report: Report, data_key: bytes, actor: Actor, settings: Settings, re
     report.state = next_state("reopen", report.state)
     report.concluded_on = None
     report.finding = None
+    report.disposal = None  # decided again at the next conclusion; the measures stay
     report.conclusion_due = clock_for(settings).due(actor.today, settings.conclusion_days)
     report.extended = False
     add_note(report, data_key, actor, reason)

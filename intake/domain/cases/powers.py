@@ -18,6 +18,7 @@ ACTIONS = (
     "share",
     "hand_over",
     "conclude",
+    "outcome",
     "reopen",
     "extend",
     "major",

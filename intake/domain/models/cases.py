@@ -24,6 +24,7 @@ from intake.domain.models.base import Base
 
 if TYPE_CHECKING:  # only for annotations: the mapper resolves the names itself
     from intake.domain.models.evidence import Attachment
+    from intake.domain.models.outcomes import Measure, Rectification
     from intake.domain.models.staff import Bureau, StaffMember
 
 
@@ -82,6 +83,8 @@ class Report(Base):
     extended: Mapped[bool] = mapped_column(default=False)
     concluded_on: Mapped[dt.date | None] = mapped_column(Date)
     finding: Mapped[str | None] = mapped_column(String(24))
+    # 处置方式 under the rule that governs the case (cases/outcomes.py).
+    disposal: Mapped[str | None] = mapped_column(String(24))
     handed_over_to: Mapped[str | None] = mapped_column(String(24))
     major: Mapped[bool] = mapped_column(default=False)
     assigned_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
@@ -120,6 +123,12 @@ class Report(Base):
     )
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="Attachment.id"
+    )
+    measures: Mapped[list[Measure]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="Measure.id"
+    )
+    rectifications: Mapped[list[Rectification]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="Rectification.id"
     )
 
 
