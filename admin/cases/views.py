@@ -48,6 +48,7 @@ from intake.domain.cases.opened import open_case
 from intake.domain.cases.outcomes import DISPOSALS, governing_rule
 from intake.domain.cases.powers import ACTIONS, can, powers
 from intake.domain.cases.reports import CHANNELS
+from intake.domain.cases.routing import RoutingDecision
 from intake.domain.codes import CASE_ROLES
 from intake.domain.evidence import attachments
 from intake.domain.labels import DISPOSAL_NAMES, STATE_NAMES
@@ -129,10 +130,14 @@ def _forms(report: Report, data_key: bytes) -> dict[str, FlaskForm]:
     known = {b.code for b in context.taxonomy().bureaus}
     bureaus = db.session().scalars(select(Bureau).order_by(Bureau.code)).all()
     # A bureau still waiting for its founder has no key to seal the case to: not offered.
+    recused = RoutingDecision.from_dict(report.routing).recused  # 回避: never offered
     others = [
         b
         for b in bureaus
-        if b.id != report.lead_bureau_id and b.code in known and b.public_key is not None
+        if b.id != report.lead_bureau_id
+        and b.code in known
+        and b.public_key is not None
+        and b.code != recused
     ]
     holders = {w.bureau_id for w in report.key_wraps}
     handlers = (

@@ -20,6 +20,7 @@ from intake.domain.cases import outcomes
 from intake.domain.cases.deadlines import clock_for
 from intake.domain.cases.lifecycle import IllegalTransition, State, next_state
 from intake.domain.cases.reports import ReportUnreadable, field_aad
+from intake.domain.cases.routing import RoutingDecision
 from intake.domain.codes import TRUE_FINDINGS, Finding
 from intake.domain.keys.keyring import (
     KeyNotReady,
@@ -189,6 +190,7 @@ def assign(report: Report, actor: Actor, handler: StaffMember) -> None:
 def share(report: Report, data_key: bytes, actor: Actor, bureau: Bureau) -> None:
     """Give a co-bureau (参与单位) its own copy of the data key."""
     next_state("share", report.state)
+    _not_recused(report, bureau)
     if _has_wrap(report, bureau.code):
         raise CaseworkError(_l("That bureau can already read this case."))
     _add_wrap(report, data_key, bureau)
@@ -200,6 +202,7 @@ def transfer(report: Report, data_key: bytes, actor: Actor, to: Bureau, keep_as_
     old = report.lead_bureau
     if to.code == old.code:
         raise CaseworkError(_l("The case is already with that bureau."))
+    _not_recused(report, to)
     report.state = next_state("transfer", report.state)
     if not _has_wrap(report, to.code):
         _add_wrap(report, data_key, to)
@@ -473,6 +476,14 @@ def decide_reward(
     report.reward_amount = amount
     report.reward_paid_on = paid_on
     _event(report, actor, "reward_decided", amount=amount, paid=paid_on is not None)
+
+
+def _not_recused(report: Report, bureau: Bureau) -> None:
+    # 回避 (docs/rules.md §2): a report naming a bureau never reaches it, by transfer or share.
+    if RoutingDecision.from_dict(report.routing).recused == bureau.code:
+        raise CaseworkError(
+            _l("The report names that bureau: it must not handle or read it (回避).")
+        )
 
 
 def _has_wrap(report: Report, code: str) -> bool:
