@@ -12,6 +12,7 @@ from intake.domain.labels import (
     EVENT_NAMES,
     FINDING_NAMES,
     HAND_OVER_NAMES,
+    HAND_OVER_REPLY_NAMES,
     MEASURE_NAMES,
     ROLE_NAMES,
     RULE_NAMES,
@@ -35,6 +36,12 @@ def category_name(code: str) -> str:
     return category.name(i18n.current()) if category else code
 
 
+def hand_over_name(code: str) -> str:
+    """A hand-over target's name, or its code when the taxonomy no longer lists it."""
+    target = context.taxonomy().hand_over_target(code)
+    return target.name(i18n.current()) if target else code
+
+
 def template_globals() -> dict[str, Any]:
     """What console templates may use."""
     return {
@@ -54,5 +61,7 @@ def template_globals() -> dict[str, Any]:
         "Role": Role,
         "category_name": category_name,
         "bureau_name": bureau_name,
+        "hand_over_name": hand_over_name,
+        "hand_over_reply_names": HAND_OVER_REPLY_NAMES,
         "taxonomy_categories": lambda: context.taxonomy().categories,
     }

@@ -12,13 +12,14 @@ from wtforms import (
     SelectChoice,
     SelectField,
     SelectMultipleField,
+    StringField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from admin.forms import REQUIRED, TOO_LONG, _required
-from intake.domain.cases.casework import TEXT_LIMIT
+from intake.domain.cases.casework import LETTER_LIMIT, TEXT_LIMIT
 from intake.domain.cases.outcomes import (
     AMOUNT_MAX_FEN,
     AMOUNTS,
@@ -29,7 +30,7 @@ from intake.domain.cases.outcomes import (
     Kind,
 )
 from intake.domain.cases.text import normalise_text
-from intake.domain.labels import MEASURE_NAMES
+from intake.domain.labels import HAND_OVER_REPLY_NAMES, MEASURE_NAMES
 
 
 def _text_area(label: str, limit: int = TEXT_LIMIT) -> TextAreaField:
@@ -155,15 +156,25 @@ class ShareForm(FlaskForm):
 
 
 class HandOverForm(FlaskForm):
-    """移送."""
+    """移送, with the 移送函's number and date (targets from the taxonomy)."""
 
-    target = SelectField(
-        _l("Hand over to"),
-        choices=[
-            SelectChoice("police", _l("Public security (公安机关)")),
-            SelectChoice("discipline", _l("Discipline commission (纪委监委)")),
-        ],
+    target = SelectField(_l("Hand over to"))
+    letter = StringField(
+        _l("Letter number (移送函文号)"),
+        filters=[normalise_text],
+        validators=[Optional(), Length(max=LETTER_LIMIT, message=TOO_LONG)],
     )
+    letter_on = DateField(_l("Letter date"), validators=[Optional()])
+
+
+class HandOverReplyForm(FlaskForm):
+    """What the receiving organ answered."""
+
+    reply = SelectField(
+        _l("The receiving organ's answer"),
+        choices=[SelectChoice(code, name) for code, name in HAND_OVER_REPLY_NAMES.items()],
+    )
+    replied_on = DateField(_l("Answered on"), validators=[InputRequired(message=REQUIRED)])
 
 
 class AssignForm(FlaskForm):

@@ -19,6 +19,7 @@ from admin.cases.forms import (
     ConcludeForm,
     ExtendForm,
     HandOverForm,
+    HandOverReplyForm,
     MajorForm,
     MessageForm,
     NotAcceptForm,
@@ -156,6 +157,7 @@ def _forms(report: Report, data_key: bytes) -> dict[str, FlaskForm]:
         "transfer": TransferForm(prefix="transfer"),
         "share": ShareForm(prefix="share"),
         "hand_over": HandOverForm(prefix="hand_over"),
+        "hand_over_reply": HandOverReplyForm(prefix="hand_over_reply"),
         "conclude": ConcludeForm(prefix="conclude"),
         "outcome": OutcomeForm(prefix="outcome", data=_outcome_data(report)),
         "reopen": ReopenForm(prefix="reopen"),
@@ -166,6 +168,9 @@ def _forms(report: Report, data_key: bytes) -> dict[str, FlaskForm]:
         "reward": RewardForm(prefix="reward"),
         "accept": FlaskForm(prefix="accept"),
     }
+    forms["hand_over"].target.choices = [
+        (t.code, t.name(i18n.current())) for t in context.taxonomy().hand_over
+    ]
     forms["conclude"].disposal.choices = [
         (str(d), str(DISPOSAL_NAMES[d])) for d in DISPOSALS[governing_rule(report)]
     ]
@@ -330,14 +335,21 @@ def _apply(action: str, report: Report, data_key: bytes, form: Any) -> dict[str,
             casework.share(report, data_key, who, bureau_by_code(form.bureau.data))
             return {"bureau": form.bureau.data}
         case "hand_over":
-            target = form.target.data
+            target = context.taxonomy().hand_over_target(form.target.data)
+            if target is None:
+                abort(400)
             handed_to = (
-                db.session()
-                .scalars(select(Bureau).where(Bureau.code == casework.HAND_OVER_TARGETS[target]))
-                .first()
+                db.session().scalars(select(Bureau).where(Bureau.code == target.bureau)).first()
+                if target.bureau
+                else None
             )
-            casework.hand_over(report, data_key, who, target, handed_to)
-            return {"to": target}
+            casework.hand_over(
+                report, data_key, who, target, handed_to, form.letter.data, form.letter_on.data
+            )
+            return {"to": target.code}
+        case "hand_over_reply":
+            casework.hand_over_reply(report, who, form.reply.data, form.replied_on.data)
+            return {"reply": form.reply.data}
         case "conclude":
             casework.conclude(
                 report,

@@ -64,6 +64,11 @@ MEASURE_NAMES: dict[str, Wording] = {
     Kind.JUDICIARY_CASES: _l("Cases sent to the judiciary (移送司法机关, cases)"),
     Kind.JUDICIARY_PEOPLE: _l("People sent to the judiciary (移送司法机关, people)"),
 }
+HAND_OVER_REPLY_NAMES: dict[str, Wording] = {
+    "filed": _l("Case opened (立案)"),
+    "not_filed": _l("No case opened (不予立案)"),
+    "result": _l("Result returned (反馈处理结果)"),
+}
 HAND_OVER_NAMES = {
     "police": _l("Public security (公安机关)"),
     "discipline": _l("Discipline commission (纪委监委)"),
@@ -96,6 +101,7 @@ EVENT_NAMES = {
     "shared": _l("co-bureau given access"),
     "transferred": _l("transferred"),
     "handed_over": _l("handed over"),
+    "hand_over_replied": _l("receiving organ replied"),
     "concluded": _l("concluded"),
     "outcome_updated": _l("outcome updated"),
     "reopened": _l("reopened for review"),

@@ -21,6 +21,7 @@ from intake.domain.cases.deadlines import clock_for
 from intake.domain.cases.lifecycle import IllegalTransition, State, next_state
 from intake.domain.cases.reports import ReportUnreadable, field_aad
 from intake.domain.cases.routing import RoutingDecision
+from intake.domain.cases.taxonomy import HandOverTarget
 from intake.domain.codes import TRUE_FINDINGS, Finding
 from intake.domain.keys.keyring import (
     KeyNotReady,
@@ -45,7 +46,9 @@ from intake.domain.wording import _l
 #: Characters allowed in a message, note, reason or outcome.
 TEXT_LIMIT = 5_000
 SUPERVISION_LIMIT = 1_000
-HAND_OVER_TARGETS = {"police": "public_security", "discipline": "discipline"}
+#: What the receiving organ answered a hand-over (docs/rules.md §2).
+HAND_OVER_REPLIES = ("filed", "not_filed", "result")
+LETTER_LIMIT = 60
 _T = TypeVar("_T")
 NOT_READY = _l(
     "That bureau has no key yet: its first member has not set up their account. Nothing was "
@@ -216,17 +219,44 @@ def transfer(report: Report, data_key: bytes, actor: Actor, to: Bureau, keep_as_
 
 
 def hand_over(
-    report: Report, data_key: bytes, actor: Actor, target: str, to: Bureau | None
+    report: Report,
+    data_key: bytes,
+    actor: Actor,
+    target: HandOverTarget,
+    to: Bureau | None,
+    letter: str = "",
+    letter_on: dt.date | None = None,
 ) -> None:
-    """移送 to the police or the discipline commission, which gets a copy when installed here
-    (and holding its key: one still waiting for its founder is handed the case outside)."""
-    if target not in HAND_OVER_TARGETS:
-        raise CaseworkError(_l("Choose the police or the discipline commission."))
+    """移送 to one of the taxonomy's targets, with the 移送函's number and date; the bureau
+    standing for the organ gets a copy when installed here (and holding its key: one still
+    waiting for its founder is handed the case outside)."""
+    letter = (letter or "").strip()
+    if len(letter) > LETTER_LIMIT:
+        raise CaseworkError(_l("At most %(max)d characters, please.", max=LETTER_LIMIT))
+    if letter_on is not None and letter_on > actor.today:
+        raise CaseworkError(_l("The letter's date cannot be in the future."))
     report.state = next_state("hand_over", report.state)
-    report.handed_over_to = target
+    report.handed_over_to = target.code
+    report.hand_over_letter = letter or None
+    report.hand_over_letter_on = letter_on
+    report.hand_over_reply = report.hand_over_reply_on = None
     if to is not None and to.public_key is not None and not _has_wrap(report, to.code):
         _add_wrap(report, data_key, to)
-    _event(report, actor, "handed_over", value=target)
+    _event(report, actor, "handed_over", value=target.code, letter=bool(letter))
+
+
+def hand_over_reply(report: Report, actor: Actor, reply: str, replied_on: dt.date) -> None:
+    """The receiving organ's answer to a hand-over: 立案, 不立案, or the result of its work."""
+    next_state("hand_over_reply", report.state)
+    if report.handed_over_to is None:
+        raise IllegalTransition("hand_over_reply", report.state)
+    if reply not in HAND_OVER_REPLIES:
+        raise CaseworkError(_l("Choose what the receiving organ answered."))
+    if replied_on > actor.today:
+        raise CaseworkError(_l("The reply's date cannot be in the future."))
+    report.hand_over_reply = reply
+    report.hand_over_reply_on = replied_on
+    _event(report, actor, "hand_over_replied", value=reply, on=replied_on.isoformat())
 
 
 def conclude(

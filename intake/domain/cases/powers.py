@@ -17,6 +17,7 @@ ACTIONS = (
     "transfer",
     "share",
     "hand_over",
+    "hand_over_reply",
     "conclude",
     "outcome",
     "reopen",

@@ -86,6 +86,11 @@ class Report(Base):
     # 处置方式 under the rule that governs the case (cases/outcomes.py).
     disposal: Mapped[str | None] = mapped_column(String(24))
     handed_over_to: Mapped[str | None] = mapped_column(String(24))
+    # The 移送函 (its number and date) and what the receiving organ answered, and when.
+    hand_over_letter: Mapped[str | None] = mapped_column(String(60))
+    hand_over_letter_on: Mapped[dt.date | None] = mapped_column(Date)
+    hand_over_reply: Mapped[str | None] = mapped_column(String(16))
+    hand_over_reply_on: Mapped[dt.date | None] = mapped_column(Date)
     major: Mapped[bool] = mapped_column(default=False)
     assigned_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     # The reporter wrote something no staff member has opened yet.
