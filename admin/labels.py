@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from intake.domain.cases.outcomes import AMOUNTS, Kind, fen_to_yuan
 from intake.domain.codes import Role
 from intake.domain.labels import (
     CHANNEL_NAMES,
+    DISPOSAL_NAMES,
     EVENT_NAMES,
     FINDING_NAMES,
     HAND_OVER_NAMES,
+    HAND_OVER_REPLY_NAMES,
+    MEASURE_NAMES,
     ROLE_NAMES,
+    RULE_NAMES,
     STAT_COLUMNS,
     STATE_NAMES,
 )
@@ -31,6 +36,12 @@ def category_name(code: str) -> str:
     return category.name(i18n.current()) if category else code
 
 
+def hand_over_name(code: str) -> str:
+    """A hand-over target's name, or its code when the taxonomy no longer lists it."""
+    target = context.taxonomy().hand_over_target(code)
+    return target.name(i18n.current()) if target else code
+
+
 def template_globals() -> dict[str, Any]:
     """What console templates may use."""
     return {
@@ -41,8 +52,16 @@ def template_globals() -> dict[str, Any]:
         "event_names": EVENT_NAMES,
         "stat_columns": STAT_COLUMNS,
         "state_names": STATE_NAMES,
+        "disposal_names": DISPOSAL_NAMES,
+        "measure_names": MEASURE_NAMES,
+        "rule_names": RULE_NAMES,
+        "measure_kinds": [k.value for k in Kind],
+        "amount_kinds": [k.value for k in AMOUNTS],
+        "yuan": fen_to_yuan,
         "Role": Role,
         "category_name": category_name,
         "bureau_name": bureau_name,
+        "hand_over_name": hand_over_name,
+        "hand_over_reply_names": HAND_OVER_REPLY_NAMES,
         "taxonomy_categories": lambda: context.taxonomy().categories,
     }

@@ -7,16 +7,30 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    DecimalField,
     IntegerField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
+    StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from admin.forms import REQUIRED, _required
-from intake.domain.cases.casework import TEXT_LIMIT
+from admin.forms import REQUIRED, TOO_LONG, _required
+from intake.domain.cases.casework import LETTER_LIMIT, TEXT_LIMIT
+from intake.domain.cases.outcomes import (
+    AMOUNT_MAX_FEN,
+    AMOUNTS,
+    COUNT_MAX,
+    COUNTS,
+    ITEM_LIMIT,
+    ITEMS_MAX,
+    Kind,
+)
 from intake.domain.cases.text import normalise_text
+from intake.domain.labels import HAND_OVER_REPLY_NAMES, MEASURE_NAMES
 
 
 def _text_area(label: str, limit: int = TEXT_LIMIT) -> TextAreaField:
@@ -53,9 +67,58 @@ class NoteForm(FlaskForm):
     text = _text_area(_l("Internal note"))
 
 
-class ConcludeForm(FlaskForm):
-    """办结: the outcome for the reporter and the finding."""
+def _whole_fen(_form: FlaskForm, field: DecimalField) -> None:
+    # Amounts are kept in fen: a third decimal would be lost, so it is refused instead.
+    if field.data is not None and field.data * 100 != (field.data * 100).to_integral_value():
+        raise ValidationError(_l("At most two decimals (fen), please."))
 
+
+class MeasuresForm(FlaskForm):
+    """The measures of docs/rules.md §11: amounts in yuan (two decimals), counts; blank is 0."""
+
+    items = TextAreaField(
+        _l("Rectification items (整改), one per line"),
+        filters=[normalise_text],
+        validators=[Optional(), Length(max=ITEM_LIMIT * ITEMS_MAX, message=TOO_LONG)],
+    )
+
+    def measures(self) -> dict[str, int]:
+        """The measures typed, amounts in fen; a blank field keeps what was recorded."""
+        out: dict[str, int] = {}
+        for kind in Kind:
+            value = self[kind.value].data
+            if value is None:
+                continue
+            out[kind.value] = int(value * 100) if kind in AMOUNTS else int(value)
+        return out
+
+    def item_lines(self) -> list[str]:
+        """The 整改 items typed, one per non-empty line."""
+        return [line.strip() for line in (self.items.data or "").splitlines() if line.strip()]
+
+
+for _kind in AMOUNTS:
+    setattr(
+        MeasuresForm,
+        _kind.value,
+        DecimalField(
+            MEASURE_NAMES[_kind],
+            places=2,
+            validators=[Optional(), NumberRange(min=0, max=AMOUNT_MAX_FEN // 100), _whole_fen],
+        ),
+    )
+for _kind in COUNTS:
+    setattr(
+        MeasuresForm,
+        _kind.value,
+        IntegerField(MEASURE_NAMES[_kind], validators=[Optional(), NumberRange(0, COUNT_MAX)]),
+    )
+
+
+class ConcludeForm(MeasuresForm):
+    """办结: the outcome for the reporter, the finding, the disposal and the measures."""
+
+    disposal = SelectField(_l("Disposal (处置方式)"))
     outcome = _text_area(_l("Outcome (the reporter reads this)"))
     finding = SelectField(
         _l("Finding"),
@@ -64,6 +127,18 @@ class ConcludeForm(FlaskForm):
             SelectChoice("partly_substantiated", _l("Partly substantiated (部分属实)")),
             SelectChoice("not_substantiated", _l("Not substantiated (不属实)")),
         ],
+    )
+
+
+class OutcomeForm(MeasuresForm):
+    """A measure that lands after conclusion, new 整改 items, and items done."""
+
+    done = SelectMultipleField(
+        _l("Rectification done"),
+        coerce=int,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validators=[Optional()],
     )
 
 
@@ -81,15 +156,25 @@ class ShareForm(FlaskForm):
 
 
 class HandOverForm(FlaskForm):
-    """移送."""
+    """移送, with the 移送函's number and date (targets from the taxonomy)."""
 
-    target = SelectField(
-        _l("Hand over to"),
-        choices=[
-            SelectChoice("police", _l("Public security (公安机关)")),
-            SelectChoice("discipline", _l("Discipline commission (纪委监委)")),
-        ],
+    target = SelectField(_l("Hand over to"))
+    letter = StringField(
+        _l("Letter number (移送函文号)"),
+        filters=[normalise_text],
+        validators=[Optional(), Length(max=LETTER_LIMIT, message=TOO_LONG)],
     )
+    letter_on = DateField(_l("Letter date"), validators=[Optional()])
+
+
+class HandOverReplyForm(FlaskForm):
+    """What the receiving organ answered."""
+
+    reply = SelectField(
+        _l("The receiving organ's answer"),
+        choices=[SelectChoice(code, name) for code, name in HAND_OVER_REPLY_NAMES.items()],
+    )
+    replied_on = DateField(_l("Answered on"), validators=[InputRequired(message=REQUIRED)])
 
 
 class AssignForm(FlaskForm):

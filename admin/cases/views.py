@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request
@@ -18,10 +19,12 @@ from admin.cases.forms import (
     ConcludeForm,
     ExtendForm,
     HandOverForm,
+    HandOverReplyForm,
     MajorForm,
     MessageForm,
     NotAcceptForm,
     NoteForm,
+    OutcomeForm,
     ReopenForm,
     RewardForm,
     ShareForm,
@@ -39,15 +42,17 @@ from admin.console import (
     staff,
 )
 from admin.labels import bureau_name
-from intake.domain.cases import casework
+from intake.domain.cases import casework, outcomes
 from intake.domain.cases.deadlines import current_deadline
 from intake.domain.cases.lifecycle import IllegalTransition, State
 from intake.domain.cases.opened import open_case
+from intake.domain.cases.outcomes import DISPOSALS, governing_rule
 from intake.domain.cases.powers import ACTIONS, can, powers
 from intake.domain.cases.reports import CHANNELS
+from intake.domain.cases.routing import RoutingDecision
 from intake.domain.codes import CASE_ROLES
 from intake.domain.evidence import attachments
-from intake.domain.labels import STATE_NAMES
+from intake.domain.labels import DISPOSAL_NAMES, STATE_NAMES
 from intake.domain.models import Attachment, Bureau, BureauMembership, Report, StaffMember
 from intake.platform import context, db, i18n
 from intake.platform.downloads import content_disposition, download_name
@@ -122,14 +127,18 @@ def _choice_arg(name: str, allowed_values: tuple[str, ...]) -> str | None:
     return value
 
 
-def _forms(report: Report) -> dict[str, FlaskForm]:
+def _forms(report: Report, data_key: bytes) -> dict[str, FlaskForm]:
     known = {b.code for b in context.taxonomy().bureaus}
     bureaus = db.session().scalars(select(Bureau).order_by(Bureau.code)).all()
     # A bureau still waiting for its founder has no key to seal the case to: not offered.
+    recused = RoutingDecision.from_dict(report.routing).recused  # 回避: never offered
     others = [
         b
         for b in bureaus
-        if b.id != report.lead_bureau_id and b.code in known and b.public_key is not None
+        if b.id != report.lead_bureau_id
+        and b.code in known
+        and b.public_key is not None
+        and b.code != recused
     ]
     holders = {w.bureau_id for w in report.key_wraps}
     handlers = (
@@ -148,7 +157,9 @@ def _forms(report: Report) -> dict[str, FlaskForm]:
         "transfer": TransferForm(prefix="transfer"),
         "share": ShareForm(prefix="share"),
         "hand_over": HandOverForm(prefix="hand_over"),
+        "hand_over_reply": HandOverReplyForm(prefix="hand_over_reply"),
         "conclude": ConcludeForm(prefix="conclude"),
+        "outcome": OutcomeForm(prefix="outcome", data=_outcome_data(report)),
         "reopen": ReopenForm(prefix="reopen"),
         "extend": ExtendForm(prefix="extend"),
         "major": MajorForm(prefix="major", data={"major": report.major}),
@@ -157,12 +168,32 @@ def _forms(report: Report) -> dict[str, FlaskForm]:
         "reward": RewardForm(prefix="reward"),
         "accept": FlaskForm(prefix="accept"),
     }
+    forms["hand_over"].target.choices = [
+        (t.code, t.name(i18n.current())) for t in context.taxonomy().hand_over
+    ]
+    forms["conclude"].disposal.choices = [
+        (str(d), str(DISPOSAL_NAMES[d])) for d in DISPOSALS[governing_rule(report)]
+    ]
+    forms["outcome"].done.choices = [
+        (item.id, text)
+        for item, text in casework.rectifications(report, data_key)
+        if item.done_on is None
+    ]
     forms["assign"].staff_id.choices = [(m.id, m.username) for m in handlers]
     forms["transfer"].bureau.choices = [(b.code, bureau_name(b.code)) for b in others]
     forms["share"].bureau.choices = [
         (b.code, bureau_name(b.code)) for b in others if b.id not in holders
     ]
     return forms
+
+
+def _outcome_data(report: Report) -> dict[str, Any]:
+    # The form shows the totals so far: the handler changes the one that moved.
+    totals = outcomes.totals(report)
+    return {
+        kind.value: (Decimal(totals[kind]) / 100 if kind in outcomes.AMOUNTS else totals[kind])
+        for kind in outcomes.Kind
+    }
 
 
 def _render_case(
@@ -185,7 +216,10 @@ def _render_case(
             for w in report.key_wraps
             if w.bureau_id is not None and (code := w.holder.removeprefix("bureau:")) in known
         ],
-        forms=forms or _forms(report),
+        forms=forms or _forms(report, data_key),
+        rule=governing_rule(report),
+        totals=outcomes.totals(report),
+        rectifications=casework.rectifications(report, data_key),
         allowed=lambda action: can(report, action, granted),
         names=names,
         alert=alert,
@@ -260,11 +294,11 @@ def case_action(reference: str, action: str) -> Response | tuple[str, int]:
     if action not in _powers(report):
         # The member can read this case, so its existence is no secret to them.
         abort(403)
-    forms = _forms(report)
+    data_key, _lead_private = case_data_key(report)
+    forms = _forms(report, data_key)
     form = forms[action]
     if not form.validate():
         return _render_case(report, forms), 422
-    data_key, _lead_private = case_data_key(report)
     try:
         detail = _apply(action, report, data_key, form)
     except IllegalTransition:
@@ -301,17 +335,37 @@ def _apply(action: str, report: Report, data_key: bytes, form: Any) -> dict[str,
             casework.share(report, data_key, who, bureau_by_code(form.bureau.data))
             return {"bureau": form.bureau.data}
         case "hand_over":
-            target = form.target.data
+            target = context.taxonomy().hand_over_target(form.target.data)
+            if target is None:
+                abort(400)
             handed_to = (
-                db.session()
-                .scalars(select(Bureau).where(Bureau.code == casework.HAND_OVER_TARGETS[target]))
-                .first()
+                db.session().scalars(select(Bureau).where(Bureau.code == target.bureau)).first()
+                if target.bureau
+                else None
             )
-            casework.hand_over(report, data_key, who, target, handed_to)
-            return {"to": target}
+            casework.hand_over(
+                report, data_key, who, target, handed_to, form.letter.data, form.letter_on.data
+            )
+            return {"to": target.code}
+        case "hand_over_reply":
+            casework.hand_over_reply(report, who, form.reply.data, form.replied_on.data)
+            return {"reply": form.reply.data}
         case "conclude":
-            casework.conclude(report, data_key, who, form.outcome.data, form.finding.data)
-            return {"finding": form.finding.data}
+            casework.conclude(
+                report,
+                data_key,
+                who,
+                form.outcome.data,
+                form.finding.data,
+                disposal=form.disposal.data,
+                measures=form.measures(),
+                items=form.item_lines(),
+            )
+            return {"finding": form.finding.data, "disposal": form.disposal.data}
+        case "outcome":
+            casework.update_outcome(
+                report, data_key, who, form.measures(), form.item_lines(), form.done.data or []
+            )
         case "reopen":
             casework.reopen(report, data_key, who, settings, form.reason.data)
         case "extend":

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import datetime as dt
+from collections.abc import Iterator
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
-
-from admin.labels import bureau_name, category_name
+from admin.labels import bureau_name, category_name, hand_over_name
 from admin.statistics.exports import Cell
 from intake.domain.cases.lifecycle import State
+from intake.domain.cases.outcomes import AMOUNTS, fen_to_yuan
 from intake.domain.codes import Finding
-from intake.domain.labels import CHANNEL_NAMES, FINDING_NAMES, STAT_COLUMNS
-from intake.domain.models import Bureau, KeyWrap, Report, StaffMember
+from intake.domain.labels import (
+    CHANNEL_NAMES,
+    DISPOSAL_NAMES,
+    FINDING_NAMES,
+    HAND_OVER_REPLY_NAMES,
+    MEASURE_NAMES,
+    STAT_COLUMNS,
+    STATE_NAMES,
+)
+from intake.domain.oversight.ledger import LedgerLine
 from intake.domain.oversight.statistics import ALL, COLUMNS, Row, Table
 
 
@@ -52,49 +59,70 @@ def stats_rows(table: Table) -> Iterator[list[Cell]]:
         yield stats_row(row)
 
 
-LEDGER_FIELDS = (
-    "reference", "received_on", "channel", "category", "state", "decision_due", "accepted_on",
-    "conclusion_due", "extended", "concluded_on", "finding", "handler", "major", "supervised_on",
-)  # fmt: skip
-
-
-def ledger_header() -> list[str]:
-    """Column titles of the case ledger."""
+def ledger_header(with_content: bool) -> list[str]:
+    """Column titles of the 问题线索台账 (docs/rules.md §12); the two content columns only
+    in a bureau member's ledger."""
     from flask_babel import gettext as _
 
     return [
-        _("Reference"), _("Received"), _("Channel"), _("Category"), _("State"), _("Decide by"),
-        _("Accepted on"), _("Conclude by"), _("Extended"), _("Concluded on"), _("Finding"),
-        _("Handler"), _("Major lead"), _("Supervised on"),
+        _("Reference"), _("Received on"),
+        *([_("Reported unit or person (被反映单位或个人)")] if with_content else []),
+        _("Public official (公职人员)"),
+        *([_("Summary (问题摘要)")] if with_content else []),
+        _("Source (线索来源)"), _("Category"), _("Handling bureau (承办单位)"), _("State"),
+        _("Disposal (处置方式)"), _("Result (办理结果)"), _("Measures (处理措施)"),
+        _("Rectification done / items"), _("Handed over to (移送去向)"),
+        _("Feedback (反馈情况)"), _("Concluded on (办结日期)"), _("Crossed off (销号)"),
     ]  # fmt: skip
 
 
-def ledger_rows(
-    db: Session, bureau: Bureau, state_names: Mapping[State, object]
-) -> Iterator[Sequence[Cell]]:
-    """One row per case the bureau leads or holds a copy of (一案一档): metadata, never content."""
-    names = {m.id: m.username for m in db.scalars(select(StaffMember))}
-    held = select(KeyWrap.report_id).where(KeyWrap.bureau_id == bureau.id)
-    reports = db.scalars(
-        select(Report)
-        .where(or_(Report.lead_bureau_id == bureau.id, Report.id.in_(held)))
-        .order_by(Report.received_on, Report.reference)
-        .execution_options(yield_per=1000)
+def _measures(line: LedgerLine) -> str:
+    return "；".join(
+        f"{MEASURE_NAMES[kind]} {fen_to_yuan(n) if kind in AMOUNTS else n}"
+        for kind, n in line.measures.items()
+        if n
     )
-    for r in reports:
-        yield [
-            r.reference,
-            r.received_on.isoformat(),
-            str(CHANNEL_NAMES.get(r.channel, r.channel)),
-            category_name(r.category),
-            str(state_names[State(r.state)]),
-            r.decision_due.isoformat(),
-            r.accepted_on.isoformat() if r.accepted_on else None,
-            r.conclusion_due.isoformat() if r.conclusion_due else None,
-            "✓" if r.extended else "",
-            r.concluded_on.isoformat() if r.concluded_on else None,
-            str(FINDING_NAMES[Finding(r.finding)]) if r.finding else None,
-            names.get(r.assigned_staff_id) if r.assigned_staff_id else None,
-            "✓" if r.major else "",
-            r.supervised_on.isoformat() if r.supervised_on else None,
-        ]
+
+
+def _hand_over(line: LedgerLine) -> str | None:
+    if line.handed_over_to is None:
+        return None
+    parts = [hand_over_name(line.handed_over_to)]
+    if line.letter or line.letter_on:
+        parts.append(" ".join(p for p in (line.letter, _iso(line.letter_on)) if p))
+    if line.reply:
+        parts.append(f"{HAND_OVER_REPLY_NAMES[line.reply]} {_iso(line.reply_on)}")
+    return "；".join(parts)
+
+
+def _iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def ledger_row(line: LedgerLine, with_content: bool) -> list[Cell]:
+    """One line of the 台账 as cells, names in the reader's language."""
+    from flask_babel import gettext as _
+
+    source = str(CHANNEL_NAMES.get(line.channel, line.channel))
+    if line.source:
+        source += f"（{line.source}）"
+    content = line.content
+    return [
+        line.reference,
+        line.received_on.isoformat(),
+        *([content.named if content else None] if with_content else []),
+        _("Yes") if line.official_involved else _("No"),
+        *([content.summary if content else None] if with_content else []),
+        source,
+        category_name(line.category),
+        bureau_name(line.lead),
+        str(STATE_NAMES[State(line.state)]),
+        str(DISPOSAL_NAMES[line.disposal]) if line.disposal else None,
+        str(FINDING_NAMES[Finding(line.finding)]) if line.finding else None,
+        _measures(line) or None,
+        f"{line.items_done} / {line.items}" if line.items else None,
+        _hand_over(line),
+        _("Told on %(date)s", date=line.told_on.isoformat()) if line.told_on else None,
+        _iso(line.concluded_on) or None,
+        "✓" if line.crossed_off else "",
+    ]

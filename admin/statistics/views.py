@@ -1,6 +1,7 @@
 """Monthly statistics (统计表) for supervisors, and case ledgers (台账) for bureaus.
 
-Metadata only: neither needs a key, and neither opens a ciphertext.
+The 统计表 is metadata only. A bureau member's 台账 decrypts two content columns with the
+bureau's key; a supervisor's has none.
 """
 
 from __future__ import annotations
@@ -9,16 +10,19 @@ import datetime as dt
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from admin.console import bureau_by_code, is_member, record_audit, requires, staff
+from admin.console import bureau_by_code, is_member, opened, record_audit, requires, staff
 from admin.statistics import exports
 from admin.statistics import tables as reports_out
 from intake.domain.codes import CASE_ROLES, Role
-from intake.domain.labels import STATE_NAMES
+from intake.domain.keys.keyring import bureau_private_key
+from intake.domain.oversight import ledger as ledger_lines
 from intake.domain.oversight import settled_months, statistics
 from intake.platform import context, db
 
 bp = Blueprint("statistics", __name__)
 
+#: Exported references listed one by one in the audit record, up to this many.
+AUDITED_REFERENCES = 10_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -70,14 +74,33 @@ def stats_export() -> Response:
 @bp.get("/ledger")
 @requires(Role.SUPERVISOR, *CASE_ROLES)
 def ledger() -> Response:
-    """A bureau's case ledger (台账): one row per case, never content."""
+    """A bureau's 问题线索台账 (docs/rules.md §12): one row per lead. A member of the bureau gets
+    the content columns, decrypted with the bureau's key; a supervisor, who holds none, gets
+    the ledger without them. Every export is audited with who took it and which rows."""
     bureau = bureau_by_code(request.args.get("bureau", ""))
-    if staff().role != Role.SUPERVISOR and not is_member(staff(), bureau):
+    member = staff().role != Role.SUPERVISOR
+    if member and not is_member(staff(), bureau):
         abort(404)
-    rows = list(reports_out.ledger_rows(db.session(), bureau, STATE_NAMES))
-    record_audit("ledger_exported", bureau=bureau.code)
+    private = (
+        bureau_private_key(db.session(), staff(), opened().staff_private, bureau.code)
+        if member
+        else None
+    )
+    lines = list(ledger_lines.lines(db.session(), bureau, private))
+    references = [line.reference for line in lines]
+    record_audit(
+        "ledger_exported",
+        bureau=bureau.code,
+        content=member,
+        rows=len(references),
+        digest=ledger_lines.digest(references),
+        # The references themselves up to a size an audit record can carry; beyond it the
+        # digest over them, in order, identifies the rows.
+        references=references if len(references) <= AUDITED_REFERENCES else None,
+    )
     db.session().commit()
-    return _download(f"qingfeng-ledger-{bureau.code}", reports_out.ledger_header(), rows)
+    rows = [reports_out.ledger_row(line, member) for line in lines]
+    return _download(f"qingfeng-ledger-{bureau.code}", reports_out.ledger_header(member), rows)
 
 
 def _download(name: str, header: list[str], rows: list) -> Response:

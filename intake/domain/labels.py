@@ -7,6 +7,7 @@ the names from here, in the reader's language (wording.py).
 from __future__ import annotations
 
 from intake.domain.cases.lifecycle import State
+from intake.domain.cases.outcomes import Disposal, Kind, Rule
 from intake.domain.codes import Finding, Role
 from intake.domain.wording import Wording, _l
 
@@ -33,6 +34,40 @@ FINDING_NAMES: dict[str, Wording] = {
     Finding.SUBSTANTIATED: _l("Substantiated (属实)"),
     Finding.PARTLY_SUBSTANTIATED: _l("Partly substantiated (部分属实)"),
     Finding.NOT_SUBSTANTIATED: _l("Not substantiated (不属实)"),
+}
+RULE_NAMES: dict[str, Wording] = {
+    Rule.PETITION: _l("Petitions (《信访工作条例》)"),
+    Rule.DISCIPLINE: _l("Accusations about officials (《纪检监察机关处理检举控告工作规则》)"),
+    Rule.INSURANCE: _l("Insurance-fund reports (国家医保局令第5号)"),
+}
+DISPOSAL_NAMES: dict[str, Wording] = {
+    Disposal.TALK: _l("Talk or written inquiry (谈话函询)"),
+    Disposal.VERIFY: _l("Preliminary verification (初步核实)"),
+    Disposal.HOLD: _l("Kept pending (暂存待查)"),
+    Disposal.CLOSE: _l("Closed (予以了结)"),
+    Disposal.INVESTIGATE: _l("Handed over for investigation (移送审查调查)"),
+    Disposal.OPENED: _l("Case opened (立案)"),
+    Disposal.NOT_OPENED: _l("No case opened (不予立案)"),
+    Disposal.HANDLED: _l("Handled (已办理)"),
+    Disposal.NOT_HANDLED: _l("Not handled (未办理)"),
+}
+MEASURE_NAMES: dict[str, Wording] = {
+    Kind.FINES: _l("Fines and confiscations (罚没金额, yuan)"),
+    Kind.FUND_RECOVERED: _l("Insurance funds recovered (追回医保基金, yuan)"),
+    Kind.KICKBACKS_RETURNED: _l("Red envelopes and kickbacks returned (清退红包回扣, yuan)"),
+    Kind.ADMIN_PENALTIES: _l("Administrative penalties (行政处罚)"),
+    Kind.AGREEMENTS: _l("Insurance agreements suspended or ended (暂停或解除医保协议)"),
+    Kind.LICENCES: _l("Licences revoked or suspended (吊销或暂停执业)"),
+    Kind.SANCTIONS: _l("People given Party or government sanctions (党纪政务处分)"),
+    Kind.ORGANISATIONAL: _l("People given organisational measures (组织处理)"),
+    Kind.ADMONITIONS: _l("People admonished (诫勉)"),
+    Kind.JUDICIARY_CASES: _l("Cases sent to the judiciary (移送司法机关, cases)"),
+    Kind.JUDICIARY_PEOPLE: _l("People sent to the judiciary (移送司法机关, people)"),
+}
+HAND_OVER_REPLY_NAMES: dict[str, Wording] = {
+    "filed": _l("Case opened (立案)"),
+    "not_filed": _l("No case opened (不予立案)"),
+    "result": _l("Result returned (反馈处理结果)"),
 }
 HAND_OVER_NAMES = {
     "police": _l("Public security (公安机关)"),
@@ -66,7 +101,9 @@ EVENT_NAMES = {
     "shared": _l("co-bureau given access"),
     "transferred": _l("transferred"),
     "handed_over": _l("handed over"),
+    "hand_over_replied": _l("receiving organ replied"),
     "concluded": _l("concluded"),
+    "outcome_updated": _l("outcome updated"),
     "reopened": _l("reopened for review"),
     "extended": _l("deadline extended"),
     "marked_major": _l("marked as a major lead"),

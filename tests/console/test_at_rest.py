@@ -46,7 +46,7 @@ def worked_case(
         data={"csrf_token": values["csrf_token"], "token": values["token"], "text": ANSWER},
     )
     insurer.act(ref, "note", text=NOTE)
-    insurer.act(ref, "conclude", outcome=OUTCOME, finding="substantiated")
+    insurer.act(ref, "conclude", outcome=OUTCOME, finding="substantiated", disposal="case_opened")
     values = form_values(check_status(client, code).get_data(as_text=True))
     response = client.post(
         "/status/reward",

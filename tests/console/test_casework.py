@@ -87,7 +87,11 @@ def test_a_case_from_report_to_conclusion_with_a_dialogue(
     assert not report_row(app, ref).awaiting_staff
 
     response = health.act(
-        ref, "conclude", outcome="经查属实,已责令整改并处罚款。", finding="substantiated"
+        ref,
+        "conclude",
+        outcome="经查属实,已责令整改并处罚款。",
+        finding="substantiated",
+        disposal="handled",
     )
     assert response.status_code == 303
     row = report_row(app, ref)
@@ -106,7 +110,7 @@ def test_an_illegal_transition_is_refused_with_a_clear_message(
 ) -> None:
     _code, ref = submit()
     health = staff("health")
-    response = health.act(ref, "conclude", outcome="x", finding="substantiated")
+    response = health.act(ref, "conclude", outcome="x", finding="substantiated", disposal="handled")
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert "not possible" in page or "无法" in page or "不能" in page
@@ -227,7 +231,13 @@ def test_a_substantiated_insurance_fraud_case_lets_the_reporter_claim_a_reward(
     code, ref = submit(category="insurance_fraud")
     insurer = staff("healthcare_security")
     insurer.act(ref, "accept")
-    insurer.act(ref, "conclude", outcome="查实骗保12万元,已追回。", finding="substantiated")
+    insurer.act(
+        ref,
+        "conclude",
+        outcome="查实骗保12万元,已追回。",
+        finding="substantiated",
+        disposal="case_opened",
+    )
     page = status_page(client, code)
     assert "/status/reward" in page
     values = form_values(page)

@@ -73,7 +73,7 @@ def test_reopening_gives_a_new_deadline_and_clears_the_finding(
     health = staff("health")
     health.act(ref, "accept")
     health.act(ref, "extend", reason="外地调查")
-    health.act(ref, "conclude", outcome="属实", finding="substantiated")
+    health.act(ref, "conclude", outcome="属实", finding="substantiated", disposal="handled")
     assert health.act(ref, "reopen", reason="群众再次反映").status_code == 303
     reopened = row(app, ref)
     assert reopened.state == "under_review"
@@ -102,7 +102,13 @@ def test_a_case_accepted_then_transferred_is_not_decided_again(
     assert market.act(ref, "not_accept", reason="x").status_code == 409
     assert market.act(ref, "accept").status_code == 409
     assert (
-        market.act(ref, "conclude", outcome="已查处", finding="partly_substantiated").status_code
+        market.act(
+            ref,
+            "conclude",
+            outcome="已查处",
+            finding="partly_substantiated",
+            disposal="handled",
+        ).status_code
         == 303
     )
 

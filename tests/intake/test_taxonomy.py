@@ -8,33 +8,73 @@ import pytest
 
 from intake.domain.cases.taxonomy import DEFAULT_PATH, TaxonomyError, load_taxonomy
 
-# Written from docs/rules.md §2, independently of the TOML file.
-EXPECTED_LEADS = {
-    "insurance_fraud": "healthcare_security",
-    "kickbacks": "health",
-    "procurement": "health",
-    "overtreatment": "health",
-    "red_envelopes": "health",
-    "illegal_practice": "health_enforcement",
-    "deceptive_clinics": "health",
-    "advertising_pricing": "market_regulation",
-    "unapproved_products": "market_regulation",
-    "clinical_quality": "health",
-    "patient_privacy": "health",
-    "hospital_order": "public_security",
-    "blood": "health_enforcement",
-    "official_misconduct": "discipline",
-    "other": "intake",
+# Written from docs/rules.md §2 (the table and its corrections from the seeds), independently
+# of the TOML file: each category's lead bureau and co-bureaus.
+EXPECTED = {
+    "insurance_fraud": ("healthcare_security", {"health", "public_security", "market_regulation"}),
+    "kickbacks": (
+        "health",
+        {"public_security", "finance", "market_regulation", "healthcare_security"},
+    ),
+    "procurement": (
+        "health",
+        {"finance", "healthcare_security", "public_security", "market_regulation"},
+    ),
+    "overtreatment": ("health", {"healthcare_security", "market_regulation", "public_security"}),
+    "red_envelopes": ("health", {"discipline"}),
+    "illegal_practice": (
+        "health_enforcement",
+        {"public_security", "market_regulation", "admin_approval"},
+    ),
+    "deceptive_clinics": ("health", {"public_security", "market_regulation", "admin_approval"}),
+    "advertising_pricing": ("market_regulation", {"health", "admin_approval"}),
+    "unapproved_products": ("market_regulation", {"health", "public_security"}),
+    "clinical_quality": ("health", {"healthcare_security"}),
+    "patient_privacy": ("health", {"public_security"}),
+    "hospital_order": ("public_security", {"health"}),
+    "blood": ("health_enforcement", {"public_security"}),
+    "official_misconduct": (
+        "health",
+        {"healthcare_security", "market_regulation", "admin_approval"},
+    ),
+    "internal_funds": ("health", {"finance"}),
+    "donations_and_data": ("health", {"market_regulation", "healthcare_security"}),
+    "public_health_funds": ("health", {"finance", "healthcare_security"}),
+    "pharmacy_card_fraud": (
+        "healthcare_security",
+        {"public_security", "market_regulation", "health"},
+    ),
+    "ambulance_kickbacks": ("health", {"public_security", "market_regulation"}),
+    "other": ("intake", set()),
+}
+#: Hand-over targets of docs/rules.md §2: crime to the police, officials to the commission or
+#: its stationed group, companies to 医保, 市场监管, 药监, 税务; the procuratorate.
+HAND_OVER = {
+    "police",
+    "discipline",
+    "stationed_discipline",
+    "healthcare_security",
+    "market_regulation",
+    "drug_administration",
+    "tax",
+    "procuratorate",
 }
 
 
-def test_the_shipped_taxonomy_has_every_category_with_its_lead() -> None:
+@pytest.mark.parametrize(("code", "expected"), sorted(EXPECTED.items()))
+def test_each_category_routes_as_the_rules_say(code: str, expected: tuple[str, set[str]]) -> None:
+    category = load_taxonomy().category(code)
+    assert category is not None
+    assert (category.lead, set(category.co)) == expected
+
+
+def test_the_shipped_taxonomy_has_every_category_and_hand_over_target() -> None:
     taxonomy = load_taxonomy()
-    assert {c.code: c.lead for c in taxonomy.categories} == EXPECTED_LEADS
+    assert set(taxonomy.category_codes) == set(EXPECTED)
+    assert {t.code for t in taxonomy.hand_over} == HAND_OVER
     assert taxonomy.intake_desk.code == "intake"
     assert taxonomy.category("insurance_fraud").reward_eligible
     assert not taxonomy.category("kickbacks").reward_eligible
-    assert taxonomy.category("procurement").co == ("discipline", "finance", "public_security")
     for category in taxonomy.categories:
         assert category.name("zh_CN") != category.name("en")
         assert len(category.examples("zh_CN")) == len(category.examples("en"))

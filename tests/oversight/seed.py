@@ -110,7 +110,9 @@ def seed_month(
             if rng.random() < 0.15:
                 day += dt.timedelta(days=rng.randint(1, 5))
                 target = rng.choice(("police", "discipline"))
-                casework.hand_over(report, data_key, actor(day), target, None)
+                organ = taxonomy.hand_over_target(target)
+                assert organ is not None
+                casework.hand_over(report, data_key, actor(day), organ, None)
                 if in_month(day):
                     plan.expected[key][f"handed_over_{target}"] += 1
             if rng.random() < 0.6:

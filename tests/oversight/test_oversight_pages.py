@@ -85,17 +85,19 @@ def test_statistics_page_chart_and_exports(app: Flask, staff: Login, submit: Sub
     assert total[3] == 1  # received
 
 
-def test_the_ledger_holds_every_case_and_no_content(
+def test_the_ledger_holds_every_case_and_content_only_for_a_member(
     app: Flask, staff: Login, submit: Submit
 ) -> None:
-    _c, first = submit(what_happened="台账不应包含的内容(虚构)")
+    _c, first = submit(what_happened="只有本局成员能在台账中读到的内容(虚构)")
     _c, second = submit()
     staff("health").act(first, "accept")
     response = staff("health").client.get("/admin/ledger?bureau=health&format=csv")
     text = response.get_data().decode("utf-8-sig")
     assert first in text
     assert second in text
-    assert "台账不应包含的内容" not in text
+    assert "只有本局成员能在台账中读到的内容" in text
+    supervised = staff("supervisor").client.get("/admin/ledger?bureau=health&format=csv")
+    assert "只有本局成员能在台账中读到的内容" not in supervised.get_data().decode("utf-8-sig")
     xlsx = staff("supervisor").client.get("/admin/ledger?bureau=health&format=xlsx")
     rows = list(load_workbook(io.BytesIO(xlsx.get_data())).active.iter_rows(values_only=True))
     assert len(rows) == 3

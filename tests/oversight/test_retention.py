@@ -31,7 +31,7 @@ def concluded_long_ago(
     health.act(ref, "accept")
     health.act(ref, "message", text="补充问题(虚构)")
     health.act(ref, "note", text="内部备注(虚构)")
-    health.act(ref, "conclude", outcome="结论(虚构)", finding="substantiated")
+    health.act(ref, "conclude", outcome="结论(虚构)", finding="substantiated", disposal="handled")
     with app.app_context():
         db.session().execute(
             update(Report)

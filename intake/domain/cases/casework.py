@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from crypto import aead, keywrap
 from crypto.errors import DecryptionError
 from intake.config import Settings
-from intake.domain.cases import bound
+from intake.domain.cases import bound, outcomes
 from intake.domain.cases.deadlines import clock_for
 from intake.domain.cases.lifecycle import IllegalTransition, State, next_state
 from intake.domain.cases.reports import ReportUnreadable, field_aad
+from intake.domain.cases.routing import RoutingDecision
+from intake.domain.cases.taxonomy import HandOverTarget
 from intake.domain.codes import TRUE_FINDINGS, Finding
 from intake.domain.keys.keyring import (
     KeyNotReady,
@@ -33,6 +36,7 @@ from intake.domain.models import (
     KeyWrap,
     Message,
     Note,
+    Rectification,
     Report,
     StaffMember,
     SupervisionNote,
@@ -43,7 +47,10 @@ from intake.domain.wording import _l
 #: Characters allowed in a message, note, reason or outcome.
 TEXT_LIMIT = 5_000
 SUPERVISION_LIMIT = 1_000
-HAND_OVER_TARGETS = {"police": "public_security", "discipline": "discipline"}
+#: What the receiving organ answered a hand-over (docs/rules.md §2).
+HAND_OVER_REPLIES = ("filed", "not_filed", "result")
+LETTER_LIMIT = 60
+_T = TypeVar("_T")
 NOT_READY = _l(
     "That bureau has no key yet: its first member has not set up their account. Nothing was "
     "changed; try again once they have."
@@ -189,6 +196,7 @@ def assign(report: Report, actor: Actor, handler: StaffMember) -> None:
 def share(report: Report, data_key: bytes, actor: Actor, bureau: Bureau) -> None:
     """Give a co-bureau (参与单位) its own copy of the data key."""
     next_state("share", report.state)
+    _not_recused(report, bureau)
     if _has_wrap(report, bureau.code):
         raise CaseworkError(_l("That bureau can already read this case."))
     _add_wrap(report, data_key, bureau)
@@ -200,6 +208,7 @@ def transfer(report: Report, data_key: bytes, actor: Actor, to: Bureau, keep_as_
     old = report.lead_bureau
     if to.code == old.code:
         raise CaseworkError(_l("The case is already with that bureau."))
+    _not_recused(report, to)
     report.state = next_state("transfer", report.state)
     if not _has_wrap(report, to.code):
         _add_wrap(report, data_key, to)
@@ -213,29 +222,132 @@ def transfer(report: Report, data_key: bytes, actor: Actor, to: Bureau, keep_as_
 
 
 def hand_over(
-    report: Report, data_key: bytes, actor: Actor, target: str, to: Bureau | None
+    report: Report,
+    data_key: bytes,
+    actor: Actor,
+    target: HandOverTarget,
+    to: Bureau | None,
+    letter: str = "",
+    letter_on: dt.date | None = None,
 ) -> None:
-    """移送 to the police or the discipline commission, which gets a copy when installed here
-    (and holding its key: one still waiting for its founder is handed the case outside)."""
-    if target not in HAND_OVER_TARGETS:
-        raise CaseworkError(_l("Choose the police or the discipline commission."))
+    """移送 to one of the taxonomy's targets, with the 移送函's number and date; the bureau
+    standing for the organ gets a copy when installed here (and holding its key: one still
+    waiting for its founder is handed the case outside)."""
+    letter = (letter or "").strip()
+    if len(letter) > LETTER_LIMIT:
+        raise CaseworkError(_l("At most %(max)d characters, please.", max=LETTER_LIMIT))
+    if letter_on is not None and letter_on > actor.today:
+        raise CaseworkError(_l("The letter's date cannot be in the future."))
     report.state = next_state("hand_over", report.state)
-    report.handed_over_to = target
+    report.handed_over_to = target.code
+    report.hand_over_letter = letter or None
+    report.hand_over_letter_on = letter_on
+    report.hand_over_reply = report.hand_over_reply_on = None
     if to is not None and to.public_key is not None and not _has_wrap(report, to.code):
         _add_wrap(report, data_key, to)
-    _event(report, actor, "handed_over", value=target)
+    _event(report, actor, "handed_over", value=target.code, letter=bool(letter))
 
 
-def conclude(report: Report, data_key: bytes, actor: Actor, outcome: str, finding: str) -> None:
-    """办结: an outcome the reporter reads, and a finding for the statistics."""
+def hand_over_reply(report: Report, actor: Actor, reply: str, replied_on: dt.date) -> None:
+    """The receiving organ's answer to a hand-over: 立案, 不立案, or the result of its work."""
+    next_state("hand_over_reply", report.state)
+    if report.handed_over_to is None:
+        raise IllegalTransition("hand_over_reply", report.state)
+    if reply not in HAND_OVER_REPLIES:
+        raise CaseworkError(_l("Choose what the receiving organ answered."))
+    if replied_on > actor.today:
+        raise CaseworkError(_l("The reply's date cannot be in the future."))
+    report.hand_over_reply = reply
+    report.hand_over_reply_on = replied_on
+    _event(report, actor, "hand_over_replied", value=reply, on=replied_on.isoformat())
+
+
+def conclude(
+    report: Report,
+    data_key: bytes,
+    actor: Actor,
+    outcome: str,
+    finding: str,
+    *,
+    disposal: str | None = None,
+    measures: Mapping[str, int] | None = None,
+    items: Sequence[str] = (),
+) -> None:
+    """办结: an outcome the reporter reads, a finding for the statistics and, under
+    docs/rules.md §11, the disposal, the measures taken and the 整改 items."""
     outcome = _text(outcome)
     if finding not in Finding.__members__.values():
         raise CaseworkError(_l("Choose a finding."))
+    chosen = _checked(outcomes.check_disposal, report, disposal) if disposal else None
+    sealed = _sealed_items(report, data_key, items)
     report.state = next_state("conclude", report.state)
     report.public_reason = _seal(data_key, report, "public_reason", outcome)
     report.finding = finding
+    report.disposal = chosen
     report.concluded_on = actor.today
-    _event(report, actor, "concluded", value=finding)
+    changes = _checked(
+        outcomes.set_totals, report, measures or {}, actor.today, actor.staff.id,
+        report.lead_bureau.code,
+    )  # fmt: skip
+    _checked(outcomes.add_items, report, sealed, actor.today)
+    _event(
+        report, actor, "concluded", value=finding, disposal=chosen, measures=changes,
+        items=len(sealed),
+    )  # fmt: skip
+
+
+def update_outcome(
+    report: Report,
+    data_key: bytes,
+    actor: Actor,
+    measures: Mapping[str, int],
+    items: Sequence[str] = (),
+    done: Collection[int] = (),
+) -> None:
+    """A measure that lands after conclusion (a fine paid), new 整改 items or items done:
+    recorded as entries dated today, so months already counted keep their figures."""
+    next_state("outcome", report.state)
+    sealed = _sealed_items(report, data_key, items)
+    changes = _checked(
+        outcomes.set_totals, report, measures, actor.today, actor.staff.id,
+        report.lead_bureau.code,
+    )  # fmt: skip
+    added = _checked(outcomes.add_items, report, sealed, actor.today)
+    marked = outcomes.mark_done(report, done, actor.today)
+    if not (changes or added or marked):
+        raise CaseworkError(_l("Nothing was changed."))
+    _event(report, actor, "outcome_updated", measures=changes, items=added, done=marked)
+
+
+def _sealed_items(report: Report, data_key: bytes, items: Sequence[str]) -> list[bytes]:
+    return [
+        _seal(data_key, report, "rectification", _text(item, outcomes.ITEM_LIMIT)) for item in items
+    ]
+
+
+def rectifications(report: Report, data_key: bytes) -> list[tuple[Rectification, str]]:
+    """The case's 整改 items with their text."""
+    return [
+        (item, _open(data_key, report, "rectification", item.body))
+        for item in report.rectifications
+    ]
+
+
+_OUTCOME_ERRORS = {
+    "disposal": _l("Choose a disposal that the rule governing this case allows."),
+    "items": _l("At most %(max)d rectification items per case.", max=outcomes.ITEMS_MAX),
+}
+
+
+def _checked(function: Callable[..., _T], *args: Any) -> _T:
+    # The domain's outcome checks speak in codes; the person acting reads a sentence.
+    try:
+        return function(*args)
+    except outcomes.OutcomeError as exc:
+        code = str(exc.args[0])
+        raise CaseworkError(
+            _OUTCOME_ERRORS.get(code, _l("That amount or number is out of range."))
+        ) from None
 
 
 def reopen(report: Report, data_key: bytes, actor: Actor, settings: Settings, reason: str) -> None:
@@ -245,6 +357,7 @@ def reopen(report: Report, data_key: bytes, actor: Actor, settings: Settings, re
     report.state = next_state("reopen", report.state)
     report.concluded_on = None
     report.finding = None
+    report.disposal = None  # decided again at the next conclusion; the measures stay
     report.conclusion_due = clock_for(settings).due(actor.today, settings.conclusion_days)
     report.extended = False
     add_note(report, data_key, actor, reason)
@@ -400,6 +513,14 @@ def decide_reward(
     report.reward_amount = amount
     report.reward_paid_on = paid_on
     _event(report, actor, "reward_decided", amount=amount, paid=paid_on is not None)
+
+
+def _not_recused(report: Report, bureau: Bureau) -> None:
+    # 回避 (docs/rules.md §2): a report naming a bureau never reaches it, by transfer or share.
+    if RoutingDecision.from_dict(report.routing).recused == bureau.code:
+        raise CaseworkError(
+            _l("The report names that bureau: it must not handle or read it (回避).")
+        )
 
 
 def _has_wrap(report: Report, code: str) -> bool:

@@ -58,6 +58,10 @@ TRANSITIONS: dict[str, tuple[tuple[State, ...], State | None]] = {
     "conclude": ((*_OPEN, State.HANDED_OVER), State.CONCLUDED),
     # 回头看 reviews concluded cases (docs/rules.md §3); a refusal is not reopened.
     "reopen": ((State.CONCLUDED,), State.UNDER_REVIEW),
+    # A measure that lands after conclusion (docs/rules.md §11).
+    "outcome": ((State.CONCLUDED,), None),
+    # The receiving organ answers a hand-over, before or after the case is concluded.
+    "hand_over_reply": ((State.HANDED_OVER, State.CONCLUDED, State.UNDER_REVIEW), None),
     "extend": ((*_OPEN, State.HANDED_OVER), None),
     "assign": ((State.RECEIVED, *_OPEN, State.HANDED_OVER), None),
     "share": ((State.RECEIVED, *_OPEN, State.HANDED_OVER), None),

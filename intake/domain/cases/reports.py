@@ -116,7 +116,8 @@ def submit_report(
     # The slow key derivation runs before the transaction, so no lock is held during it.
     code = receipts.generate_receipt()
     keys = receipts.derive_receipt_keys(code, settings.receipt_salt, settings.receipt_kdf)
-    decision = route(taxonomy, submission.category, submission.official_involved)
+    named = f"{submission.content.institution}\n{submission.content.people}"
+    decision = route(taxonomy, submission.category, submission.official_involved, named)
     desk_code = taxonomy.intake_desk.code
     rows = {
         b.code: b

@@ -31,9 +31,31 @@ class Bureau:
     name_zh: str
     name_en: str
     intake_desk: bool = False
+    # Other names a report may use for the bureau (卫健局, 卫健委…): a report naming the
+    # bureau that would lead it goes elsewhere (回避, docs/rules.md §2).
+    aliases: tuple[str, ...] = ()
 
     def name(self, locale: str) -> str:
         """The bureau's name in `locale`."""
+        return self.name_en if _is_english(locale) else self.name_zh
+
+    def named_in(self, text: str) -> bool:
+        """Whether `text` names this bureau, by its Chinese name or an alias."""
+        return any(name and name in text for name in (self.name_zh, *self.aliases))
+
+
+@dataclass(frozen=True)
+class HandOverTarget:
+    """An organ a case may be handed over to (移送), and the bureau that stands for it here
+    when it is installed (it then receives a copy of the key)."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    bureau: str | None = None
+
+    def name(self, locale: str) -> str:
+        """The organ's name in `locale`."""
         return self.name_en if _is_english(locale) else self.name_zh
 
 
@@ -69,6 +91,7 @@ class Taxonomy:
     official_involved_adds: str
     police: str
     discipline: str
+    hand_over: tuple[HandOverTarget, ...] = ()
 
     def bureau(self, code: str) -> Bureau:
         """The bureau with `code`; KeyError if there is none."""
@@ -80,6 +103,10 @@ class Taxonomy:
     def category(self, code: str | None) -> Category | None:
         """The category with `code`, or None."""
         return next((c for c in self.categories if c.code == code), None)
+
+    def hand_over_target(self, code: str) -> HandOverTarget | None:
+        """The hand-over target with `code`, or None."""
+        return next((t for t in self.hand_over if t.code == code), None)
 
     @property
     def intake_desk(self) -> Bureau:
@@ -195,7 +222,28 @@ def _build(raw: dict[str, Any], source: _Source) -> Taxonomy:
                 source.key_line(key), f"escalation '{key}' names unknown bureau '{value}'"
             )
         targets[key] = value
-    return Taxonomy(version=version, bureaus=bureaus, categories=categories, **targets)
+    hand_over = tuple(
+        _target(entry, source, set(codes)) for entry in raw.get("hand_over", []) or []
+    )
+    return Taxonomy(
+        version=version, bureaus=bureaus, categories=categories, hand_over=hand_over, **targets
+    )
+
+
+def _target(entry: Any, source: _Source, bureaus: set[str]) -> HandOverTarget:
+    if not isinstance(entry, dict):
+        raise source.error(source.line_of("[[hand_over]]"), "[[hand_over]] must be a table")
+    code = _code(entry, "hand_over", source)
+    bureau = entry.get("bureau")
+    if bureau is not None and bureau not in bureaus:
+        line = source.key_line("bureau", after=source.entry_line("hand_over", code) - 1)
+        raise source.error(line, f"hand-over target '{code}' names unknown bureau '{bureau}'")
+    return HandOverTarget(
+        code=code,
+        name_zh=_string(entry, "name_zh", "hand_over", source),
+        name_en=_string(entry, "name_en", "hand_over", source),
+        bureau=bureau,
+    )
 
 
 def _entries(raw: dict[str, Any], table: str, source: _Source) -> list[dict[str, Any]]:
@@ -249,6 +297,7 @@ def _bureau(entry: dict[str, Any], source: _Source) -> Bureau:
         name_zh=_string(entry, "name_zh", "bureaus", source),
         name_en=_string(entry, "name_en", "bureaus", source),
         intake_desk=desk,
+        aliases=_strings(entry, "aliases", "bureaus", source),
     )
 
 

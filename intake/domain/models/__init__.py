@@ -19,6 +19,7 @@ from intake.domain.models.cases import (
 )
 from intake.domain.models.evidence import Attachment, AttachmentChunk
 from intake.domain.models.hotline import HotlineToken, IdempotencyRecord
+from intake.domain.models.outcomes import Measure, Rectification
 from intake.domain.models.staff import (
     Bureau,
     BureauMembership,
@@ -41,8 +42,10 @@ __all__ = [
     "IdempotencyRecord",
     "KeyWrap",
     "LoginThrottle",
+    "Measure",
     "Message",
     "Note",
+    "Rectification",
     "Report",
     "StaffMember",
     "StaffSession",

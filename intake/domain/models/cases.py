@@ -24,6 +24,7 @@ from intake.domain.models.base import Base, RandomId, next_ordinal, random_id
 
 if TYPE_CHECKING:  # only for annotations: the mapper resolves the names itself
     from intake.domain.models.evidence import Attachment
+    from intake.domain.models.outcomes import Measure, Rectification
     from intake.domain.models.staff import Bureau, StaffMember
 
 
@@ -84,7 +85,14 @@ class Report(Base):
     extended: Mapped[bool] = mapped_column(default=False)
     concluded_on: Mapped[dt.date | None] = mapped_column(Date)
     finding: Mapped[str | None] = mapped_column(String(24))
+    # 处置方式 under the rule that governs the case (cases/outcomes.py).
+    disposal: Mapped[str | None] = mapped_column(String(24))
     handed_over_to: Mapped[str | None] = mapped_column(String(24))
+    # The 移送函 (its number and date) and what the receiving organ answered, and when.
+    hand_over_letter: Mapped[str | None] = mapped_column(String(60))
+    hand_over_letter_on: Mapped[dt.date | None] = mapped_column(Date)
+    hand_over_reply: Mapped[str | None] = mapped_column(String(16))
+    hand_over_reply_on: Mapped[dt.date | None] = mapped_column(Date)
     major: Mapped[bool] = mapped_column(default=False)
     assigned_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     # The reporter wrote something no staff member has opened yet.
@@ -122,6 +130,12 @@ class Report(Base):
     )
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="Attachment.ordinal"
+    )
+    measures: Mapped[list[Measure]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="Measure.id"
+    )
+    rectifications: Mapped[list[Rectification]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="Rectification.id"
     )
 
 

@@ -1,9 +1,9 @@
 """Retention: concluded cases are destroyed after a configured time by crypto-shredding.
 
 Every wrapped copy of the report's key and every ciphertext (content, contact, messages,
-notes, outcome, reward claim, supervision notes, attachments) is deleted; the metadata
-(dates, category, channel, bureau, state, finding, events) stays, so the statistics do not
-change. SQLite
+notes, outcome, the text of 整改 items, reward claim, supervision notes, attachments) is
+deleted; the metadata (dates, category, channel, bureau, state, finding, disposal, measures,
+events) stays, so the statistics do not change. SQLite
 overwrites freed pages (secure_delete, intake/db.py) and the purge writes its write-ahead log
 back into the database file at once; on PostgreSQL, VACUUM reclaims them (docs/operations.md).
 """
@@ -39,6 +39,8 @@ def destroy(report: Report, today: dt.date) -> None:
     report.messages.clear()
     report.notes.clear()
     report.supervision_notes.clear()
+    for item in report.rectifications:
+        item.body = b""  # the item and its done date stay, for the statistics
     # Deleting an attachment deletes its chunks (ON DELETE CASCADE).
     report.attachments.clear()
     report.content = b""

@@ -1,0 +1,52 @@
+"""What a concluded case achieved: dated measure entries and 整改 items (cases/outcomes.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from intake.domain.models.base import Base
+
+if TYPE_CHECKING:
+    from intake.domain.models.cases import Report
+
+
+class Measure(Base):
+    """One dated entry of a measure: an amount in fen or a count, for the statistics.
+
+    `bureau` is the bureau that recorded it and `category` the case's category as filed: the
+    statistics sum a period's entries from the index alone, without joining the reports.
+    """
+
+    __tablename__ = "measures"
+    __table_args__ = (
+        Index("ix_measures_statistics", "recorded_on", "bureau", "category", "kind", "quantity"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    quantity: Mapped[int] = mapped_column(BigInteger)
+    recorded_on: Mapped[dt.date] = mapped_column(Date)
+    bureau: Mapped[str] = mapped_column(String(40))
+    category: Mapped[str] = mapped_column(String(40))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+    report: Mapped[Report] = relationship(back_populates="measures")
+
+
+class Rectification(Base):
+    """A 整改 item: what must be put right (sealed with the report's key) and when it was."""
+
+    __tablename__ = "rectifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), index=True)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    added_on: Mapped[dt.date] = mapped_column(Date)
+    done_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    report: Mapped[Report] = relationship(back_populates="rectifications")
