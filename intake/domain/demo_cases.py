@@ -198,8 +198,11 @@ def add_sample_cases(
                 report, key, next_day(), MARK + "大约是上个月，涉及住院部和收费处。"
             )
         if fate == "handed_over":
-            police = bureaus.get(casework.HAND_OVER_TARGETS["police"])
-            casework.hand_over(report, key, actor(next_day()), "police", police)
+            police = taxonomy.hand_over_target("police")
+            if police is None:
+                raise LookupError("the taxonomy lists no hand-over target 'police'")
+            police_bureau = bureaus.get(police.bureau) if police.bureau else None
+            casework.hand_over(report, key, actor(next_day()), police, police_bureau)
         elif fate == "overdue_conclusion" and supervisor is not None:
             casework.mark_major(report, actor(next_day()), True)
             supervise = casework.Actor(supervisor, dt.datetime.now(dt.UTC), today)
