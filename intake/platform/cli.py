@@ -100,8 +100,8 @@ def demo(host: str, port: int, no_serve: bool, reset: bool, empty: bool, lang: s
     click.echo(f"Database: {shown}")
     if samples is not None:
         click.echo(
-            f"Sample cases: {samples.total} invented cases over the last three months, in every\n"
-            f"state, each marked {MARK} (demo data, invented)."
+            f"Sample cases: {samples.total} invented cases over the last three months, in every"
+            f" state,\neach text marked {MARK} (demo data, invented)."
         )
     click.echo(
         "Never use the demo installation for real reports: its keys are locked under the\n"
