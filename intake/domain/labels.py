@@ -79,4 +79,6 @@ EVENT_NAMES = {
     "overdue": _l("deadline passed"),
     "supervised": _l("supervision note (督办)"),
     "destroyed": _l("destroyed under the retention rules"),
+    "marked_repeat": _l("marked as a repeat (重复件) of an earlier case"),
+    "repeat_linked": _l("a repeat report (重复件) was joined to this case"),
 }

@@ -19,6 +19,7 @@ from intake.domain.models.cases import (
 )
 from intake.domain.models.evidence import Attachment, AttachmentChunk
 from intake.domain.models.hotline import HotlineToken, IdempotencyRecord
+from intake.domain.models.repeats import NameTag
 from intake.domain.models.staff import (
     Bureau,
     BureauMembership,
@@ -42,6 +43,7 @@ __all__ = [
     "KeyWrap",
     "LoginThrottle",
     "Message",
+    "NameTag",
     "Note",
     "Report",
     "StaffMember",

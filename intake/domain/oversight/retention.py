@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from intake.domain.models import Event, Report
+from intake.domain.models import Event, NameTag, Report
 from intake.domain.models.base import write_back
 from intake.domain.oversight import due
 
@@ -59,6 +59,8 @@ def purge(db: Session, today: dt.date, days: int, dry_run: bool = False) -> list
         return references
     for report in reports:
         destroy(report, today)
+        # The tags said which names the report gave; a destroyed report gives none.
+        db.execute(delete(NameTag).where(NameTag.report_id == report.id))
     db.commit()
     write_back(db)
     db.commit()
