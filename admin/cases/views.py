@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from admin.cases import queue, repeats
+from admin.cases import queue, repeats, reviews
 from admin.cases.forms import (
     AssignForm,
     ConcludeForm,
@@ -197,6 +197,7 @@ def _render_case(
         settings=context.settings(),
         locale=locale,
         repeats=repeats.page_part(report, repeat_form),
+        reviews=reviews.page_part(report),
     )
 
 

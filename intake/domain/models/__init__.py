@@ -20,6 +20,7 @@ from intake.domain.models.cases import (
 from intake.domain.models.evidence import Attachment, AttachmentChunk
 from intake.domain.models.hotline import HotlineToken, IdempotencyRecord
 from intake.domain.models.repeats import NameTag
+from intake.domain.models.reviews import ReviewItem, ReviewRound
 from intake.domain.models.staff import (
     Bureau,
     BureauMembership,
@@ -46,6 +47,8 @@ __all__ = [
     "NameTag",
     "Note",
     "Report",
+    "ReviewItem",
+    "ReviewRound",
     "StaffMember",
     "StaffSession",
     "StatisticMonth",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.domain.models.base import Base
@@ -22,16 +22,16 @@ class NameTag(Base):
     """
 
     __tablename__ = "name_tags"
-    __table_args__ = (
-        UniqueConstraint("report_id", "kind", "tag"),
-        # The case page finds the other reports with one of its tags from this index alone.
-        Index("ix_name_tags_tag_report", "tag", "report_id"),
+    # The case page finds the other reports with one of its tags from this index alone.
+    __table_args__ = (Index("ix_name_tags_tag_report", "tag", "report_id"),)
+
+    # No row id: a counter would tell the order reports came in, and the key is natural.
+    report_id: Mapped[str] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True
     )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
     #: "institution" or "person"
-    kind: Mapped[str] = mapped_column(String(12))
-    tag: Mapped[bytes] = mapped_column(LargeBinary(32))
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    tag: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
 
+    # Stored after its report in the same flush (the unit of work orders by this).
     report: Mapped[Report] = relationship()

@@ -21,13 +21,11 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "name_tags",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("report_id", sa.String(length=36), nullable=False),
         sa.Column("kind", sa.String(length=12), nullable=False),
         sa.Column("tag", sa.LargeBinary(length=32), nullable=False),
         sa.ForeignKeyConstraint(["report_id"], ["reports.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("report_id", "kind", "tag"),
+        sa.PrimaryKeyConstraint("report_id", "kind", "tag"),
     )
     op.create_index("ix_name_tags_tag_report", "name_tags", ["tag", "report_id"], unique=False)
     with op.batch_alter_table("reports", schema=None) as batch_op:
