@@ -1,9 +1,9 @@
 """Retention: concluded cases are destroyed after a configured time by crypto-shredding.
 
 Every wrapped copy of the report's key and every ciphertext (content, contact, messages,
-notes, outcome, reward claim, supervision notes, attachments) is deleted; the metadata
-(dates, category, channel, bureau, state, finding, events) stays, so the statistics do not
-change. SQLite
+notes, outcome, reward claim, supervision notes, attachments) is deleted, and so are its name
+tags (which said whom it named); the metadata (dates, category, channel, bureau, state,
+finding, events) stays, so the statistics do not change. SQLite
 overwrites freed pages (secure_delete, intake/db.py) and the purge writes its write-ahead log
 back into the database file at once; on PostgreSQL, VACUUM reclaims them (docs/operations.md).
 """
