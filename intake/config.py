@@ -38,6 +38,9 @@ class Settings:
 
     secret_key: bytes
     receipt_salt: bytes
+    #: Keys the blind index of names (docs/rules.md §9): kept outside the database, like
+    #: secret_key, so a stolen database cannot be searched for an institution's name.
+    index_key: bytes
     database_url: str
     instance_path: Path
     ratelimit_storage_uri: str = "memory://"
@@ -90,6 +93,7 @@ class Settings:
         return cls(
             secret_key=_hex_or(env, "QINGFENG_SECRET_KEY", stored["secret_key"]),
             receipt_salt=_hex_or(env, "QINGFENG_RECEIPT_SALT", stored["receipt_salt"]),
+            index_key=_hex_or(env, "QINGFENG_INDEX_KEY", stored["index_key"]),
             database_url=env.get("DATABASE_URL", f"sqlite:///{instance / 'qingfeng.sqlite3'}"),
             instance_path=instance,
             ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI", "memory://"),
@@ -135,23 +139,43 @@ class Settings:
 def _instance_secrets(instance: Path, env: Mapping[str, str]) -> dict[str, str]:
     """Read or create instance/secrets.json so the embedded default needs no set-up.
 
-    Production passes both secrets in the environment; then nothing is written.
+    Production passes every secret in the environment; then nothing is written. A file from
+    before the index key gains one on the next start (no report is indexed without it).
     """
+    if all(name in env for name in _SECRETS.values()):
+        return {key: env[name] for key, name in _SECRETS.items()}
     if "QINGFENG_SECRET_KEY" in env and "QINGFENG_RECEIPT_SALT" in env:
-        return {
-            "secret_key": env["QINGFENG_SECRET_KEY"],
-            "receipt_salt": env["QINGFENG_RECEIPT_SALT"],
-        }
+        # The other secrets come from the environment, so this is a production set-up, perhaps
+        # on several hosts: a key made up here would differ between them and find no repeats.
+        raise ConfigError(
+            "QINGFENG_INDEX_KEY is missing: set it like QINGFENG_SECRET_KEY, the same on every "
+            "host (docs/operations.md)"
+        )
     path = instance / "secrets.json"
+    values: dict[str, str] = {}
     if path.exists():
-        return json.loads(path.read_text(encoding="utf-8"))
-    instance.mkdir(parents=True, exist_ok=True)
-    values = {"secret_key": secrets.token_hex(32), "receipt_salt": secrets.token_hex(16)}
-    # Created with 0600 from the start: the salt is not a key, but there is no reason to share it.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        values = json.loads(path.read_text(encoding="utf-8"))
+        if "index_key" in values:
+            return values
+    else:
+        instance.mkdir(parents=True, exist_ok=True)
+        values = {"secret_key": secrets.token_hex(32), "receipt_salt": secrets.token_hex(16)}
+    values["index_key"] = secrets.token_hex(32)
+    # Written whole beside the old file, then moved over it; 0600 from the start: these are keys.
+    fresh = path.with_suffix(".tmp")
+    fresh.unlink(missing_ok=True)
+    fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(values, handle)
+    os.replace(fresh, path)
     return values
+
+
+_SECRETS = {
+    "secret_key": "QINGFENG_SECRET_KEY",
+    "receipt_salt": "QINGFENG_RECEIPT_SALT",
+    "index_key": "QINGFENG_INDEX_KEY",
+}
 
 
 def _hex_or(env: Mapping[str, str], name: str, fallback: str) -> bytes:

@@ -29,6 +29,7 @@ def make_settings(instance: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "secret_key": b"test-secret-key-0123456789abcdef",
         "receipt_salt": b"test-receipt-salt-0123456789",
+        "index_key": b"test-index-key-0123456789abcdef",
         "database_url": TEST_DATABASE_URL or f"sqlite:///{instance / 'test.sqlite3'}",
         "instance_path": instance,
         "ratelimit_storage_uri": TEST_RATELIMIT_URI,

@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from admin.cases import queue
+from admin.cases import queue, repeats, reviews
 from admin.cases.forms import (
     AssignForm,
     ConcludeForm,
@@ -30,6 +30,7 @@ from admin.cases.forms import (
     ShareForm,
     TransferForm,
 )
+from admin.cases.repeats import RepeatForm
 from admin.console import (
     actor,
     back_to_case,
@@ -197,7 +198,10 @@ def _outcome_data(report: Report) -> dict[str, Any]:
 
 
 def _render_case(
-    report: Report, forms: dict[str, FlaskForm] | None = None, alert: str | None = None
+    report: Report,
+    forms: dict[str, FlaskForm] | None = None,
+    alert: str | None = None,
+    repeat_form: RepeatForm | None = None,
 ) -> str:
     data_key, lead_private = case_data_key(report)
     case = open_case(report, data_key, lead_private)
@@ -226,6 +230,8 @@ def _render_case(
         deadline=current_deadline(report.state, report.decision_due, report.conclusion_due),
         settings=context.settings(),
         locale=locale,
+        repeats=repeats.page_part(report, repeat_form),
+        reviews=reviews.page_part(report),
     )
 
 

@@ -31,3 +31,11 @@ class Finding(StrEnum):
 
 #: Findings that make a case true enough for a reward.
 TRUE_FINDINGS = (Finding.SUBSTANTIATED, Finding.PARTLY_SUBSTANTIATED)
+
+
+class ReviewResult(StrEnum):
+    """What a 回头看 review of a concluded case found; its first finding stays as it was."""
+
+    UPHELD = "upheld"  # 维持原结论
+    CHANGED = "changed"  # 改变原结论
+    RECTIFY = "rectify"  # 需整改或重新办理

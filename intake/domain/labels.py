@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from intake.domain.cases.lifecycle import State
 from intake.domain.cases.outcomes import Disposal, Kind, Rule
-from intake.domain.codes import Finding, Role
+from intake.domain.codes import Finding, ReviewResult, Role
 from intake.domain.wording import Wording, _l
 
 STATE_NAMES = {
@@ -116,4 +116,13 @@ EVENT_NAMES = {
     "overdue": _l("deadline passed"),
     "supervised": _l("supervision note (督办)"),
     "destroyed": _l("destroyed under the retention rules"),
+    "marked_repeat": _l("marked as a repeat (重复件) of an earlier case"),
+    "repeat_linked": _l("a repeat report (重复件) was joined to this case"),
+    "review_listed": _l("listed in a review round (回头看)"),
+    "reviewed": _l("review result recorded (回头看)"),
+}
+REVIEW_RESULT_NAMES: dict[str, Wording] = {
+    ReviewResult.UPHELD: _l("Conclusion upheld (维持原结论)"),
+    ReviewResult.CHANGED: _l("Conclusion changed (改变原结论)"),
+    ReviewResult.RECTIFY: _l("To be put right or handled again (需整改或重新办理)"),
 }

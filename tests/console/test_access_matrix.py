@@ -87,6 +87,20 @@ def matrix(
                 {"note-text": "matrix note"},
             ),
         ],
+        # Only the lead bureau (the handler's) marks a repeat; an empty form is refused.
+        ("admin.repeats.mark", "POST"): [
+            Check(f"/admin/cases/{own}/repeat", only({"intake": 403, "handler": 422})),
+            Check(f"/admin/cases/{other}/repeat", only({"intake": 404, "handler": 404})),
+        ],
+        ("admin.case_reviews.record", "POST"): [
+            Check(f"/admin/cases/{own}/review/999999", only({"intake": 403, "handler": 404})),
+            Check(f"/admin/cases/{other}/review/999999", only({"intake": 404, "handler": 404})),
+        ],
+        ("admin.reviews.rounds", "GET"): [Check("/admin/reviews", only({"supervisor": 200}))],
+        ("admin.reviews.open_round", "POST"): [Check("/admin/reviews", only({"supervisor": 422}))],
+        ("admin.reviews.round_page", "GET"): [
+            Check("/admin/reviews/999999", only({"supervisor": 404}))
+        ],
         ("admin.cases.download", "GET"): [
             Check(f"/admin/cases/{own}/files/{file_id}", only({"intake": 200, "handler": 200})),
             Check(f"/admin/cases/{own}/files/999999", only({"intake": 404, "handler": 404})),
@@ -303,6 +317,7 @@ def test_every_post_needs_a_csrf_token(
             .replace("<int:staff_id>", "1")
             .replace("<int:token_id>", "1")
             .replace("<code>", "health")
+            .replace("<int:item_id>", "1")
         )
         response = handler.post(path, data={"note-text": "no token"})
         if response.status_code != 400:

@@ -57,6 +57,7 @@ def environment(tmp_path: Path) -> Iterator[dict[str, str]]:
         "DATABASE_URL": database or f"sqlite:///{tmp_path / 'qingfeng.sqlite3'}",
         "QINGFENG_SECRET_KEY": secrets.token_hex(32),
         "QINGFENG_RECEIPT_SALT": secrets.token_hex(16),
+        "QINGFENG_INDEX_KEY": secrets.token_hex(32),
         "RATELIMIT_STORAGE_URI": TEST_RATELIMIT_URI,
         "QINGFENG_INSTANCE": str(tmp_path / "instance"),
         "QINGFENG_BIND": f"127.0.0.1:{free_port()}",

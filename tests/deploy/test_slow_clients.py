@@ -82,6 +82,7 @@ def app_server(tmp_path: Path) -> Iterator[Server]:
         "QINGFENG_INSTANCE": str(tmp_path / "instance"),
         "QINGFENG_SECRET_KEY": secrets.token_hex(32),
         "QINGFENG_RECEIPT_SALT": secrets.token_hex(16),
+        "QINGFENG_INDEX_KEY": secrets.token_hex(32),
         "QINGFENG_TRUSTED_PROXIES": "1",
         "QINGFENG_SECURE_COOKIES": "1",
         "QINGFENG_BIND": f"127.0.0.1:{port}",

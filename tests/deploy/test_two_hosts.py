@@ -44,6 +44,7 @@ def hosts(tmp_path: Path) -> Iterator[list[str]]:
         "RATELIMIT_STORAGE_URI": TEST_RATELIMIT_URI,
         "QINGFENG_SECRET_KEY": secrets.token_hex(32),
         "QINGFENG_RECEIPT_SALT": secrets.token_hex(16),
+        "QINGFENG_INDEX_KEY": secrets.token_hex(32),
         "QINGFENG_INSTANCE": str(tmp_path),
         "QINGFENG_STATUS_RATE_LIMIT": "3 per minute",
         "QINGFENG_WORKERS": "2",

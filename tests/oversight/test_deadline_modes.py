@@ -46,6 +46,7 @@ def test_an_unknown_mode_stops_start_up() -> None:
                 "QINGFENG_DEADLINE_DAYS": "lunar",
                 "QINGFENG_SECRET_KEY": "00" * 32,
                 "QINGFENG_RECEIPT_SALT": "11" * 16,
+                "QINGFENG_INDEX_KEY": "22" * 32,
                 "QINGFENG_INSTANCE": "/nonexistent",
             }
         )

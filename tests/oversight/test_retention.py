@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
 import intake.platform.cli
-from intake.domain.models import KeyWrap, Message, Note, Report
+from intake.domain.models import KeyWrap, Message, NameTag, Note, Report
 from intake.domain.oversight import retention, statistics
 from intake.platform import context, db
 from tests.console.console import Staff
@@ -61,7 +61,7 @@ def test_purge_destroys_old_cases_and_nobody_can_open_them(
         report = db.session().scalars(select(Report).where(Report.reference == old)).one()
         assert report.destroyed_on == today
         assert report.content == b""
-        for table in (KeyWrap, Message, Note):
+        for table in (KeyWrap, Message, Note, NameTag):
             assert (
                 db.session().scalars(select(table).where(table.report_id == report.id)).all() == []
             )

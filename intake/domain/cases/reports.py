@@ -25,6 +25,7 @@ from intake.config import Settings
 from intake.domain.cases.content import Contact, ReportContent
 from intake.domain.cases.deadlines import clock_for
 from intake.domain.cases.lifecycle import State
+from intake.domain.cases.name_index import index_report
 from intake.domain.cases.routing import RoutingDecision, route
 from intake.domain.cases.taxonomy import Taxonomy
 from intake.domain.keys.keyring import (
@@ -184,6 +185,7 @@ def submit_report(
         )
     )
     db.add(report)
+    index_report(db, settings.index_key, report, submission.content)
     if form_token is not None:
         # A form's CSRF token expires within hours; older one-time tokens need not be kept.
         db.execute(

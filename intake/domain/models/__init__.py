@@ -20,6 +20,8 @@ from intake.domain.models.cases import (
 from intake.domain.models.evidence import Attachment, AttachmentChunk
 from intake.domain.models.hotline import HotlineToken, IdempotencyRecord
 from intake.domain.models.outcomes import Measure, Rectification
+from intake.domain.models.repeats import NameTag
+from intake.domain.models.reviews import ReviewItem, ReviewRound
 from intake.domain.models.staff import (
     Bureau,
     BureauMembership,
@@ -44,9 +46,12 @@ __all__ = [
     "LoginThrottle",
     "Measure",
     "Message",
+    "NameTag",
     "Note",
     "Rectification",
     "Report",
+    "ReviewItem",
+    "ReviewRound",
     "StaffMember",
     "StaffSession",
     "StatisticMonth",

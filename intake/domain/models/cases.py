@@ -108,6 +108,9 @@ class Report(Base):
     warned_for: Mapped[dt.date | None] = mapped_column(Date)
     overdue_for: Mapped[dt.date | None] = mapped_column(Date)
     supervised_on: Mapped[dt.date | None] = mapped_column(Date)
+    # 重复件: the earlier case this report repeats (docs/rules.md §9). The report is kept and
+    # worked with that case; the statistics count the case once, with its repeats.
+    repeat_of_id: Mapped[str | None] = mapped_column(ForeignKey("reports.id"), index=True)
     # Set when retention destroyed every key and ciphertext; the metadata stays for statistics.
     destroyed_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
 

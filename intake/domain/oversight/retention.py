@@ -2,8 +2,9 @@
 
 Every wrapped copy of the report's key and every ciphertext (content, contact, messages,
 notes, outcome, the text of 整改 items, reward claim, supervision notes, attachments) is
-deleted; the metadata (dates, category, channel, bureau, state, finding, disposal, measures,
-events) stays, so the statistics do not change. SQLite
+deleted, and so are its name tags (which said whom it named); the metadata (dates, category,
+channel, bureau, state, finding, disposal, measures, events) stays, so the statistics do not
+change. SQLite
 overwrites freed pages (secure_delete, intake/db.py) and the purge writes its write-ahead log
 back into the database file at once; on PostgreSQL, VACUUM reclaims them (docs/operations.md).
 """
@@ -12,10 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from intake.domain.models import Event, Report
+from intake.domain.models import Event, NameTag, Report
 from intake.domain.models.base import write_back
 from intake.domain.oversight import due
 
@@ -61,6 +62,8 @@ def purge(db: Session, today: dt.date, days: int, dry_run: bool = False) -> list
         return references
     for report in reports:
         destroy(report, today)
+        # The tags said which names the report gave; a destroyed report gives none.
+        db.execute(delete(NameTag).where(NameTag.report_id == report.id))
     db.commit()
     write_back(db)
     db.commit()
