@@ -18,9 +18,11 @@ Submit = Callable[..., tuple[str, str]]
 CLINIC = {"institution": "仁心诊所(虚构)", "people": "钱大夫(虚构)"}
 
 
-def _conclude(member: Staff, reference: str) -> None:
+def _conclude(member: Staff, reference: str, disposal: str = "handled") -> None:
     assert member.act(reference, "accept").status_code == 303
-    response = member.act(reference, "conclude", outcome="经查属实(虚构)", finding="substantiated")
+    response = member.act(
+        reference, "conclude", outcome="经查属实(虚构)", finding="substantiated", disposal=disposal
+    )
     assert response.status_code == 303, response.get_data(as_text=True)
 
 
@@ -43,7 +45,7 @@ def test_a_round_from_selection_to_results(app: Flask, staff: Login, submit: Sub
     _code, fraud = submit(category="insurance_fraud", institution="第三医院(虚构)")
     _conclude(health, again)
     _conclude(health, quiet)
-    _conclude(insurance, fraud)
+    _conclude(insurance, fraud, disposal="case_opened")
     for reference in (again, quiet, fraud):
         _concluded_days_ago(app, reference, 30)
     # A new report about the same clinic, written differently: the case is proposed.
