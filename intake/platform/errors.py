@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from intake.domain.cases.reports import InstallationIncomplete
+from intake.domain.keys.authentic import KeyNotAuthentic
 from intake.platform import db, ratestorage
 
 log = logging.getLogger("qingfeng.errors")
@@ -81,6 +82,13 @@ NOT_READY_MESSAGE = _l(
 NOT_READY_DETAIL = _l(
     "Reports cannot be received yet: this service is still being set up. Nothing was stored; "
     "send the same request again later."
+)
+UNAUTHENTIC_MESSAGE = _l(
+    "Reports cannot be received right now, so nothing was stored. Everything you typed is "
+    "kept below: please send it again later, or call the hotline."
+)
+UNAUTHENTIC_DETAIL = _l(
+    "Reports cannot be received right now. Nothing was stored; send the same request again later."
 )
 
 
@@ -146,6 +154,14 @@ def init_app(app: Flask, recoveries: dict[str, FormRecovery]) -> None:
         rollback()
         log.error("no report taken at %s: the intake desk has no key yet", request.endpoint)
         return recover_or_page(503, str(NOT_READY_MESSAGE), error, NOT_READY_DETAIL)
+
+    @app.errorhandler(KeyNotAuthentic)
+    def key_not_authentic(error: KeyNotAuthentic) -> Response:
+        # A public key whose MAC is missing or wrong is never sealed to: nothing is stored,
+        # nothing is lost. The log names the key's holder (a bureau, a member), never a report.
+        rollback()
+        log.warning("nothing sealed at %s: %s", request.endpoint, error)
+        return recover_or_page(503, str(UNAUTHENTIC_MESSAGE), error, UNAUTHENTIC_DETAIL)
 
     @app.errorhandler(SQLAlchemyError)
     def storage_failed(error: SQLAlchemyError) -> Response:
