@@ -159,16 +159,27 @@ def keys_group() -> None:
 
 
 @keys_group.command("authenticate")
-def keys_authenticate() -> None:
+@click.option(
+    "--previous-secret-key",
+    envvar="QINGFENG_PREVIOUS_SECRET_KEY",
+    help="After QINGFENG_SECRET_KEY was changed: the old one (hex), which proves the stored "
+    "MACs. Read from QINGFENG_PREVIOUS_SECRET_KEY when not given.",
+)
+def keys_authenticate(previous_secret_key: str | None) -> None:
     """Once, after the upgrade that added key MACs: give every stored public key without a
-    MAC its MAC (nothing is sealed to such a key until then). A key whose MAC does not match
-    is left as it is and reported."""
+    MAC its MAC (nothing is sealed to such a key until then); after the secret key was
+    changed, carry the MACs the old one proves over to the new one. A key whose MAC does not
+    match is left as it is and reported."""
     from intake.domain.keys import keyring
 
+    try:
+        previous = bytes.fromhex(previous_secret_key) if previous_secret_key else None
+    except ValueError:
+        raise click.BadParameter("hexadecimal", param_hint="--previous-secret-key") from None
     app = create_app()
     with app.app_context():
         session = db.session()
-        found = keyring.authenticate_stored_keys(session, context.settings().secret_key)
+        found = keyring.authenticate_stored_keys(session, context.settings().secret_key, previous)
         session.commit()
     for key in found:
         if key.state == "authenticated":

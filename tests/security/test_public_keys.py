@@ -251,3 +251,35 @@ def test_a_transfer_to_a_swapped_key_seals_nothing(
             "bureau:intake",
         }
         assert not opens_anything(attacker_private, database_values(app))
+
+
+def test_after_the_secret_key_changed_the_old_one_carries_the_macs_over(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from intake.domain.keys import authentic
+
+    monkeypatch.setattr(intake.platform.cli, "create_app", lambda: app)
+    old_secret = bytes(range(32))
+    # The keys as a previous secret key authenticated them.
+    with app.app_context():
+        session = db.session()
+        for bureau in session.scalars(select(Bureau)):
+            bureau.public_key_mac = authentic.key_mac(
+                old_secret, authentic.BUREAU, bureau.code, bureau.public_key
+            )
+        session.commit()
+    tokens = hidden_tokens(client, "/report")
+    assert client.post("/report", data={**VALID_REPORT, **tokens}).status_code == 503
+    runner = CliRunner()
+    guessed = runner.invoke(
+        intake.platform.cli.main, ["keys", "authenticate", "--previous-secret-key", "00" * 32]
+    )
+    assert guessed.exit_code == 1
+    assert "bureau health: MAC does not match; left as it is" in guessed.output
+    carried = runner.invoke(
+        intake.platform.cli.main,
+        ["keys", "authenticate", "--previous-secret-key", old_secret.hex()],
+    )
+    assert carried.exit_code == 0, carried.output
+    assert "bureau health: public key authenticated" in carried.output
+    receipt_of(client.post("/report", data={**VALID_REPORT, **hidden_tokens(client, "/report")}))

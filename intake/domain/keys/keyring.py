@@ -21,7 +21,9 @@ swaps a key gets nothing sealed to theirs.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -362,31 +364,45 @@ class StoredKey:
     state: str
 
 
-def authenticate_stored_keys(db: Session, secret_key: bytes) -> list[StoredKey]:
+def authenticate_stored_keys(
+    db: Session, secret_key: bytes, previous_secret_key: bytes | None = None
+) -> list[StoredKey]:
     """Give every stored public key without a MAC (written before keys were authenticated)
-    its MAC, once, at the upgrade; a key whose MAC does not match is left as it is, never
-    re-authenticated. The caller commits."""
+    its MAC, once, at the upgrade; and, after the secret key was changed, every key whose MAC
+    the previous secret key proves a MAC under the new one. Any other key whose MAC does not
+    match is left as it is, never re-authenticated. The caller commits."""
     found = []
     for bureau in db.scalars(select(Bureau).order_by(Bureau.code)):
         if bureau.public_key is None:
             continue
-        try:
-            bureau_public_key(bureau, secret_key)
-            state = "ok"
-        except authentic.KeyNotAuthentic as exc:
-            state = "authenticated" if exc.missing else "tampered"
-            if exc.missing:
-                set_bureau_public_key(bureau, bureau.public_key, secret_key)
+        state = _mac_state(partial(bureau_public_key, bureau), secret_key, previous_secret_key)
+        if state == "authenticated":
+            set_bureau_public_key(bureau, bureau.public_key, secret_key)
         found.append(StoredKey(authentic.BUREAU, bureau.code, state))
     for member in db.scalars(select(StaffMember).order_by(StaffMember.username)):
         if member.public_key is None:
             continue
-        try:
-            staff_public_key(member, secret_key)
-            state = "ok"
-        except authentic.KeyNotAuthentic as exc:
-            state = "authenticated" if exc.missing else "tampered"
-            if exc.missing:
-                set_staff_public_key(member, member.public_key, secret_key)
+        state = _mac_state(partial(staff_public_key, member), secret_key, previous_secret_key)
+        if state == "authenticated":
+            set_staff_public_key(member, member.public_key, secret_key)
         found.append(StoredKey(authentic.STAFF, member.username, state))
     return found
+
+
+def _mac_state(
+    read: Callable[[bytes], bytes], secret_key: bytes, previous_secret_key: bytes | None
+) -> str:
+    """ "ok", "authenticated" (to be given a MAC now) or "tampered", as StoredKey says."""
+    try:
+        read(secret_key)
+        return "ok"
+    except authentic.KeyNotAuthentic as exc:
+        if exc.missing:
+            return "authenticated"
+    if previous_secret_key is None:
+        return "tampered"
+    try:
+        read(previous_secret_key)
+    except authentic.KeyNotAuthentic:
+        return "tampered"
+    return "authenticated"
