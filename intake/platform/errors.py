@@ -91,6 +91,12 @@ UNAUTHENTIC_DETAIL = _l(
     "Reports cannot be received right now. Nothing was stored; send the same request again later."
 )
 
+#: The console's side (a grant, a 督办 note): staff are told what happened.
+KEY_FAILED_MESSAGE = _l(
+    "A key failed its check (it was changed outside Qingfeng), so nothing was sealed to it and "
+    "nothing was changed. Tell the system administrator."
+)
+
 
 class Problem(Exception):
     """An API error with a specific title (RFC 9457); raised by views, rendered here."""
@@ -161,6 +167,8 @@ def init_app(app: Flask, recoveries: dict[str, FormRecovery]) -> None:
         # nothing is lost. The log names the key's holder (a bureau, a member), never a report.
         rollback()
         log.warning("nothing sealed at %s: %s", request.endpoint, error)
+        if request.path.startswith("/admin/") and request.endpoint not in recoveries:
+            return respond(503, error, str(KEY_FAILED_MESSAGE))
         return recover_or_page(503, str(UNAUTHENTIC_MESSAGE), error, UNAUTHENTIC_DETAIL)
 
     @app.errorhandler(SQLAlchemyError)

@@ -180,6 +180,9 @@ def test_a_swapped_member_key_gets_no_bureau_key_and_their_key_check_differs(
             "/admin/bureaus/health/grant", {"staff_id": newcomer_id, "fingerprint": typed}
         )
         assert refused.status_code == 503
+        assert "A key failed its check" in refused.get_data(as_text=True) or "密钥未通过校验" in (
+            refused.get_data(as_text=True)
+        )
     with app.app_context():
         assert (
             not db.session()
