@@ -238,6 +238,8 @@ def verify(db: Session, checkpoints: Iterable[Checkpoint] = ()) -> Verification:
         if checked:
             return Verification(checked, last_id, "is followed by no head of the chain")
     elif head.count != checked or head.last_hash != prev:
+        if last_id is None:
+            return Verification(checked, None, f"all {head.count} events were removed")
         return Verification(checked, last_id, "events after this one were removed")
     elif head.mac is None and checked:
         return Verification(

@@ -120,6 +120,12 @@ def test_emptying_both_tables_fails_against_the_checkpoint_file(
     result = verify(cli, "--checkpoints", str(points))
     assert result.exit_code == 1
     assert "events, the trail has only 0: events were removed" in result.output
+    # Emptying only the events leaves a head that still counts them.
+    record(app, 2)
+    with app.app_context():
+        db.session().execute(delete(AuditEvent))
+        db.session().commit()
+    assert "audit trail cut: all 2 events were removed" in verify(cli).output
     # And no new checkpoint vouches for the emptied trail.
     refused = cli.invoke(main, ["audit", "checkpoint", "--file", str(points)])
     assert refused.exit_code == 1
