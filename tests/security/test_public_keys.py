@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from contextlib import suppress
 
+import click
 import pytest
 from click.testing import CliRunner
 from flask import Flask
@@ -211,12 +212,16 @@ def test_keys_stored_before_macs_wait_for_the_operator_command(
     assert waiting.status_code == 503
     assert form_values(waiting.get_data(as_text=True))["what_happened"]
 
+    # `qingfeng serve` refuses to start meanwhile, naming the command.
+    with pytest.raises(click.ClickException, match="run `qingfeng keys authenticate`"):
+        intake.platform.cli.check_ready(app)
     first = runner.invoke(intake.platform.cli.main, ["keys", "authenticate"])
     assert first.exit_code == 0, first.output
     assert "bureau health: public key authenticated" in first.output
     assert "staff demo-health: public key authenticated" in first.output
     assert "public key(s) authenticated now, 0 already were." in first.output
     receipt_of(client.post("/report", data={**VALID_REPORT, **hidden_tokens(client, "/report")}))
+    intake.platform.cli.check_ready(app)
 
     # Once authenticated, a key changed in the database is never authenticated again.
     _private, attacker_public = keywrap.generate_keypair()
