@@ -13,9 +13,9 @@ installation (invented data for a first look) makes keys under printed passwords
 
 Every public key is stored with a MAC under a key derived from the installation's secret key
 (intake/domain/keys/authentic.py): `set_bureau_public_key` and `set_staff_public_key` are the
-only assignments, and every seal reads the key through `bureau_public_key` or
-`staff_public_key`, which refuse a key whose MAC is missing or wrong. So a database writer who
-swaps a key gets nothing sealed to theirs.
+only places that give a key (a reset only takes one away), and every seal reads the key
+through `bureau_public_key` or `staff_public_key`, which refuse a key whose MAC is missing or
+wrong. So a database writer who swaps a key gets nothing sealed to theirs.
 """
 
 from __future__ import annotations
