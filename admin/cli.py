@@ -6,10 +6,12 @@ The console script is this module's `main`, so the intake side never imports the
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import click
 from sqlalchemy import select
 
+from admin import audit
 from admin.setup_cli import bureaus_group
 from intake.domain.codes import Role
 from intake.domain.installation import new_password
@@ -136,20 +138,72 @@ def audit_group() -> None:
     """The audit trail."""
 
 
-@audit_group.command("verify")
-def audit_verify() -> None:
-    """Check the audit hash chain; name the first broken link."""
-    from admin import audit
+def _checkpoints(path: str | None) -> list[audit.Checkpoint]:
+    """The checkpoints a file holds (none when it does not exist yet, or for "-")."""
+    if path is None or path == "-" or not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8") as handle:
+        try:
+            return audit.read_checkpoints(handle)
+        except audit.CheckpointUnreadable as exc:
+            raise click.ClickException(f"{exc} cannot be read: it was changed") from None
 
+
+@audit_group.command("verify")
+@click.option(
+    "--checkpoints",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A file of `qingfeng audit checkpoint` lines: fail if the trail went back behind one.",
+)
+def audit_verify(checkpoints: str | None) -> None:
+    """Check the audit hash chain and its head; name the first broken link, or the
+    checkpoint the trail went back behind."""
+    points = _checkpoints(checkpoints)
     app = create_app()
     with app.app_context():
-        result = audit.verify(db.session())
+        result = audit.verify(db.session(), points)
     if not result.ok:
-        raise click.ClickException(
-            f"audit chain broken at event {result.broken_at}: it {result.reason} "
-            f"({result.checked} events checked)"
-        )
-    click.echo(f"Audit chain intact: {result.checked} events.")
+        raise click.ClickException(result.message())
+    against = f", and {len(points)} checkpoint(s) of {checkpoints}" if checkpoints else ""
+    click.echo(f"Audit chain intact: {result.checked} events{against}.")
+
+
+@audit_group.command("checkpoint")
+@click.option(
+    "--file",
+    "path",
+    type=click.Path(dir_okay=False),
+    help="File to append the line to; - prints it (for syslog: `| logger -t qingfeng-audit`). "
+    "Default: audit-checkpoints.log in the instance folder.",
+)
+def audit_checkpoint(path: str | None) -> None:
+    """Append a MACed checkpoint (time, count, head) of the verified trail to a file kept
+    outside the database; refused if the trail went back behind a checkpoint already there."""
+    app = create_app()
+    with app.app_context():
+        target = path or str(context.settings().instance_path / "audit-checkpoints.log")
+        points = _checkpoints(target)
+        session = db.session()
+        result = audit.verify(session, points)
+        if result.unsealed and not points:
+            # Right after the upgrade that added the head's MAC: the first checkpoint gives it.
+            audit.seal_head(session)
+            session.commit()
+            click.echo(
+                "The head of the audit chain had no MAC yet (an older version): it has one now."
+            )
+            result = audit.verify(session, points)
+        if not result.ok:
+            raise click.ClickException(f"{result.message()}; no checkpoint written")
+        line = audit.checkpoint_line(session, dt.datetime.now(dt.UTC))
+    if target == "-":
+        click.echo(line)
+        return
+    # Created readable by its owner only; appended, never rewritten.
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+    click.echo(f"Checkpoint appended to {target}: {result.checked} events.")
 
 
 @click.command("stats")

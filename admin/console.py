@@ -84,7 +84,7 @@ def staff() -> StaffMember:
 
 def actor() -> Actor:
     """The member as the actor of a case action."""
-    return Actor(staff(), now(), context.today())
+    return Actor(staff(), now(), context.today(), secret_key=context.settings().secret_key)
 
 
 def requires(*roles: str, enrolled: bool = True) -> Callable[[View], View]:

@@ -150,3 +150,30 @@ def test_existing_rows_get_random_ids_and_ordinals_and_keep_their_files(engine: 
         assert connection.scalar(text("SELECT count(*) FROM attachment_chunks")) == 2
         assert sorted(connection.scalars(text("SELECT id FROM messages")).all()) == [1, 2]
     migrate.upgrade(engine)
+
+
+def test_audit_events_written_before_numbers_are_numbered_in_order(engine: Engine) -> None:
+    migrate.upgrade(engine, "b7d41c9e2a60")
+    with engine.begin() as connection:
+        for n, event_id in enumerate((3, 7, 12)):
+            connection.execute(
+                text(
+                    "INSERT INTO audit_events (id, occurred_at, actor, action, detail, prev_hash, "
+                    "hash) VALUES (:id, '2026-11-20 10:00:00', 'cli', 'test', '{}', :prev, :hash)"
+                ),
+                {"id": event_id, "prev": bytes([n]) * 32, "hash": bytes([n + 1]) * 32},
+            )
+        connection.execute(
+            text("INSERT INTO audit_head (id, last_hash) VALUES (1, :h)"), {"h": b"\3" * 32}
+        )
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        numbers = connection.execute(
+            select(models.AuditEvent.id, models.AuditEvent.seq).order_by(models.AuditEvent.id)
+        ).all()
+        head = connection.execute(
+            select(models.AuditHead.count, models.AuditHead.first_numbered, models.AuditHead.mac)
+        ).one()
+    assert [tuple(row) for row in numbers] == [(3, 1), (7, 2), (12, 3)]
+    # Their links stay as they were; the next event is the first whose link has its number.
+    assert tuple(head) == (3, 4, None)

@@ -229,9 +229,9 @@ def enrol(
     a key that a temporary password once locked never opens anything new.
     """
     staff_private, recovery_key = keyring.new_staff_keys(
-        member, password, settings.password_kdf, old_private
+        member, password, settings.password_kdf, old_private, settings.secret_key
     )
-    founded = keyring.found_bureaus(db, member)
+    founded = keyring.found_bureaus(db, member, settings.secret_key)
     member.enrolled = True
     sessions.end_all(db, member)
     return Enrolled(staff_private, recovery_key, [bureau.code for bureau in founded])
@@ -243,7 +243,7 @@ def rotate_key(
     """A new key pair for an enrolled member: every bureau key they hold sealed again to it,
     locked under their (unchanged) password and a new recovery key; other sessions end."""
     new_private, recovery_key = keyring.new_staff_keys(
-        member, password, settings.password_kdf, staff_private
+        member, password, settings.password_kdf, staff_private, settings.secret_key
     )
     sessions.end_all(db, member)
     return Enrolled(new_private, recovery_key, [])

@@ -28,7 +28,7 @@ from admin.auth.forms import (
     RecoverForm,
     RotateKeyForm,
 )
-from admin.auth.keycheck import fingerprint
+from admin.auth.keycheck import own_key_check
 from admin.console import (
     now,
     opened,
@@ -40,7 +40,7 @@ from admin.console import (
 )
 from admin.labels import bureau_name
 from crypto.errors import DecryptionError
-from intake.domain.keys.keyring import staff_public_key, unlock_staff_key
+from intake.domain.keys.keyring import unlock_staff_key
 from intake.platform import context, db
 
 bp = Blueprint("auth", __name__)
@@ -207,7 +207,7 @@ def reauth() -> Response | str | tuple[str, int]:
 
 
 def _password_page(form: PasswordForm, rotate: RotateKeyForm) -> dict[str, object]:
-    return {"form": form, "rotate": rotate, "key_check": fingerprint(staff_public_key(staff()))}
+    return {"form": form, "rotate": rotate, "key_check": own_key_check(opened().staff_private)}
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -258,7 +258,7 @@ def rotate_key() -> Response | str | tuple[str, int]:
         record_audit("reauth_failed")
         database.commit()
         return render_template("admin/password.html", **page, alert=str(WRONG)), 401
-    old_check = fingerprint(staff_public_key(member))
+    old_check = own_key_check(staff_private)
     done = credentials.rotate_key(database, settings, member, staff_private, rotate.password.data)
     record_audit("staff_key_rotated", bureaus=len(member.memberships))
     cookie = sessions.create(database, member, done.staff_private, now())
@@ -267,7 +267,7 @@ def rotate_key() -> Response | str | tuple[str, int]:
         render_template(
             "admin/recovery_key.html",
             recovery_key=done.recovery_key,
-            key_check=fingerprint(staff_public_key(member)),
+            key_check=own_key_check(done.staff_private),
             old_key_check=old_check,
         )
     )

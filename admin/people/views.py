@@ -24,7 +24,12 @@ from admin.people.forms import AccountForm, GrantForm
 from intake.domain.codes import CASE_ROLES
 from intake.domain.installation import new_password
 from intake.domain.keys import hotline
-from intake.domain.keys.keyring import bureau_private_key, create_staff, grant_bureau
+from intake.domain.keys.keyring import (
+    bureau_private_key,
+    create_staff,
+    grant_bureau,
+    staff_public_key,
+)
 from intake.domain.models import Bureau, BureauMembership, HotlineToken, StaffMember
 from intake.platform import context, db
 
@@ -174,13 +179,16 @@ def grant(code: str) -> Response | str | tuple[str, int]:
     newcomer = database.get(StaffMember, form.staff_id.data)
     if newcomer is None or newcomer.role not in CASE_ROLES:
         return render_template("admin/grant.html", **page, alert=str(NO_KEY_FOR_ADMINS)), 422
+    secret_key = context.settings().secret_key
+    # The key check is compared with the authenticated key, the one the grant seals to: a
+    # key swapped in the database fails here (KeyNotAuthentic) before anything is sealed.
     if newcomer.public_key is None or normalise_fingerprint(form.fingerprint.data) != fingerprint(
-        newcomer.public_key
+        staff_public_key(newcomer, secret_key)
     ):
         form.fingerprint.errors = [*form.fingerprint.errors, WRONG_FINGERPRINT]
         return render_template("admin/grant.html", **page), 422
     private = bureau_private_key(database, staff(), opened().staff_private, code)
-    grant_bureau(database, bureau, private, newcomer)
+    grant_bureau(database, bureau, private, newcomer, secret_key)
     record_audit("bureau_key_granted", bureau=code, to=newcomer.username)
     database.commit()
     return redirect(url_for("admin.people.bureaus"), code=303)

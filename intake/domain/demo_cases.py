@@ -172,7 +172,12 @@ def add_sample_cases(
         def actor(day: dt.date, report: Report = report) -> casework.Actor:
             # The lead bureau's member, at a working hour of that day.
             staff = members[report.lead_bureau.code]
-            return casework.Actor(staff, dt.datetime.combine(day, dt.time(9, 30), dt.UTC), day)
+            return casework.Actor(
+                staff,
+                dt.datetime.combine(day, dt.time(9, 30), dt.UTC),
+                day,
+                secret_key=settings.secret_key,
+            )
 
         if fate == "not_accepted":
             reason = MARK + "所反映问题不属于本专项整治范围，已告知向相关部门反映的途径。"
@@ -205,7 +210,9 @@ def add_sample_cases(
             casework.hand_over(report, key, actor(next_day()), police, police_bureau)
         elif fate == "overdue_conclusion" and supervisor is not None:
             casework.mark_major(report, actor(next_day()), True)
-            supervise = casework.Actor(supervisor, dt.datetime.now(dt.UTC), today)
+            supervise = casework.Actor(
+                supervisor, dt.datetime.now(dt.UTC), today, secret_key=settings.secret_key
+            )
             casework.supervise(report, supervise, MARK + "请加快核查进度，按期办结。")
         elif fate in ("concluded", "reward_claimed"):
             finding = Finding.SUBSTANTIATED if fate == "reward_claimed" else _FINDINGS[number % 3]

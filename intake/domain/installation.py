@@ -48,16 +48,16 @@ def install_demo(
     for bureau_info in taxonomy.bureaus:
         if bureau_info.code in existing:
             continue
-        bureau, bureau_private = create_bureau(db, bureau_info.code)
+        bureau, bureau_private = create_bureau(db, bureau_info.code, settings.secret_key)
         username = f"demo-{bureau_info.code.replace('_', '-')}"
         if db.scalars(select(StaffMember).where(StaffMember.username == username)).first():
             username = f"{username}-{secrets.token_hex(2)}"
         password = new_password()
         role = "intake" if bureau_info.intake_desk else "handler"
         member, recovery_key = create_demo_staff(
-            db, username, role, password, settings.password_kdf
+            db, username, role, password, settings.password_kdf, settings.secret_key
         )
-        grant_bureau(db, bureau, bureau_private, member)
+        grant_bureau(db, bureau, bureau_private, member, settings.secret_key)
         if bureau_keys is not None:
             bureau_keys[bureau_info.code] = bureau_private
         accounts.append(DemoAccount(username, password, bureau_info.code, recovery_key, role))
@@ -67,7 +67,7 @@ def install_demo(
             continue
         password = new_password()
         _member, recovery_key = create_demo_staff(
-            db, username, role, password, settings.password_kdf
+            db, username, role, password, settings.password_kdf, settings.secret_key
         )
         accounts.append(DemoAccount(username, password, None, recovery_key, role))
     db.commit()

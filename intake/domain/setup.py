@@ -121,6 +121,9 @@ class Readiness:
     #: Bureaus that exist but have no key yet (their founder has not enrolled).
     waiting: tuple[Waiting, ...]
     desk: str
+    #: Public keys stored before keys carried a MAC, which nothing is sealed to until the
+    #: operator authenticates them (docs/operations.md, "Upgrading").
+    unauthenticated: int = 0
 
     @property
     def ready(self) -> bool:
@@ -129,7 +132,7 @@ class Readiness:
         Bureaus still waiting for their founder do not stop it: the founders need the
         console to enrol. Until the desk's founder has, reports are refused (nothing lost).
         """
-        return self.administrators > 0 and not self.missing
+        return self.administrators > 0 and not self.missing and not self.unauthenticated
 
     @property
     def takes_reports(self) -> bool:
@@ -147,6 +150,11 @@ class Readiness:
             found.append(
                 f"The taxonomy names bureaus this installation lacks ({', '.join(self.missing)}):"
                 " run `qingfeng bureaus setup`."
+            )
+        if self.unauthenticated:
+            found.append(
+                f"{self.unauthenticated} stored public key(s) have no MAC yet (written before "
+                "this version): run `qingfeng keys authenticate`."
             )
         return found
 
@@ -173,4 +181,19 @@ def readiness(db: Session, taxonomy: Taxonomy) -> Readiness:
                 founder is not None and founder.active,
             )
         )
-    return Readiness(administrators or 0, missing, tuple(waiting), taxonomy.intake_desk.code)
+    unauthenticated = sum(
+        db.scalar(
+            select(func.count())
+            .select_from(model)
+            .where(model.public_key.is_not(None), model.public_key_mac.is_(None))
+        )
+        or 0
+        for model in (Bureau, StaffMember)
+    )
+    return Readiness(
+        administrators or 0,
+        missing,
+        tuple(waiting),
+        taxonomy.intake_desk.code,
+        unauthenticated,
+    )

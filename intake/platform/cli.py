@@ -210,12 +210,59 @@ def rotate_bureau_key(bureau: str, username: str, password: str) -> None:
             if member is None:
                 raise KeyError(username)
             staff_private = keyring.unlock_staff_key(member, password)
-            count = keyring.rotate_bureau_key(session, member, staff_private, bureau)
+            count = keyring.rotate_bureau_key(
+                session, member, staff_private, bureau, context.settings().secret_key
+            )
         except (KeyError, DecryptionError):
             raise click.ClickException(
                 f"{username!r} is not an active member of {bureau!r} with that password"
             ) from None
     click.echo(f"Bureau {bureau}: new key; {count} report keys re-sealed.")
+
+
+@main.group("keys")
+def keys_group() -> None:
+    """The public keys reports are sealed to."""
+
+
+@keys_group.command("authenticate")
+@click.option(
+    "--previous-secret-key",
+    envvar="QINGFENG_PREVIOUS_SECRET_KEY",
+    help="After QINGFENG_SECRET_KEY was changed: the old one (hex), which proves the stored "
+    "MACs. Read from QINGFENG_PREVIOUS_SECRET_KEY when not given.",
+)
+def keys_authenticate(previous_secret_key: str | None) -> None:
+    """Once, after the upgrade that added key MACs: give every stored public key without a
+    MAC its MAC (nothing is sealed to such a key until then); after the secret key was
+    changed, carry the MACs the old one proves over to the new one. A key whose MAC does not
+    match is left as it is and reported."""
+    from intake.domain.keys import keyring
+
+    try:
+        previous = bytes.fromhex(previous_secret_key) if previous_secret_key else None
+    except ValueError:
+        raise click.BadParameter("hexadecimal", param_hint="--previous-secret-key") from None
+    app = create_app()
+    with app.app_context():
+        session = db.session()
+        found = keyring.authenticate_stored_keys(session, context.settings().secret_key, previous)
+        session.commit()
+    for key in found:
+        if key.state == "authenticated":
+            click.echo(f"{key.kind} {key.name}: public key authenticated")
+        elif key.state == "tampered":
+            click.echo(f"{key.kind} {key.name}: MAC does not match; left as it is")
+    done = sum(key.state == "authenticated" for key in found)
+    already = sum(key.state == "ok" for key in found)
+    click.echo(f"{done} public key(s) authenticated now, {already} already were.")
+    tampered = [f"{key.kind} {key.name}" for key in found if key.state == "tampered"]
+    if tampered:
+        raise click.ClickException(
+            f"{len(tampered)} public key(s) do not match their MAC: they were changed outside "
+            f"Qingfeng ({', '.join(tampered)}). Nothing is sealed to them; find out who changed "
+            "them, then rotate those keys."
+        )
 
 
 @main.command()

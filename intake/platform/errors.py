@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from intake.domain.cases.reports import InstallationIncomplete
+from intake.domain.keys.authentic import KeyNotAuthentic
 from intake.platform import db, ratestorage
 
 log = logging.getLogger("qingfeng.errors")
@@ -81,6 +82,19 @@ NOT_READY_MESSAGE = _l(
 NOT_READY_DETAIL = _l(
     "Reports cannot be received yet: this service is still being set up. Nothing was stored; "
     "send the same request again later."
+)
+UNAUTHENTIC_MESSAGE = _l(
+    "Reports cannot be received right now, so nothing was stored. Everything you typed is "
+    "kept below: please send it again later, or call the hotline."
+)
+UNAUTHENTIC_DETAIL = _l(
+    "Reports cannot be received right now. Nothing was stored; send the same request again later."
+)
+
+#: The console's side (a grant, a 督办 note): staff are told what happened.
+KEY_FAILED_MESSAGE = _l(
+    "A key failed its check (it was changed outside Qingfeng), so nothing was sealed to it and "
+    "nothing was changed. Tell the system administrator."
 )
 
 
@@ -146,6 +160,16 @@ def init_app(app: Flask, recoveries: dict[str, FormRecovery]) -> None:
         rollback()
         log.error("no report taken at %s: the intake desk has no key yet", request.endpoint)
         return recover_or_page(503, str(NOT_READY_MESSAGE), error, NOT_READY_DETAIL)
+
+    @app.errorhandler(KeyNotAuthentic)
+    def key_not_authentic(error: KeyNotAuthentic) -> Response:
+        # A public key whose MAC is missing or wrong is never sealed to: nothing is stored,
+        # nothing is lost. The log names the key's holder (a bureau, a member), never a report.
+        rollback()
+        log.warning("nothing sealed at %s: %s", request.endpoint, error)
+        if request.path.startswith("/admin/") and request.endpoint not in recoveries:
+            return respond(503, error, str(KEY_FAILED_MESSAGE))
+        return recover_or_page(503, str(UNAUTHENTIC_MESSAGE), error, UNAUTHENTIC_DETAIL)
 
     @app.errorhandler(SQLAlchemyError)
     def storage_failed(error: SQLAlchemyError) -> Response:

@@ -163,8 +163,13 @@ def add_colleague(app: Flask, account: DemoAccount, bureau: str, username: str) 
         )
         settings = app.extensions["qingfeng.settings"]
         colleague, _ = create_demo_staff(
-            session, username, "handler", f"{username}-password", settings.password_kdf
+            session,
+            username,
+            "handler",
+            f"{username}-password",
+            settings.password_kdf,
+            settings.secret_key,
         )
         row = session.scalars(select(Bureau).where(Bureau.code == bureau)).one()
-        grant_bureau(session, row, private, colleague)
+        grant_bureau(session, row, private, colleague, settings.secret_key)
         session.commit()

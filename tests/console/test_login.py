@@ -179,7 +179,12 @@ def test_secure_flag_when_configured(make_app: Callable[..., Flask]) -> None:
 
         settings = app.extensions["qingfeng.settings"]
         create_demo_staff(
-            db.session(), "secure-user", "handler", "secure-user-password", settings.password_kdf
+            db.session(),
+            "secure-user",
+            "handler",
+            "secure-user-password",
+            settings.password_kdf,
+            settings.secret_key,
         )
         db.session().commit()
     user = Staff(app, DemoAccount("secure-user", "secure-user-password", None, "", "handler"))

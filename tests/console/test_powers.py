@@ -162,7 +162,7 @@ def test_a_chain_rebuilt_without_the_key_does_not_verify(
     staff("health")
     with app.app_context():
         session = db.session()
-        monkeypatch.setattr(audit, "_key", lambda: b"attacker-guessed-key-32-bytes!!!")
+        monkeypatch.setattr(audit, "_key", lambda *_: b"attacker-guessed-key-32-bytes!!!")
         audit.record(session, None, "forged", actor_name="attacker")
         session.commit()
         monkeypatch.undo()

@@ -79,7 +79,7 @@ def seed_month(
 
             def actor(day: dt.date) -> casework.Actor:
                 now = dt.datetime.combine(day, dt.time(10), dt.UTC)
-                return casework.Actor(someone, now, day)
+                return casework.Actor(someone, now, day, secret_key=settings.secret_key)
 
             day = received + dt.timedelta(days=rng.randint(1, 6))
             fate = rng.random()

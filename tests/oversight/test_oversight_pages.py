@@ -52,7 +52,8 @@ def test_one_click_supervision_reaches_the_bureau_and_survives_key_rotation(
             select(StaffMember).where(StaffMember.username == "demo-health")
         ).one()
         private = unlock_staff_key(member, accounts["health"].password)
-        rotate_bureau_key(session, member, private, "health")
+        secret_key = app.extensions["qingfeng.settings"].secret_key
+        rotate_bureau_key(session, member, private, "health", secret_key)
     assert "请三日内报告进展" in health.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
 
 

@@ -36,7 +36,11 @@ def test_rotation_re_seals_every_report_and_kills_the_old_key(
         staff_private = keyring.unlock_staff_key(member(health), health.password)
         old_private = keyring.bureau_private_key(session, member(health), staff_private, "health")
         old_public = session.scalars(select(Bureau.public_key).where(Bureau.code == "health")).one()
-        assert keyring.rotate_bureau_key(session, member(health), staff_private, "health") == 3
+        secret_key = app.extensions["qingfeng.settings"].secret_key
+        rotated = keyring.rotate_bureau_key(
+            session, member(health), staff_private, "health", secret_key
+        )
+        assert rotated == 3
 
     with app.app_context():
         session = db.session()

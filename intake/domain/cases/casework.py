@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, TypeVar
 
 from crypto import aead, keywrap
@@ -23,6 +23,7 @@ from intake.domain.cases.reports import ReportUnreadable, field_aad
 from intake.domain.cases.routing import RoutingDecision
 from intake.domain.cases.taxonomy import HandOverTarget
 from intake.domain.codes import TRUE_FINDINGS, Finding
+from intake.domain.keys.authentic import KeyNotAuthentic
 from intake.domain.keys.keyring import (
     KeyNotReady,
     bureau_holder,
@@ -55,6 +56,10 @@ NOT_READY = _l(
     "That bureau has no key yet: its first member has not set up their account. Nothing was "
     "changed; try again once they have."
 )
+NOT_AUTHENTIC = _l(
+    "That bureau's key failed its check (it was changed outside Qingfeng), so nothing was "
+    "sealed to it and nothing was changed. Tell the system administrator."
+)
 
 
 class CaseworkError(ValueError):
@@ -63,11 +68,14 @@ class CaseworkError(ValueError):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who acts, and when; staff actions carry a full time (docs/design.md, Promises 1)."""
+    """Who acts, and when; staff actions carry a full time (docs/design.md, Promises 1).
+    With the installation's secret key, which authenticates every public key an action seals
+    to (a transfer, a share, a hand-over, a 督办 note)."""
 
     staff: StaffMember
     now: dt.datetime
     today: dt.date
+    secret_key: bytes = field(repr=False, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -199,7 +207,7 @@ def share(report: Report, data_key: bytes, actor: Actor, bureau: Bureau) -> None
     _not_recused(report, bureau)
     if _has_wrap(report, bureau.code):
         raise CaseworkError(_l("That bureau can already read this case."))
-    _add_wrap(report, data_key, bureau)
+    _add_wrap(report, data_key, bureau, actor.secret_key)
     _event(report, actor, "shared", value=bureau.code)
 
 
@@ -211,7 +219,7 @@ def transfer(report: Report, data_key: bytes, actor: Actor, to: Bureau, keep_as_
     _not_recused(report, to)
     report.state = next_state("transfer", report.state)
     if not _has_wrap(report, to.code):
-        _add_wrap(report, data_key, to)
+        _add_wrap(report, data_key, to, actor.secret_key)
     if not keep_as_co:
         _drop_wrap(report, old.code)
     # Counted as transferred out of the old bureau and into the new one.
@@ -244,7 +252,7 @@ def hand_over(
     report.hand_over_letter_on = letter_on
     report.hand_over_reply = report.hand_over_reply_on = None
     if to is not None and to.public_key is not None and not _has_wrap(report, to.code):
-        _add_wrap(report, data_key, to)
+        _add_wrap(report, data_key, to, actor.secret_key)
     _event(report, actor, "handed_over", value=target.code, letter=bool(letter))
 
 
@@ -527,12 +535,14 @@ def _has_wrap(report: Report, code: str) -> bool:
     return any(w.holder == bureau_holder(code) for w in report.key_wraps)
 
 
-def _add_wrap(report: Report, data_key: bytes, bureau: Bureau) -> None:
+def _add_wrap(report: Report, data_key: bytes, bureau: Bureau, secret_key: bytes) -> None:
     holder = bureau_holder(bureau.code)
     try:
-        public = bureau_public_key(bureau)
+        public = bureau_public_key(bureau, secret_key)
     except KeyNotReady:
         raise CaseworkError(NOT_READY) from None
+    except KeyNotAuthentic:
+        raise CaseworkError(NOT_AUTHENTIC) from None
     report.key_wraps.append(
         KeyWrap(
             holder=holder,
@@ -562,7 +572,7 @@ def supervise(report: Report, actor: Actor, text: str) -> None:
             staff_id=actor.staff.id,
             occurred_at=actor.now,
             body=keywrap.seal_to(
-                bureau_public_key(bureau),
+                bureau_public_key(bureau, actor.secret_key),
                 text.encode("utf-8"),
                 _supervision_aad(report, bureau.code),
             ),

@@ -134,6 +134,9 @@ def submit_report(
         decision = decision.lead_not_ready()
         lead = desk
     bureaus = {b.code: b for b in (lead, desk)}
+    # Checked before anything is built: a key whose MAC fails (KeyNotAuthentic) is never
+    # sealed to, and the report is not taken (docs/design.md, "Bureau keys").
+    publics = {code: bureau_public_key(b, settings.secret_key) for code, b in bureaus.items()}
 
     report_id = str(uuid.uuid4())
     data_key = aead.new_data_key()
@@ -172,7 +175,7 @@ def submit_report(
                 bureau_id=bureau.id,
                 lead=bureau.code == lead.code,
                 wrapped=keywrap.seal_to(
-                    bureau_public_key(bureau), data_key, wrap_aad(report_id, holder)
+                    publics[bureau.code], data_key, wrap_aad(report_id, holder)
                 ),
             )
         )

@@ -11,12 +11,19 @@ use gets its key pair when its founder enrols, sealed straight to the founder's 
 administrator and no temporary password ever touches a private key. Only the demo
 installation (invented data for a first look) makes keys under printed passwords.
 
-Every assignment of `Bureau.public_key` happens in this module.
+Every public key is stored with a MAC under a key derived from the installation's secret key
+(intake/domain/keys/authentic.py): `set_bureau_public_key` and `set_staff_public_key` are the
+only places that give a key (a reset only takes one away), and every seal reads the key
+through `bureau_public_key` or `staff_public_key`, which refuse a key whose MAC is missing or
+wrong. So a database writer who swaps a key gets nothing sealed to theirs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +32,7 @@ from crypto import aead, keywrap, locking, verifier
 from crypto.errors import DecryptionError
 from crypto.kdf import Argon2Params
 from intake.domain.codes import CASE_ROLES
+from intake.domain.keys import authentic
 from intake.domain.models import (
     Bureau,
     BureauMembership,
@@ -59,28 +67,59 @@ class KeyNotReady(Exception):
     """A bureau or member that has no key pair yet (its first enrolment is still to come)."""
 
 
-def bureau_public_key(bureau: Bureau) -> bytes:
-    """The bureau's public key; KeyNotReady while its founder has not enrolled."""
+def set_bureau_public_key(bureau: Bureau, public: bytes, secret_key: bytes) -> None:
+    """Give the bureau `public` as its key, with the MAC that authenticates it."""
+    bureau.public_key = public
+    bureau.public_key_mac = authentic.key_mac(secret_key, authentic.BUREAU, bureau.code, public)
+
+
+def set_staff_public_key(member: StaffMember, public: bytes | None, secret_key: bytes) -> None:
+    """Give the member `public` as their key (None: no key), with its MAC. The member's row
+    must have its id (flushed): the MAC names the holder by it, which never changes."""
+    if member.id is None:
+        raise ValueError("flush the member before giving them a key")
+    member.public_key = public
+    member.public_key_mac = (
+        None
+        if public is None
+        else authentic.key_mac(secret_key, authentic.STAFF, str(member.id), public)
+    )
+
+
+def bureau_public_key(bureau: Bureau, secret_key: bytes) -> bytes:
+    """The bureau's public key, to seal to: KeyNotReady while its founder has not enrolled,
+    KeyNotAuthentic if its MAC is missing or does not match (changed outside Qingfeng)."""
     if bureau.public_key is None:
         raise KeyNotReady(bureau.code)
-    return bureau.public_key
+    return authentic.check(
+        secret_key, authentic.BUREAU, bureau.code, bureau.public_key, bureau.public_key_mac
+    )
 
 
-def staff_public_key(member: StaffMember) -> bytes:
-    """The member's public key; KeyNotReady until they enrol."""
+def staff_public_key(member: StaffMember, secret_key: bytes) -> bytes:
+    """The member's public key, to seal to: KeyNotReady until they enrol, KeyNotAuthentic if
+    its MAC is missing or does not match."""
     if member.public_key is None:
         raise KeyNotReady(member.username)
-    return member.public_key
+    return authentic.check(
+        secret_key,
+        authentic.STAFF,
+        str(member.id),
+        member.public_key,
+        member.public_key_mac,
+        name=member.username,
+    )
 
 
-def create_bureau(db: Session, code: str) -> tuple[Bureau, bytes]:
+def create_bureau(db: Session, code: str, secret_key: bytes) -> tuple[Bureau, bytes]:
     """Create a bureau with a fresh key pair; the caller must grant the private key to a member.
 
     Only the demo installation does this (its members' keys are locked under printed
     passwords); a real bureau is created without a key by `create_unfounded_bureau`.
     """
     private, public = keywrap.generate_keypair()
-    bureau = Bureau(code=code, public_key=public)
+    bureau = Bureau(code=code)
+    set_bureau_public_key(bureau, public, secret_key)
     db.add(bureau)
     return bureau, private
 
@@ -103,7 +142,7 @@ def appoint_founder(bureau: Bureau, founder: StaffMember) -> None:
     bureau.founder = founder
 
 
-def found_bureaus(db: Session, member: StaffMember) -> list[Bureau]:
+def found_bureaus(db: Session, member: StaffMember, secret_key: bytes) -> list[Bureau]:
     """Give every bureau `member` founds (and that has no key yet) a key pair, sealed to them.
 
     Runs in the founder's own enrolment, after their key pair was made: the bureau's private
@@ -117,8 +156,8 @@ def found_bureaus(db: Session, member: StaffMember) -> list[Bureau]:
     )
     for bureau in waiting:
         private, public = keywrap.generate_keypair()
-        bureau.public_key = public
-        grant_bureau(db, bureau, private, member)
+        set_bureau_public_key(bureau, public, secret_key)
+        grant_bureau(db, bureau, private, member, secret_key)
         founded.append(bureau)
     return founded
 
@@ -143,7 +182,7 @@ def create_staff(
 
 
 def create_demo_staff(
-    db: Session, username: str, role: str, password: str, params: Argon2Params
+    db: Session, username: str, role: str, password: str, params: Argon2Params, secret_key: bytes
 ) -> tuple[StaffMember, str]:
     """A demo account with a key pair locked under its printed password; returns the recovery
     key. Only for the demo installation: whoever saw that password holds the key."""
@@ -152,13 +191,14 @@ def create_demo_staff(
     member = StaffMember(
         username=username,
         role=role,
-        public_key=public,
         private_key_locked=locking.lock_with_passphrase(private, password, params),
         private_key_recovery=locking.lock_with_recovery_key(private, recovery_key),
         active=True,
         created_at=dt.datetime.now(dt.UTC),
     )
     db.add(member)
+    db.flush()
+    set_staff_public_key(member, public, secret_key)
     return member, recovery_key
 
 
@@ -174,6 +214,7 @@ def new_staff_keys(
     password: str,
     params: Argon2Params,
     old_private: bytes | None,
+    secret_key: bytes,
 ) -> tuple[bytes, str]:
     """A new key pair for the member, locked under `password` and a new recovery key; every
     bureau key they hold is sealed again to it. Returns the private key and the recovery key.
@@ -184,18 +225,18 @@ def new_staff_keys(
     """
     private, public = keywrap.generate_keypair()
     for membership in member.memberships:
-        if old_private is None or member.public_key is None:
+        if old_private is None:
             raise DecryptionError("bureau keys held without a staff key")
         code = membership.bureau.code
         bureau_private = keywrap.open_sealed_to(
             old_private,
             membership.wrapped_bureau_key,
-            _membership_aad(code, member.public_key),
+            _membership_aad(code, keywrap.public_key_of(old_private)),
         )
         membership.wrapped_bureau_key = keywrap.seal_to(
             public, bureau_private, _membership_aad(code, public)
         )
-    member.public_key = public
+    set_staff_public_key(member, public, secret_key)
     member.password_verifier = None
     return private, lock_staff_key(member, private, password, params)
 
@@ -216,6 +257,7 @@ def forget_staff_keys(
     """Back to a new account's state: no key pair, no bureau key, a verifier of a temporary
     password; returns how many memberships were dropped."""
     member.public_key = None
+    member.public_key_mac = None
     member.private_key_locked = None
     member.private_key_recovery = None
     member.password_verifier = verifier.make_verifier(temporary_password, params)
@@ -226,9 +268,11 @@ def forget_staff_keys(
     return dropped
 
 
-def grant_bureau(db: Session, bureau: Bureau, bureau_private: bytes, member: StaffMember) -> None:
+def grant_bureau(
+    db: Session, bureau: Bureau, bureau_private: bytes, member: StaffMember, secret_key: bytes
+) -> None:
     """Seal the bureau's private key to a member, which makes them able to read its cases."""
-    public = staff_public_key(member)
+    public = staff_public_key(member, secret_key)
     wrapped = keywrap.seal_to(public, bureau_private, _membership_aad(bureau.code, public))
     db.add(BureauMembership(staff=member, bureau=bureau, wrapped_bureau_key=wrapped))
 
@@ -249,10 +293,11 @@ def bureau_private_key(db: Session, member: StaffMember, staff_private: bytes, c
     ).first()
     if membership is None:
         raise KeyError(code)
+    # The public key is recomputed from the private one, not read from the row.
     return keywrap.open_sealed_to(
         staff_private,
         membership.wrapped_bureau_key,
-        _membership_aad(code, staff_public_key(member)),
+        _membership_aad(code, keywrap.public_key_of(staff_private)),
     )
 
 
@@ -265,7 +310,9 @@ def data_key_for_bureau(report: Report, code: str, bureau_private: bytes) -> byt
     raise KeyError(code)
 
 
-def rotate_bureau_key(db: Session, member: StaffMember, staff_private: bytes, code: str) -> int:
+def rotate_bureau_key(
+    db: Session, member: StaffMember, staff_private: bytes, code: str, secret_key: bytes
+) -> int:
     """Give a bureau a new key pair; returns how many report wraps were re-sealed.
 
     Run by a logged-in member (their unlocked key opens the old bureau key). Every report
@@ -297,10 +344,65 @@ def rotate_bureau_key(db: Session, member: StaffMember, staff_private: bytes, co
         if not staff.active:
             db.delete(membership)
             continue
-        public = staff_public_key(staff)
+        public = staff_public_key(staff, secret_key)
         membership.wrapped_bureau_key = keywrap.seal_to(
             public, new_private, _membership_aad(code, public)
         )
-    bureau.public_key = new_public
+    set_bureau_public_key(bureau, new_public, secret_key)
     db.commit()
     return len(wrap_ids)
+
+
+@dataclass(frozen=True)
+class StoredKey:
+    """A stored public key as `authenticate_stored_keys` found it."""
+
+    kind: str
+    name: str
+    #: "authenticated" (it had no MAC: given one now), "tampered" (a MAC that does not
+    #: match: left as it is) or "ok" (already authenticated).
+    state: str
+
+
+def authenticate_stored_keys(
+    db: Session, secret_key: bytes, previous_secret_key: bytes | None = None
+) -> list[StoredKey]:
+    """Give every stored public key without a MAC (written before keys were authenticated)
+    its MAC, once, at the upgrade; and, after the secret key was changed, every key whose MAC
+    the previous secret key proves a MAC under the new one. Any other key whose MAC does not
+    match is left as it is, never re-authenticated. The caller commits."""
+    found = []
+    for bureau in db.scalars(select(Bureau).order_by(Bureau.code)):
+        if bureau.public_key is None:
+            continue
+        state = _mac_state(partial(bureau_public_key, bureau), secret_key, previous_secret_key)
+        if state == "authenticated":
+            set_bureau_public_key(bureau, bureau.public_key, secret_key)
+        found.append(StoredKey(authentic.BUREAU, bureau.code, state))
+    for member in db.scalars(select(StaffMember).order_by(StaffMember.username)):
+        if member.public_key is None:
+            continue
+        state = _mac_state(partial(staff_public_key, member), secret_key, previous_secret_key)
+        if state == "authenticated":
+            set_staff_public_key(member, member.public_key, secret_key)
+        found.append(StoredKey(authentic.STAFF, member.username, state))
+    return found
+
+
+def _mac_state(
+    read: Callable[[bytes], bytes], secret_key: bytes, previous_secret_key: bytes | None
+) -> str:
+    """ "ok", "authenticated" (to be given a MAC now) or "tampered", as StoredKey says."""
+    try:
+        read(secret_key)
+        return "ok"
+    except authentic.KeyNotAuthentic as exc:
+        if exc.missing:
+            return "authenticated"
+    if previous_secret_key is None:
+        return "tampered"
+    try:
+        read(previous_secret_key)
+    except authentic.KeyNotAuthentic:
+        return "tampered"
+    return "authenticated"

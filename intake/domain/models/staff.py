@@ -26,6 +26,9 @@ class Bureau(Base):
     # None until the bureau's founder enrols: their own session makes the key pair, so no
     # administrator and no temporary password ever touches a bureau's private key.
     public_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    # HMAC over (bureau, code, public key) under a key derived from the secret key, checked
+    # before every seal (intake/domain/keys/authentic.py).
+    public_key_mac: Mapped[bytes | None] = mapped_column(LargeBinary(32))
     # The first member (`qingfeng bureaus setup`), whose enrolment creates the key pair.
     founder_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff.id", name="fk_bureaus_founder_id_staff")
@@ -45,6 +48,8 @@ class StaffMember(Base):
     # The key pair is made at enrolment, in the member's own session: until then (and again
     # after a reset) the account holds no key, only a verifier of its temporary password.
     public_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    # HMAC over (staff, id, public key), as for a bureau's key.
+    public_key_mac: Mapped[bytes | None] = mapped_column(LargeBinary(32))
     private_key_locked: Mapped[bytes | None] = mapped_column(LargeBinary)
     private_key_recovery: Mapped[bytes | None] = mapped_column(LargeBinary)
     password_verifier: Mapped[bytes | None] = mapped_column(LargeBinary)
