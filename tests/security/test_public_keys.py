@@ -28,9 +28,14 @@ from intake.domain.installation import DemoAccount
 from intake.domain.keys import hotline
 from intake.domain.models import Bureau, BureauMembership, Report, StaffMember
 from intake.platform import context, db
+from intake.public.views import ANOTHER
 from tests.console.console import Staff
 from tests.helpers import VALID_REPORT, form_values, hidden_tokens, receipt_of
 from tests.security.attack import database_values
+
+# Each post here is a new report from the same browser, said so as a citizen would on the
+# "already sent" page (the same text again is otherwise taken for Back, then Send).
+NEW_REPORT = {**VALID_REPORT, "another": ANOTHER}
 
 Login = Callable[[str], Staff]
 
@@ -76,7 +81,7 @@ def swap_and_submit(app: Flask, client: FlaskClient, key: bytes, mac: bytes | No
         write(app, update(Bureau).where(Bureau.code == "health").values(public_key_mac=mac))
     before = reports(app)
     tokens = hidden_tokens(client, "/report")
-    refused = client.post("/report?lang=en", data={**VALID_REPORT, **tokens})
+    refused = client.post("/report?lang=en", data={**NEW_REPORT, **tokens})
     assert refused.status_code == 503
     page = refused.get_data(as_text=True)
     assert "Reports cannot be received right now" in page
@@ -90,7 +95,7 @@ def test_a_swapped_bureau_key_is_refused_and_the_attacker_opens_nothing(
     app: Flask, client: FlaskClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     real_key, real_mac = bureau_row(app, "health")
-    receipt_of(client.post("/report", data={**VALID_REPORT, **hidden_tokens(client, "/report")}))
+    receipt_of(client.post("/report", data={**NEW_REPORT, **hidden_tokens(client, "/report")}))
     attacker_private, attacker_public = keywrap.generate_keypair()
 
     with caplog.at_level(logging.WARNING, logger="qingfeng.errors"):
@@ -107,7 +112,7 @@ def test_a_swapped_bureau_key_is_refused_and_the_attacker_opens_nothing(
     # The attacker restores the row: reports are taken again, sealed to the real key.
     write(app, update(Bureau).where(Bureau.code == "health").values(public_key=real_key))
     assert bureau_row(app, "health") == (real_key, real_mac)
-    again = client.post("/report", data={**VALID_REPORT, **hidden_tokens(client, "/report")})
+    again = client.post("/report", data={**NEW_REPORT, **hidden_tokens(client, "/report")})
     assert again.status_code == 200
     with app.app_context():
         assert not opens_anything(attacker_private, database_values(app))
@@ -208,7 +213,7 @@ def test_keys_stored_before_macs_wait_for_the_operator_command(
     write(app, update(Bureau).values(public_key_mac=None))
     write(app, update(StaffMember).values(public_key_mac=None))
     tokens = hidden_tokens(client, "/report?lang=en")
-    waiting = client.post("/report?lang=en", data={**VALID_REPORT, **tokens})
+    waiting = client.post("/report?lang=en", data={**NEW_REPORT, **tokens})
     assert waiting.status_code == 503
     assert form_values(waiting.get_data(as_text=True))["what_happened"]
 
@@ -220,7 +225,7 @@ def test_keys_stored_before_macs_wait_for_the_operator_command(
     assert "bureau health: public key authenticated" in first.output
     assert "staff demo-health: public key authenticated" in first.output
     assert "public key(s) authenticated now, 0 already were." in first.output
-    receipt_of(client.post("/report", data={**VALID_REPORT, **hidden_tokens(client, "/report")}))
+    receipt_of(client.post("/report", data={**NEW_REPORT, **hidden_tokens(client, "/report")}))
     intake.platform.cli.check_ready(app)
 
     # Once authenticated, a key changed in the database is never authenticated again.
@@ -231,7 +236,7 @@ def test_keys_stored_before_macs_wait_for_the_operator_command(
     assert "bureau health: MAC does not match; left as it is" in second.output
     assert "0 public key(s) authenticated now" in second.output
     assert "changed outside Qingfeng (bureau health)" in second.output
-    refused = client.post("/report", data={**VALID_REPORT, **hidden_tokens(client, "/report")})
+    refused = client.post("/report", data={**NEW_REPORT, **hidden_tokens(client, "/report")})
     assert refused.status_code == 503
 
 
@@ -277,7 +282,7 @@ def test_after_the_secret_key_changed_the_old_one_carries_the_macs_over(
             )
         session.commit()
     tokens = hidden_tokens(client, "/report")
-    assert client.post("/report", data={**VALID_REPORT, **tokens}).status_code == 503
+    assert client.post("/report", data={**NEW_REPORT, **tokens}).status_code == 503
     runner = CliRunner()
     guessed = runner.invoke(
         intake.platform.cli.main, ["keys", "authenticate", "--previous-secret-key", "00" * 32]
@@ -290,4 +295,4 @@ def test_after_the_secret_key_changed_the_old_one_carries_the_macs_over(
     )
     assert carried.exit_code == 0, carried.output
     assert "bureau health: public key authenticated" in carried.output
-    receipt_of(client.post("/report", data={**VALID_REPORT, **hidden_tokens(client, "/report")}))
+    receipt_of(client.post("/report", data={**NEW_REPORT, **hidden_tokens(client, "/report")}))
