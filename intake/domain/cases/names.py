@@ -108,7 +108,7 @@ def _strip_endings(text: str, endings: tuple[str, ...]) -> str:
     while changed:
         changed = False
         for ending in ordered:
-            if text.endswith(ending) and len(text) > len(ending):
+            if text.endswith(ending):
                 text = text[: -len(ending)]
                 changed = True
                 break
@@ -119,8 +119,6 @@ def institution_key(name: str) -> str | None:
     """The institution's name as the index compares it; None if it names nothing specific."""
     bare = _BRACKETED.sub("", unicodedata.normalize("NFKC", name))
     text = _strip_endings(_common_form(bare), INSTITUTION_ENDINGS)
-    if text in INSTITUTION_ENDINGS:
-        return None
     return text if len(text) >= 2 else None
 
 
@@ -131,6 +129,6 @@ def person_keys(people: str) -> list[str]:
     for part in _PEOPLE_SEPARATORS.split(unicodedata.normalize("NFKC", people)):
         name = _common_form(_BRACKETED.sub("", part))
         name = _strip_endings(name, PERSON_TITLES)
-        if len(name) >= 2 and name not in PERSON_TITLES and name not in keys:
+        if len(name) >= 2 and name not in keys:
             keys.append(name)
     return keys
