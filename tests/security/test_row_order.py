@@ -19,6 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
+from intake.domain.models import base
 from intake.platform import db
 from tests.console.console import Staff
 from tests.helpers import check_status, form_values
@@ -135,3 +136,36 @@ def test_a_copy_of_the_sqlite_file_has_no_hidden_counter(
         assert len(stored) == ROUNDS + 2
     finally:
         stolen.close()
+
+
+def _physical_order(app: Flask, table: str) -> list[int]:
+    """The ids of `table` in the order their rows sit in the database's files."""
+    url = app.extensions["qingfeng.settings"].database_url
+    with app.app_context():
+        rows = db.session().execute(text(f"SELECT id, body FROM {table}")).all()  # noqa: S608
+        if not url.startswith("sqlite:///"):
+            return list(
+                db.session().scalars(text(f"SELECT id FROM {table} ORDER BY ctid"))  # noqa: S608
+            )
+    # SQLite: where each row's ciphertext lies in a copy of the file (and its log).
+    original = Path(url.removeprefix("sqlite:///"))
+    copied = b"".join(
+        part.read_bytes() for part in sorted(original.parent.glob(original.name + "*"))
+    )
+    return [
+        row_id
+        for _offset, row_id in sorted((copied.find(bytes(body)), row_id) for row_id, body in rows)
+    ]
+
+
+def test_reorder_leaves_no_trace_of_the_order_of_writing(
+    app: Flask, interleaved: dict[str, tuple[list[int], set[int]]]
+) -> None:
+    # Before `qingfeng db reorder`, rows sit in the files in the order they were written (on
+    # PostgreSQL the heap, on SQLite the cells of each page); after it, in key order.
+    true_order, staff_rows = interleaved["messages"]
+    with app.app_context():
+        base.reorder(db.session())
+    after = _physical_order(app, "messages")
+    assert sorted(after) == sorted(true_order)
+    assert _agreeing_pairs(true_order, staff_rows, after) < 1.0
