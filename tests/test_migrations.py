@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, create_engine, insert, inspect, select, text
+from sqlalchemy import Engine, create_engine, event, insert, inspect, select, text
 
 from intake.domain import models
 from intake.domain.models import Base
@@ -81,6 +81,12 @@ def test_a_downgrade_refuses_while_a_bureau_waits_for_its_founder(engine: Engine
 
 
 def test_existing_rows_get_random_ids_and_ordinals_and_keep_their_files(engine: Engine) -> None:
+    if engine.dialect.name == "sqlite":
+        # As in production (intake/platform/db.py): foreign keys enforced on every connection.
+        event.listen(
+            engine, "connect", lambda dbapi, _record: dbapi.execute("PRAGMA foreign_keys=ON")
+        )
+        engine.dispose()
     migrate.upgrade(engine, "e5b0c1f2a7d3")
     report = {
         "id": "r1", "reference": "QF-MIGRATE0002", "lookup_tag": b"\2" * 32, "channel": "web",
@@ -144,6 +150,8 @@ def test_existing_rows_get_random_ids_and_ordinals_and_keep_their_files(engine: 
             assert connection.execute(text("PRAGMA foreign_key_check")).all() == []
             tables = dict(connection.execute(text("SELECT name, sql FROM sqlite_master")).all())
             assert "WITHOUT ROWID" in tables["attachment_chunks"]
+            assert "WITHOUT ROWID" in tables["reports"]
+            assert connection.scalar(text("SELECT count(*) FROM events")) == 2
             assert "WITHOUT ROWID" in tables["used_form_tokens"]
     migrate.downgrade(engine, "e5b0c1f2a7d3")
     with engine.connect() as connection:

@@ -129,7 +129,7 @@ class Report(Base):
         back_populates="report", cascade="all, delete-orphan", order_by="Note.ordinal"
     )
     supervision_notes: Mapped[list[SupervisionNote]] = relationship(
-        cascade="all, delete-orphan", order_by="SupervisionNote.id"
+        cascade="all, delete-orphan", order_by="SupervisionNote.occurred_at"
     )
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="Attachment.ordinal"

@@ -7,10 +7,9 @@ Rows the public side creates, and the rows beside them, get random 63-bit ids in
 from one sequence shared with staff rows stamped to the second (docs/design.md "Promises",
 1), and a per-case ordinal that keeps their display order. Existing rows get random ids too
 and ordinals in their old order. On PostgreSQL the sequences are dropped. On SQLite the ids
-are the rowid (INTEGER PRIMARY KEY); `attachment_chunks` and `used_form_tokens` are rebuilt
-WITHOUT ROWID, and so is `reports` when it is empty (a new installation): SQLite cannot
-rebuild a parent table that has rows while foreign keys are enforced, so an existing SQLite
-installation keeps the hidden rowid of `reports` (docs/deployment.md says how to drop it).
+are the rowid (INTEGER PRIMARY KEY); `reports`, `attachment_chunks` and `used_form_tokens`
+are rebuilt WITHOUT ROWID (intake/platform/migrate.py runs this with foreign keys unenforced,
+then checks them all).
 """
 
 from __future__ import annotations
@@ -60,8 +59,7 @@ def upgrade() -> None:
     connection = op.get_bind()
     sqlite = connection.dialect.name == "sqlite"
     for table in ORDERED:
-        # Added NOT NULL with a default, which SQLite can do in place: rebuilding `attachments`
-        # would drop it, and its chunks with it (ON DELETE CASCADE).
+        # Added NOT NULL with a default, which SQLite can do in place, without a rebuild.
         op.add_column(table, sa.Column("ordinal", sa.Integer(), nullable=False, server_default="0"))
         connection.execute(
             sa.text(
@@ -71,9 +69,7 @@ def upgrade() -> None:
         )
         if not sqlite:
             op.alter_column(table, "ordinal", server_default=None)
-    if sqlite:
-        connection.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
-    else:
+    if not sqlite:
         op.drop_constraint(_CHUNK_FK, "attachment_chunks", type_="foreignkey")
         for table in RANDOM:
             op.execute(f"ALTER TABLE {table} ALTER COLUMN id DROP DEFAULT")
@@ -88,25 +84,17 @@ def upgrade() -> None:
             ondelete="CASCADE",
         )  # fmt: skip
         return
-    _rebuild_without_rowid("attachment_chunks", True)
-    _rebuild_without_rowid("used_form_tokens", True)
-    empty = connection.scalar(sa.text("SELECT count(*) FROM reports")) == 0
-    _rebuild_without_rowid("reports", empty)
-
-
-def _rebuild_without_rowid(table: str, rebuild: bool) -> None:
-    if not rebuild:
-        return
-    with op.batch_alter_table(table, recreate="always", table_kwargs={"sqlite_with_rowid": False}):
-        pass
+    for table in ("reports", "attachment_chunks", "used_form_tokens"):
+        with op.batch_alter_table(
+            table, recreate="always", table_kwargs={"sqlite_with_rowid": False}
+        ):
+            pass
 
 
 def downgrade() -> None:
     connection = op.get_bind()
     sqlite = connection.dialect.name == "sqlite"
-    if sqlite:
-        connection.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
-    else:
+    if not sqlite:
         op.drop_constraint(_CHUNK_FK, "attachment_chunks", type_="foreignkey")
     for table in RANDOM:
         # Back to small sequential ids, in each case's order (the old schema counts on them).
@@ -127,8 +115,7 @@ def downgrade() -> None:
         )  # fmt: skip
     for table in ORDERED:
         if sqlite:
-            # SQLite drops a column in place when nothing refers to it (no rebuild, which
-            # would take the chunks of `attachments` with it).
+            # SQLite drops a column in place when nothing refers to it, without a rebuild.
             op.execute(f"ALTER TABLE {table} DROP COLUMN ordinal")
         else:
             op.drop_column(table, "ordinal")
