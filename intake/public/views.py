@@ -30,7 +30,7 @@ from intake.domain.cases.reports import (
     submit_report,
 )
 from intake.domain.evidence import attachments
-from intake.domain.keys import followup
+from intake.domain.keys import epochs, followup
 from intake.domain.models import Report
 from intake.domain.oversight import settled_months
 from intake.platform import context, db, i18n, uploads
@@ -242,7 +242,9 @@ def _open_follow_up(form: FollowUpForm) -> OpenedReport | tuple[str, int]:
             settings.secret_key, form.token.data or "", dt.datetime.now(dt.UTC)
         )
         report = db.session().get(Report, report_id)
-        if report is None:
+        # A case re-keyed since the page was shown (a change of holders): the key in the token
+        # is a former holder's now, and must seal nothing new. The code opens the current one.
+        if report is None or not epochs.is_current(report, data_key):
             raise followup.TokenRefused
         return open_with_key(report, data_key)
     except (followup.TokenRefused, ReportUnreadable):

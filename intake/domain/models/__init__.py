@@ -14,6 +14,7 @@ from intake.domain.models.cases import (
     Message,
     Note,
     Report,
+    RetentionKey,
     SupervisionNote,
     UsedFormToken,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "Message",
     "Note",
     "Report",
+    "RetentionKey",
     "StaffMember",
     "StaffSession",
     "StatisticMonth",

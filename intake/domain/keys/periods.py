@@ -1,0 +1,135 @@
+"""Retention periods: the keys purge destroys (docs/design.md, "Wrapping" and "Retention").
+
+A concluded case's bureau copies of its data key are sealed once more, to a key pair of the
+bureau for the month the case was concluded in; that pair's private key is sealed to the
+bureau's key. `qingfeng purge` deletes the month's pair once every case concluded in it is due
+for destruction. From then on a copy of the case's old rows (a backup, a WAL segment, a page
+of a heap file) opens nothing for any bureau password, as long as every copy of that one
+small row is gone too.
+
+The period is the month of conclusion, not of receipt: a case's key is then kept only as long
+as its own retention requires plus at most one month, and purge needs nothing but the
+retention setting of the day (end of the month + retention days) to know which months are
+over, so changing the setting never means re-sealing anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, object_session
+
+from crypto import keywrap
+from intake.domain.keys.keyring import (
+    bureau_public_key,
+    period_layer_aad,
+    retention_key_aad,
+    wrap_aad,
+)
+from intake.domain.models import Bureau, KeyWrap, Report, RetentionKey
+
+
+def period_of(day: dt.date) -> str:
+    """The retention period a case concluded on `day` belongs to: its month, "YYYY-MM"."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _period_end(period: str) -> dt.date:
+    year, month = (int(part) for part in period.split("-"))
+    first_of_next = dt.date(year + month // 12, month % 12 + 1, 1)
+    return first_of_next - dt.timedelta(days=1)
+
+
+def _session(report: Report) -> Session:
+    db = object_session(report)
+    if db is None:
+        raise RuntimeError("the report is not in a session")
+    return db
+
+
+def retention_key(db: Session, period: str, bureau: Bureau) -> RetentionKey:
+    """The bureau's key pair for a period, made (sealed to the bureau's key) on first use."""
+    key = db.scalars(
+        select(RetentionKey).where(
+            RetentionKey.period == period, RetentionKey.bureau_id == bureau.id
+        )
+    ).first()
+    if key is None:
+        private, public = keywrap.generate_keypair()
+        key = RetentionKey(
+            period=period,
+            bureau_id=bureau.id,
+            public_key=public,
+            wrapped_private=keywrap.seal_to(
+                bureau_public_key(bureau), private, retention_key_aad(period, bureau.code, public)
+            ),
+        )
+        db.add(key)
+        db.flush()
+    return key
+
+
+def seal_for_bureau(report: Report, wrap: KeyWrap, bureau: Bureau, data_key: bytes) -> None:
+    """Set a bureau wrap to `data_key`, under its retention period if the case is concluded."""
+    inner = keywrap.seal_to(bureau_public_key(bureau), data_key, wrap_aad(report.id, wrap.holder))
+    wrap.wrapped, wrap.retention_key = inner, None
+    if report.concluded_on is not None:
+        _add_layer(_session(report), report, wrap, bureau, report.concluded_on)
+
+
+def _add_layer(db: Session, report: Report, wrap: KeyWrap, bureau: Bureau, on: dt.date) -> None:
+    period = period_of(on)
+    key = retention_key(db, period, bureau)
+    wrap.wrapped = keywrap.seal_to(
+        key.public_key, wrap.wrapped, period_layer_aad(report.id, wrap.holder, period)
+    )
+    wrap.retention_key = key
+
+
+def enter_period(report: Report) -> None:
+    """At conclusion (or refusal): seal every bureau copy once more to the month's key.
+
+    No private key is needed: the outer seal goes around the copy as it is.
+    """
+    db = _session(report)
+    concluded = report.concluded_on
+    if concluded is None:
+        raise ValueError("the case is not concluded")
+    for wrap in report.key_wraps:
+        if wrap.bureau_id is None or wrap.retention_key_id is not None:
+            continue
+        bureau = db.get(Bureau, wrap.bureau_id)
+        if bureau is not None:
+            _add_layer(db, report, wrap, bureau, concluded)
+
+
+def leave_period(report: Report, data_key: bytes) -> None:
+    """At reopening (回头看): bureau copies go back to plain seals; the case is open again."""
+    db = _session(report)
+    for wrap in report.key_wraps:
+        if wrap.bureau_id is None or wrap.retention_key_id is None:
+            continue
+        bureau = db.get(Bureau, wrap.bureau_id)
+        if bureau is not None:
+            seal_for_bureau(report, wrap, bureau, data_key)
+
+
+def destroy_expired(db: Session, today: dt.date, days: int) -> list[str]:
+    """Delete the key pairs of every period whose cases are all due for destruction.
+
+    Run by purge after it destroyed those cases; a key some case still uses (one concluded
+    in the month that purge could not destroy) is kept. Returns the periods deleted.
+    """
+    in_use = select(KeyWrap.retention_key_id).where(KeyWrap.retention_key_id.is_not(None))
+    keys = db.scalars(select(RetentionKey).where(RetentionKey.id.not_in(in_use)))
+    over = sorted(
+        {k.period for k in keys if _period_end(k.period) + dt.timedelta(days=days) <= today}
+    )
+    if over:
+        db.execute(
+            delete(RetentionKey).where(
+                RetentionKey.period.in_(over), RetentionKey.id.not_in(in_use)
+            )
+        )
+    return over
