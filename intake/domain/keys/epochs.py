@@ -15,14 +15,9 @@ from sqlalchemy.orm import object_session
 
 from crypto import aead, keywrap
 from crypto.errors import DecryptionError
-from intake.domain.keys.keyring import wrap_aad
-from intake.domain.keys.periods import seal_for_bureau
+from intake.domain.keys.keyring import REPORTER_HOLDER, REPORTER_KEY_HOLDER, wrap_aad
+from intake.domain.keys.periods import peel_reporter_layer, seal_for_bureau, seal_for_reporter
 from intake.domain.models import Bureau, KeyWrap, Report
-
-#: The wrap the reporter opens: the current data key, sealed to the case's reporter key.
-REPORTER_HOLDER = "reporter"
-#: The reporter key pair's private half, sealed under the key derived from the receipt code.
-REPORTER_KEY_HOLDER = "reporter-key"
 
 
 def _earlier_aad(report_id: str, epoch: int) -> bytes:
@@ -54,15 +49,16 @@ def reporter_data_key(report: Report, reporter_key: bytes) -> bytes:
     wraps = {w.holder: w for w in report.key_wraps}
     wrap = wraps[REPORTER_HOLDER]
     aad = wrap_aad(report.id, REPORTER_HOLDER)
+    inner = peel_reporter_layer(wrap)
     if report.reporter_public_key is None:
         # A case from before epochs: the reporter's copy is sealed under the receipt key.
-        return aead.open_sealed(reporter_key, wrap.wrapped, aad)
+        return aead.open_sealed(reporter_key, inner, aad)
     private = aead.open_sealed(
         reporter_key,
         wraps[REPORTER_KEY_HOLDER].wrapped,
         wrap_aad(report.id, REPORTER_KEY_HOLDER),
     )
-    return keywrap.open_sealed_to(private, wrap.wrapped, aad)
+    return keywrap.open_sealed_to(private, inner, aad)
 
 
 def case_keys(report: Report, data_key: bytes) -> list[bytes]:
@@ -121,7 +117,5 @@ def rekey(report: Report, data_key: bytes) -> bytes:
             if bureau is not None:
                 seal_for_bureau(report, wrap, bureau, new_key)
         elif wrap.holder == REPORTER_HOLDER:
-            wrap.wrapped = keywrap.seal_to(
-                report.reporter_public_key, new_key, wrap_aad(report.id, REPORTER_HOLDER)
-            )
+            seal_for_reporter(report, wrap, report.reporter_public_key, new_key)
     return new_key

@@ -35,6 +35,11 @@ from intake.domain.models import (
     SupervisionNote,
 )
 
+#: The wrap the reporter opens: the current data key, sealed to the case's reporter key.
+REPORTER_HOLDER = "reporter"
+#: The reporter key pair's private half, sealed under the key derived from the receipt code.
+REPORTER_KEY_HOLDER = "reporter-key"
+
 
 def bureau_holder(code: str) -> str:
     """The key-wrap holder name of a bureau."""

@@ -2,10 +2,12 @@
 
 A concluded case's bureau copies of its data key are sealed once more, to a key pair of the
 bureau for the month the case was concluded in; that pair's private key is sealed to the
-bureau's key. `qingfeng purge` deletes the month's pair once every case concluded in it is due
-for destruction. From then on a copy of the case's old rows (a backup, a WAL segment, a page
-of a heap file) opens nothing for any bureau password, as long as every copy of that one
-small row is gone too.
+bureau's key. The reporter's copy is sealed once more to the month's reporters' pair, whose
+private key is stored in clear (the reporter holds no bureau key; the receipt code still
+guards that copy): it is there only to die with the month. `qingfeng purge` deletes the
+month's pairs once every case concluded in it is due for destruction. From then on a copy of
+the case's old rows (a backup, a WAL segment, a page of a heap file) opens nothing for any
+bureau password or receipt code, as long as every copy of those few small rows is gone too.
 
 The period is the month of conclusion, not of receipt: a case's key is then kept only as long
 as its own retention requires plus at most one month, and purge needs nothing but the
@@ -22,6 +24,7 @@ from sqlalchemy.orm import Session, object_session
 
 from crypto import keywrap
 from intake.domain.keys.keyring import (
+    REPORTER_HOLDER,
     bureau_public_key,
     period_layer_aad,
     retention_key_aad,
@@ -70,6 +73,50 @@ def retention_key(db: Session, period: str, bureau: Bureau) -> RetentionKey:
     return key
 
 
+def reporters_key(db: Session, period: str) -> RetentionKey:
+    """The reporters' key pair for a period (private half in clear), made on first use."""
+    key = db.scalars(
+        select(RetentionKey).where(RetentionKey.period == period, RetentionKey.bureau_id.is_(None))
+    ).first()
+    if key is None:
+        private, public = keywrap.generate_keypair()
+        key = RetentionKey(
+            period=period, bureau_id=None, public_key=public, wrapped_private=private
+        )
+        db.add(key)
+        db.flush()
+    return key
+
+
+def peel_reporter_layer(wrap: KeyWrap) -> bytes:
+    """The reporter's wrap without its retention layer (which needs no secret to remove)."""
+    key = wrap.retention_key
+    if key is None:
+        return wrap.wrapped
+    return keywrap.open_sealed_to(
+        key.wrapped_private, wrap.wrapped, period_layer_aad(wrap.report_id, wrap.holder, key.period)
+    )
+
+
+def seal_for_reporter(
+    report: Report, wrap: KeyWrap, reporter_public: bytes, data_key: bytes
+) -> None:
+    """Set the reporter's wrap to `data_key`, under the period if the case is concluded."""
+    wrap.wrapped = keywrap.seal_to(reporter_public, data_key, wrap_aad(report.id, wrap.holder))
+    wrap.retention_key = None
+    if report.concluded_on is not None:
+        _add_reporter_layer(_session(report), report, wrap, report.concluded_on)
+
+
+def _add_reporter_layer(db: Session, report: Report, wrap: KeyWrap, on: dt.date) -> None:
+    period = period_of(on)
+    key = reporters_key(db, period)
+    wrap.wrapped = keywrap.seal_to(
+        key.public_key, wrap.wrapped, period_layer_aad(report.id, wrap.holder, period)
+    )
+    wrap.retention_key = key
+
+
 def seal_for_bureau(report: Report, wrap: KeyWrap, bureau: Bureau, data_key: bytes) -> None:
     """Set a bureau wrap to `data_key`, under its retention period if the case is concluded."""
     inner = keywrap.seal_to(bureau_public_key(bureau), data_key, wrap_aad(report.id, wrap.holder))
@@ -97,10 +144,11 @@ def enter_period(report: Report) -> None:
     if concluded is None:
         raise ValueError("the case is not concluded")
     for wrap in report.key_wraps:
-        if wrap.bureau_id is None or wrap.retention_key_id is not None:
+        if wrap.retention_key_id is not None or wrap.retention_key is not None:
             continue
-        bureau = db.get(Bureau, wrap.bureau_id)
-        if bureau is not None:
+        if wrap.holder == REPORTER_HOLDER:
+            _add_reporter_layer(db, report, wrap, concluded)
+        elif wrap.bureau_id is not None and (bureau := db.get(Bureau, wrap.bureau_id)):
             _add_layer(db, report, wrap, bureau, concluded)
 
 
@@ -108,10 +156,11 @@ def leave_period(report: Report, data_key: bytes) -> None:
     """At reopening (回头看): bureau copies go back to plain seals; the case is open again."""
     db = _session(report)
     for wrap in report.key_wraps:
-        if wrap.bureau_id is None or wrap.retention_key_id is None:
+        if wrap.retention_key is None:
             continue
-        bureau = db.get(Bureau, wrap.bureau_id)
-        if bureau is not None:
+        if wrap.holder == REPORTER_HOLDER:
+            wrap.wrapped, wrap.retention_key = peel_reporter_layer(wrap), None
+        elif wrap.bureau_id is not None and (bureau := db.get(Bureau, wrap.bureau_id)):
             seal_for_bureau(report, wrap, bureau, data_key)
 
 

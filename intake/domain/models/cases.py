@@ -159,14 +159,18 @@ class KeyWrap(Base):
 class RetentionKey(Base):
     """A bureau's key pair for one retention period (the month cases were concluded in): the
     private key is sealed to the bureau's key; purge deletes the row once every case concluded
-    in that month is due for destruction, and with it every copy of their data keys."""
+    in that month is due for destruction, and with it every copy of their data keys.
+
+    The row without a bureau is the reporters' pair for the period, its private key in clear:
+    against a copy of the database the receipt code still protects the reporter's copy; this
+    pair only makes that copy die with the period."""
 
     __tablename__ = "retention_keys"
     __table_args__ = (UniqueConstraint("period", "bureau_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     period: Mapped[str] = mapped_column(String(7), index=True)
-    bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"))
+    bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"))
     public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
     wrapped_private: Mapped[bytes] = mapped_column(LargeBinary)
 

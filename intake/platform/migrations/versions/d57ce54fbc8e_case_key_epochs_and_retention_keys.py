@@ -8,8 +8,9 @@ earlier keys of a re-keyed case, and a reporter public key (none for existing ca
 reporter's copy stays sealed under the receipt key, so they are not re-keyed, see
 intake/domain/keys/epochs.py). Retention keys: at upgrade, every bureau copy of a concluded,
 not yet destroyed case is sealed once more to its bureau's key pair for the month of
-conclusion, as new conclusions are (intake/domain/keys/periods.py). That needs no private
-key: the outer seal goes around the copy as it is.
+conclusion, and the reporter's copy to the month's reporters' pair, as new conclusions are
+(intake/domain/keys/periods.py). That needs no private key: the outer seal goes around each
+copy as it is.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def upgrade() -> None:
         "retention_keys",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("period", sa.String(length=7), nullable=False),
-        sa.Column("bureau_id", sa.Integer(), nullable=False),
+        sa.Column("bureau_id", sa.Integer(), nullable=True),
         sa.Column("public_key", sa.LargeBinary(length=32), nullable=False),
         sa.Column("wrapped_private", sa.LargeBinary(), nullable=False),
         sa.ForeignKeyConstraint(["bureau_id"], ["bureaus.id"]),
@@ -63,24 +64,26 @@ def _seal_concluded_cases() -> None:
         row.id: (row.code, row.public_key)
         for row in connection.execute(sa.text("SELECT id, code, public_key FROM bureaus"))
     }
-    keys: dict[tuple[str, int], tuple[int, bytes]] = {}
+    keys: dict[tuple[str, int | None], tuple[int, bytes]] = {}
     wraps = connection.execute(
         sa.text(
             "SELECT w.id, w.report_id, w.holder, w.bureau_id, w.wrapped, r.concluded_on "
             "FROM report_key_wraps w JOIN reports r ON r.id = w.report_id "
             "WHERE r.concluded_on IS NOT NULL AND r.destroyed_on IS NULL "
-            "AND w.bureau_id IS NOT NULL"
+            "AND (w.bureau_id IS NOT NULL OR w.holder = 'reporter')"
         )
     ).all()
     for wrap in wraps:
         concluded = wrap.concluded_on
         period = concluded[:7] if isinstance(concluded, str) else concluded.strftime("%Y-%m")
-        code, bureau_public = bureaus[wrap.bureau_id]
         if (period, wrap.bureau_id) not in keys:
             private, public = keywrap.generate_keypair()
-            sealed = keywrap.seal_to(
-                bureau_public, private, aead.associated_data("retention-key", period, code, public)
-            )
+            if wrap.bureau_id is None:  # the reporters' pair: its private key in clear
+                sealed = private
+            else:
+                code, bureau_public = bureaus[wrap.bureau_id]
+                aad = aead.associated_data("retention-key", period, code, public)
+                sealed = keywrap.seal_to(bureau_public, private, aad)
             key_id = connection.execute(
                 sa.text(
                     "INSERT INTO retention_keys (period, bureau_id, public_key, wrapped_private) "
