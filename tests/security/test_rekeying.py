@@ -105,3 +105,31 @@ def test_the_intake_desk_s_kept_key_opens_nothing_written_after_acceptance(
     status = check_status(client, code).get_data(as_text=True)
     assert REPLY in status
     assert OUTCOME in status
+
+
+def test_the_old_lead_s_kept_key_opens_nothing_written_after_a_transfer(
+    app: Flask,
+    client: FlaskClient,
+    staff: Callable[[str], Staff],
+    submit: Callable[..., tuple[str, str]],
+) -> None:
+    code, ref = submit(category="kickbacks")
+    health = staff("health")
+    assert health.act(ref, "accept").status_code == 303
+    kept = kept_data_key(app, health, "health", ref)
+    assert health.act(ref, "transfer", bureau="healthcare_security").status_code == 303
+    insurer = staff("healthcare_security")
+    assert insurer.act(ref, "message", text="请提供票据(虚构)").status_code == 303
+    reporter_posts(client, code, "/status/reply", text=REPLY)
+    with app.app_context():
+        report = db.session().scalars(select(Report).where(Report.reference == ref)).one()
+        assert [w.holder for w in report.key_wraps if w.bureau_id] == ["bureau:healthcare_security"]
+        assert len(report.messages) == 2
+        for message in report.messages:
+            with pytest.raises(DecryptionError):
+                aead.open_sealed(
+                    kept, message.body, field_aad(report.id, f"message:{message.author}")
+                )
+    page = insurer.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
+    assert REPLY in page
+    assert "请提供票据(虚构)" in check_status(client, code).get_data(as_text=True)
