@@ -149,17 +149,18 @@ def _not_yet_accepted(action: str, report: Report) -> None:
 
 def accept(
     report: Report, data_key: bytes, actor: Actor, settings: Settings, intake_desk: str
-) -> None:
+) -> bytes:
     """受理: start the conclusion clock; the intake desk's triage copy of the key is dropped,
-    and the case gets a new key the desk never sees."""
+    and the case gets a new key the desk never sees. Returns the key to seal with from now."""
     _not_yet_accepted("accept", report)
     report.state = next_state("accept", report.state)
     if report.accepted_on is None:
         report.accepted_on = actor.today
         report.conclusion_due = clock_for(settings).due(actor.today, settings.conclusion_days)
     if report.lead_bureau.code != intake_desk:
-        _drop_wrap(report, intake_desk, data_key)
+        data_key = _drop_wrap(report, intake_desk, data_key)
     _event(report, actor, "accepted")
+    return data_key
 
 
 def not_accept(
@@ -195,8 +196,9 @@ def share(report: Report, data_key: bytes, actor: Actor, bureau: Bureau) -> None
     _event(report, actor, "shared", value=bureau.code)
 
 
-def transfer(report: Report, data_key: bytes, actor: Actor, to: Bureau, keep_as_co: bool) -> None:
-    """转办: the new bureau leads; the old one keeps a copy only as co-bureau."""
+def transfer(report: Report, data_key: bytes, actor: Actor, to: Bureau, keep_as_co: bool) -> bytes:
+    """转办: the new bureau leads; the old one keeps a copy only as co-bureau (or the case is
+    re-keyed without it). Returns the key to seal with from now."""
     old = report.lead_bureau
     if to.code == old.code:
         raise CaseworkError(_l("The case is already with that bureau."))
@@ -204,12 +206,13 @@ def transfer(report: Report, data_key: bytes, actor: Actor, to: Bureau, keep_as_
     if not _has_wrap(report, to.code):
         _add_wrap(report, data_key, to)
     if not keep_as_co:
-        _drop_wrap(report, old.code, data_key)
+        data_key = _drop_wrap(report, old.code, data_key)
     # Counted as transferred out of the old bureau and into the new one.
     _event(report, actor, "transferred", bureau=old.code, value=to.code, kept=keep_as_co)
     report.lead_bureau = to
     mark_lead(report, to)
     report.assigned_staff = None
+    return data_key
 
 
 def hand_over(
