@@ -133,3 +133,34 @@ def test_the_old_lead_s_kept_key_opens_nothing_written_after_a_transfer(
     page = insurer.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
     assert REPLY in page
     assert "请提供票据(虚构)" in check_status(client, code).get_data(as_text=True)
+
+
+def test_a_page_opened_before_the_change_seals_nothing_with_the_old_key(
+    app: Flask,
+    client: FlaskClient,
+    staff: Callable[[str], Staff],
+    submit: Callable[..., tuple[str, str]],
+) -> None:
+    code, ref = submit(category="insurance_fraud")
+    values = form_values(check_status(client, code).get_data(as_text=True))
+    staff("healthcare_security").act(ref, "accept")
+    # The page's token carries the key from before acceptance, which the desk also held.
+    stale = client.post(
+        "/status/reply",
+        data={"csrf_token": values["csrf_token"], "token": values["token"], "text": REPLY},
+    )
+    assert stale.status_code == 409
+    assert REPLY in stale.get_data(as_text=True)  # kept in the form, not stored
+    with app.app_context():
+        report = db.session().scalars(select(Report).where(Report.reference == ref)).one()
+        assert report.messages == []
+    # With the code typed again, the reply is sealed under the new key.
+    again = form_values(stale.get_data(as_text=True))
+    sent = client.post(
+        "/status/reply",
+        data={"csrf_token": again["csrf_token"], "token": "", "code": code, "text": REPLY},
+    )
+    assert sent.status_code in (200, 303)
+    assert REPLY in staff("healthcare_security").client.get(f"/admin/cases/{ref}").get_data(
+        as_text=True
+    )
