@@ -99,6 +99,8 @@ def rekey(report: Report, data_key: bytes) -> bytes:
 
     Call after the departing holder's copy was dropped. A case from before epochs has no
     reporter key to seal to, so it keeps its key (the reporter must go on reading it).
+    The reporter's public key is read from the case row like the bureaus' keys are: whatever
+    authenticates those before a seal (docs/design.md, "Bureau keys") must cover it too.
     """
     if report.reporter_public_key is None:
         return data_key
