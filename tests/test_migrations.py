@@ -9,12 +9,31 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, create_engine, event, insert, inspect, select, text
+from sqlalchemy import (
+    Engine,
+    TableClause,
+    column,
+    create_engine,
+    event,
+    insert,
+    inspect,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.orm import Session
 
+from crypto import aead, keywrap
 from intake.domain import models
-from intake.domain.models import Base
+from intake.domain.cases.content import ReportContent
+from intake.domain.cases.reports import field_aad, open_with_key
+from intake.domain.keys import epochs, keyring, periods
+from intake.domain.keys.keyring import wrap_aad
+from intake.domain.models import Base, Report
 from intake.platform import migrate
 from tests.conftest import TEST_DATABASE_URL
+
+OLD_CONTENT = ReportContent(what_happened="旧案(虚构)").to_bytes()
 
 
 @pytest.fixture
@@ -54,7 +73,13 @@ def test_steps_recorded_before_the_upgrade_get_their_case_facts(engine: Engine) 
     }  # fmt: skip
     with engine.begin() as connection:
         connection.execute(insert(models.Bureau), {"id": 1, "code": "health", "public_key": b"k"})
-        connection.execute(insert(models.Report), report)
+        # The table as it was then (the model has columns added since).
+        connection.execute(
+            insert(
+                table("reports", *(column(n, models.Report.__table__.c[n].type) for n in report))
+            ),
+            report,
+        )
         connection.execute(
             text(
                 "INSERT INTO events (report_id, kind, occurred_on, bureau, detail) "
@@ -185,3 +210,71 @@ def test_audit_events_written_before_numbers_are_numbered_in_order(engine: Engin
     assert [tuple(row) for row in numbers] == [(3, 1), (7, 2), (12, 3)]
     # Their links stay as they were; the next event is the first whose link has its number.
     assert tuple(head) == (3, 4, None)
+
+
+def test_existing_cases_keep_opening_and_concluded_ones_get_their_month_s_keys(
+    engine: Engine,
+) -> None:
+    migrate.upgrade(engine, "e5b0c1f2a7d3")
+    bureau_private, bureau_public = keywrap.generate_keypair()
+    receipt_key, data_key = aead.new_data_key(), aead.new_data_key()
+
+    def old_case(report_id: str, concluded_on: dt.date | None) -> dict[str, object]:
+        return {
+            "id": report_id, "reference": f"QF-{report_id}", "lookup_tag": report_id.encode() * 16,
+            "channel": "web", "category": "kickbacks", "state": "received",
+            "received_on": dt.date(2026, 3, 4), "decision_due": dt.date(2026, 3, 19),
+            "lead_bureau_id": 1, "official_involved": False, "real_name": False,
+            "routing": {"lead": "health", "co": [], "rule": "r", "taxonomy_version": 1},
+            "content": aead.seal(data_key, OLD_CONTENT, field_aad(report_id, "content")),
+            "extended": False, "major": False, "awaiting_staff": False,
+            "concluded_on": concluded_on,
+        }  # fmt: skip
+
+    def old_wraps(report_id: str) -> list[dict[str, object]]:
+        health, reporter = "bureau:health", "reporter"
+        return [
+            {"report_id": report_id, "holder": health, "bureau_id": 1, "lead": True,
+             "wrapped": keywrap.seal_to(bureau_public, data_key, wrap_aad(report_id, health))},
+            {"report_id": report_id, "holder": reporter, "bureau_id": None, "lead": False,
+             "wrapped": aead.seal(receipt_key, data_key, wrap_aad(report_id, reporter))},
+        ]  # fmt: skip
+
+    cases = [old_case("r1", dt.date(2026, 5, 20)), old_case("r2", None)]
+    with engine.begin() as connection:
+        connection.execute(
+            insert(models.Bureau), {"id": 1, "code": "health", "public_key": bureau_public}
+        )
+        connection.execute(insert(old_table("reports", cases[0])), cases)
+        wraps = old_wraps("r1") + old_wraps("r2")
+        connection.execute(insert(old_table("report_key_wraps", wraps[0])), wraps)
+    migrate.upgrade(engine)
+
+    with Session(engine) as session:
+        concluded, open_case = session.get(Report, "r1"), session.get(Report, "r2")
+        assert concluded is not None
+        assert open_case is not None
+        for report in (concluded, open_case):
+            # Epoch 0: the key the case always had, for its bureau and for its reporter.
+            assert report.key_epoch == 0
+            assert keyring.data_key_for_bureau(report, "health", bureau_private) == data_key
+            assert epochs.reporter_data_key(report, receipt_key) == data_key
+            assert open_with_key(report, data_key).content.what_happened == "旧案(虚构)"
+        # The concluded case's copies were sealed to May 2026's keys; the open one's were not.
+        assert {w.retention_key.period for w in concluded.key_wraps if w.retention_key} == {
+            "2026-05"
+        }
+        assert all(w.retention_key is None for w in open_case.key_wraps)
+        # A case from before epochs has no reporter key to seal to: it keeps its key.
+        assert epochs.rekey(open_case, data_key) == data_key
+        # Purge destroys May's keys once the month is due: the old copies open nothing.
+        assert periods.destroy_expired(session, dt.date(2026, 6, 30), 30) == []
+        concluded.key_wraps.clear()
+        session.flush()
+        assert periods.destroy_expired(session, dt.date(2026, 6, 30), 30) == ["2026-05"]
+
+
+def old_table(name: str, row: dict[str, object]) -> TableClause:
+    """A table as it was before the newest migrations: only the columns `row` names."""
+    columns = Base.metadata.tables[name].c
+    return table(name, *(column(n, columns[n].type) for n in row))

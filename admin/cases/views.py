@@ -322,7 +322,7 @@ def _apply(action: str, report: Report, data_key: bytes, form: Any) -> dict[str,
     settings, who = context.settings(), actor()
     match action:
         case "accept":
-            casework.accept(report, who, settings, context.taxonomy().intake_desk.code)
+            casework.accept(report, data_key, who, settings, context.taxonomy().intake_desk.code)
         case "not_accept":
             casework.not_accept(
                 report, data_key, who, form.reason.data, context.taxonomy().intake_desk.code

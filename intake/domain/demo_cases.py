@@ -189,7 +189,7 @@ def add_sample_cases(
             casework.transfer(report, key, actor(next_day()), bureaus[to], False)
             db.commit()
             continue
-        casework.accept(report, actor(next_day()), settings, desk)
+        key = casework.accept(report, key, actor(next_day()), settings, desk)
         if fate == "accepted":
             db.commit()
             continue

@@ -291,12 +291,19 @@ def tick() -> None:
 @click.option("--dry-run", is_flag=True, help="List what would be destroyed; change nothing.")
 def purge(dry_run: bool) -> None:
     """Destroy (crypto-shred) cases concluded longer ago than QINGFENG_RETENTION_DAYS."""
+    from intake.domain.models.base import CheckpointBusy
     from intake.domain.oversight import retention
 
     app = create_app()
     with app.app_context():
         days = context.settings().retention_days
-        references = retention.purge(db.session(), context.today(), days, dry_run)
+        try:
+            references = retention.purge(db.session(), context.today(), days, dry_run)
+        except CheckpointBusy as exc:
+            # The cases are destroyed in the database, but their bytes are still in the log.
+            raise click.ClickException(
+                f"{exc}: another process holds the database (stop it or retry when idle)"
+            ) from exc
     verb = "Would destroy" if dry_run else "Destroyed"
     click.echo(f"{verb} {len(references)} case(s) concluded more than {days} days ago.")
     for reference in references:

@@ -34,7 +34,7 @@ from intake.domain.cases.reports import (
     submit_report,
 )
 from intake.domain.evidence import attachments
-from intake.domain.keys import followup
+from intake.domain.keys import epochs, followup
 from intake.domain.models import Report
 from intake.domain.oversight import settled_months
 from intake.platform import context, db, i18n, uploads
@@ -265,7 +265,9 @@ def _open_follow_up(form: FollowUpForm) -> OpenedReport | tuple[str, int]:
     try:
         redeemed = followup.redeem(settings.secret_key, form.token.data or "", context.now())
         report = db.session().get(Report, redeemed.report_id)
-        if report is None:
+        # A case re-keyed since the page was shown (a change of holders): the key in the token
+        # is a former holder's now, and must seal nothing new. The code opens the current one.
+        if report is None or not epochs.is_current(report, redeemed.data_key):
             raise followup.TokenRefused
         by_token = open_with_key(report, redeemed.data_key)
         g.followup_first_issued = redeemed.first_issued

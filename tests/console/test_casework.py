@@ -131,7 +131,11 @@ def test_not_accepting_shows_the_reason_to_the_reporter(
     assert "不属于本局职责范围" in status_page(client, code)
     assert report_row(app, ref).state == "not_accepted"
     # Triage is over: the intake desk's copy of the key is gone, the bureau's stays.
-    assert {w.holder for w in report_row(app, ref).key_wraps} == {"reporter", "bureau:health"}
+    assert {w.holder for w in report_row(app, ref).key_wraps} == {
+        "reporter",
+        "reporter-key",
+        "bureau:health",
+    }
 
 
 def test_accepting_removes_the_intake_desks_copy(app: Flask, staff: Login, submit: Submit) -> None:

@@ -96,13 +96,15 @@ def seed_month(
                 if received <= end:
                     plan.expected[key]["open_at_end"] += 1
                 continue
-            casework.accept(report, actor(day), settings, taxonomy.intake_desk.code)
+            data_key = casework.accept(
+                report, data_key, actor(day), settings, taxonomy.intake_desk.code
+            )
             if in_month(day):
                 plan.expected[key]["accepted"] += 1
             if rng.random() < 0.2:
                 day += dt.timedelta(days=rng.randint(1, 5))
                 to = "finance" if lead != "finance" else "health"
-                casework.transfer(report, data_key, actor(day), bureaus[to], False)
+                data_key = casework.transfer(report, data_key, actor(day), bureaus[to], False)
                 if in_month(day):
                     plan.expected[key]["transferred_out"] += 1
                     plan.expected[(to, category, channel)]["transferred_in"] += 1

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select, update
+from sqlalchemy import create_engine, select, update
+from sqlalchemy.orm import Session
 
 import intake.platform.cli
-from intake.domain.models import KeyWrap, Message, NameTag, Note, Report
+from intake.domain.models import KeyWrap, Message, NameTag, Note, Report, base
 from intake.domain.oversight import retention, statistics
 from intake.platform import context, db
 from tests.console.console import Staff
@@ -111,3 +114,31 @@ def test_the_purge_command(
 def context_today(app: Flask) -> dt.date:
     with app.test_request_context():
         return context.today()
+
+
+def test_a_purge_whose_log_cannot_be_written_back_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite's own behaviour, whatever database the suite runs on: a reader that holds the
+    # write-ahead log makes the checkpoint "busy", and the destroyed bytes stay in the log.
+    monkeypatch.setattr(base, "CHECKPOINT_PAUSE", 0)
+    path = tmp_path / "busy.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+        connection.exec_driver_sql("CREATE TABLE t (x BLOB)")
+        connection.exec_driver_sql("INSERT INTO t VALUES (x'00')")
+    reader = sqlite3.connect(path, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT * FROM t").fetchall()
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE t SET x = x'01'")
+    with Session(engine) as session, pytest.raises(base.CheckpointBusy):
+        base.write_back(session)
+    assert path.with_name(path.name + "-wal").stat().st_size > 0
+    reader.execute("COMMIT")
+    reader.close()
+    with Session(engine) as session:
+        base.write_back(session)
+    assert path.with_name(path.name + "-wal").stat().st_size == 0
+    engine.dispose()

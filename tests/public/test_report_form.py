@@ -90,7 +90,12 @@ def test_routing_is_recorded_with_the_taxonomy_version(client: FlaskClient, app:
         assert report.routing["rule"].endswith("+official_involved")
         assert report.channel == "web"
         holders = {w.holder for w in report.key_wraps}
-        assert holders == {"reporter", "bureau:healthcare_security", "bureau:intake"}
+        assert holders == {
+            "reporter",
+            "reporter-key",
+            "bureau:healthcare_security",
+            "bureau:intake",
+        }
 
 
 def test_other_goes_to_the_intake_desk(client: FlaskClient, app: Flask) -> None:

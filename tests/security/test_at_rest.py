@@ -82,7 +82,7 @@ def test_nothing_stored_at_rest_opens_a_report(app: Flask, stored: str) -> None:
         report = db.session().scalars(select(Report)).one()
         for wrap, key in itertools.product(report.key_wraps, candidates):
             aad = keyring.wrap_aad(report.id, wrap.holder)
-            opener = aead.open_sealed if wrap.holder == "reporter" else keywrap.open_sealed_to
+            opener = aead.open_sealed if wrap.holder == "reporter-key" else keywrap.open_sealed_to
             with pytest.raises(CryptoError):
                 opener(key, wrap.wrapped, aad)
         for key in candidates:

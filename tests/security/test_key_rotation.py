@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from click.testing import CliRunner
 from flask import Flask
@@ -14,6 +16,7 @@ from intake.domain.installation import DemoAccount
 from intake.domain.keys import keyring
 from intake.domain.models import Bureau, Report, StaffMember
 from intake.platform import db
+from tests.console.console import Staff
 from tests.helpers import check_status, post_report, receipt_of
 
 
@@ -87,3 +90,32 @@ def test_the_cli_refuses_a_wrong_password_or_a_non_member(
     )
     assert result.exit_code == 0, result.output
     assert "0 report keys re-sealed" in result.output
+
+
+def test_a_concluded_case_under_its_month_s_key_survives_rotation(
+    app: Flask,
+    client: FlaskClient,
+    accounts: dict[str, DemoAccount],
+    staff: Callable[[str], Staff],
+    submit: Callable[..., tuple[str, str]],
+) -> None:
+    code, ref = submit(what_happened="已办结的旧案(虚构)")
+    health = staff("health")
+    health.act(ref, "accept")
+    health.act(ref, "conclude", outcome="已处理(虚构)", finding="substantiated")
+    account = accounts["health"]
+    with app.app_context():
+        session = db.session()
+        staff_private = keyring.unlock_staff_key(member(account), health.password)
+        old_private = keyring.bureau_private_key(session, member(account), staff_private, "health")
+        keyring.rotate_bureau_key(session, member(account), staff_private, "health")
+    with app.app_context():
+        session = db.session()
+        staff_private = keyring.unlock_staff_key(member(account), health.password)
+        new_private = keyring.bureau_private_key(session, member(account), staff_private, "health")
+        report = session.scalars(select(Report).where(Report.reference == ref)).one()
+        assert all(w.retention_key for w in report.key_wraps if w.holder != "reporter-key")
+        assert open_for_bureau(report, "health", new_private).content.what_happened
+        with pytest.raises(DecryptionError):
+            open_for_bureau(report, "health", old_private)
+    assert "已处理(虚构)" in check_status(client, code).get_data(as_text=True)

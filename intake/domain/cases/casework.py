@@ -23,13 +23,13 @@ from intake.domain.cases.reports import ReportUnreadable, field_aad
 from intake.domain.cases.routing import RoutingDecision
 from intake.domain.cases.taxonomy import HandOverTarget
 from intake.domain.codes import TRUE_FINDINGS, Finding
+from intake.domain.keys import epochs, periods
 from intake.domain.keys.authentic import KeyNotAuthentic
 from intake.domain.keys.keyring import (
     KeyNotReady,
     bureau_holder,
     bureau_public_key,
     mark_lead,
-    wrap_aad,
 )
 from intake.domain.models import (
     Bureau,
@@ -155,7 +155,7 @@ def _seal(data_key: bytes, report: Report, field: str, text: str) -> bytes:
 
 def _open(data_key: bytes, report: Report, field: str, blob: bytes) -> str:
     try:
-        return aead.open_sealed(data_key, blob, field_aad(report.id, field)).decode("utf-8")
+        return epochs.open_any(report, data_key, blob, field_aad(report.id, field)).decode("utf-8")
     except DecryptionError as exc:
         raise ReportUnreadable(report.reference) from exc
 
@@ -166,16 +166,20 @@ def _not_yet_accepted(action: str, report: Report) -> None:
         raise IllegalTransition(action, report.state)
 
 
-def accept(report: Report, actor: Actor, settings: Settings, intake_desk: str) -> None:
-    """受理: start the conclusion clock; the intake desk's triage copy of the key is dropped."""
+def accept(
+    report: Report, data_key: bytes, actor: Actor, settings: Settings, intake_desk: str
+) -> bytes:
+    """受理: start the conclusion clock; the intake desk's triage copy of the key is dropped,
+    and the case gets a new key the desk never sees. Returns the key to seal with from now."""
     _not_yet_accepted("accept", report)
     report.state = next_state("accept", report.state)
     if report.accepted_on is None:
         report.accepted_on = actor.today
         report.conclusion_due = clock_for(settings).due(actor.today, settings.conclusion_days)
     if report.lead_bureau.code != intake_desk:
-        _drop_wrap(report, intake_desk)
+        data_key = _drop_wrap(report, intake_desk, data_key, actor.secret_key)
     _event(report, actor, "accepted")
+    return data_key
 
 
 def not_accept(
@@ -185,10 +189,11 @@ def not_accept(
     reason = _text(reason)
     _not_yet_accepted("not_accept", report)
     report.state = next_state("not_accept", report.state)
+    if report.lead_bureau.code != intake_desk:
+        data_key = _drop_wrap(report, intake_desk, data_key, actor.secret_key)
     report.public_reason = _seal(data_key, report, "public_reason", reason)
     report.concluded_on = actor.today
-    if report.lead_bureau.code != intake_desk:
-        _drop_wrap(report, intake_desk)
+    periods.enter_period(report, actor.secret_key)
     _event(report, actor, "not_accepted")
 
 
@@ -211,8 +216,9 @@ def share(report: Report, data_key: bytes, actor: Actor, bureau: Bureau) -> None
     _event(report, actor, "shared", value=bureau.code)
 
 
-def transfer(report: Report, data_key: bytes, actor: Actor, to: Bureau, keep_as_co: bool) -> None:
-    """转办: the new bureau leads; the old one keeps a copy only as co-bureau."""
+def transfer(report: Report, data_key: bytes, actor: Actor, to: Bureau, keep_as_co: bool) -> bytes:
+    """转办: the new bureau leads; the old one keeps a copy only as co-bureau (or the case is
+    re-keyed without it). Returns the key to seal with from now."""
     old = report.lead_bureau
     if to.code == old.code:
         raise CaseworkError(_l("The case is already with that bureau."))
@@ -221,12 +227,13 @@ def transfer(report: Report, data_key: bytes, actor: Actor, to: Bureau, keep_as_
     if not _has_wrap(report, to.code):
         _add_wrap(report, data_key, to, actor.secret_key)
     if not keep_as_co:
-        _drop_wrap(report, old.code)
+        data_key = _drop_wrap(report, old.code, data_key, actor.secret_key)
     # Counted as transferred out of the old bureau and into the new one.
     _event(report, actor, "transferred", bureau=old.code, value=to.code, kept=keep_as_co)
     report.lead_bureau = to
     mark_lead(report, to)
     report.assigned_staff = None
+    return data_key
 
 
 def hand_over(
@@ -298,6 +305,7 @@ def conclude(
         report.lead_bureau.code,
     )  # fmt: skip
     _checked(outcomes.add_items, report, sealed, actor.today)
+    periods.enter_period(report, actor.secret_key)
     _event(
         report, actor, "concluded", value=finding, disposal=chosen, measures=changes,
         items=len(sealed),
@@ -364,6 +372,7 @@ def reopen(report: Report, data_key: bytes, actor: Actor, settings: Settings, re
     reason = _text(reason)
     report.state = next_state("reopen", report.state)
     report.concluded_on = None
+    periods.leave_period(report, data_key, actor.secret_key)
     report.finding = None
     report.disposal = None  # decided again at the next conclusion; the measures stay
     report.conclusion_due = clock_for(settings).due(actor.today, settings.conclusion_days)
@@ -496,7 +505,9 @@ def reward_claim(report: Report, data_key: bytes) -> RewardClaim | None:
     if report.reward_claim is None:
         return None
     try:
-        plain = aead.open_sealed(data_key, report.reward_claim, field_aad(report.id, "reward"))
+        plain = epochs.open_any(
+            report, data_key, report.reward_claim, field_aad(report.id, "reward")
+        )
     except DecryptionError as exc:
         raise ReportUnreadable(report.reference) from exc
     return RewardClaim.from_bytes(plain)
@@ -536,26 +547,22 @@ def _has_wrap(report: Report, code: str) -> bool:
 
 
 def _add_wrap(report: Report, data_key: bytes, bureau: Bureau, secret_key: bytes) -> None:
-    holder = bureau_holder(bureau.code)
+    wrap = KeyWrap(holder=bureau_holder(bureau.code), bureau_id=bureau.id, wrapped=b"")
     try:
-        public = bureau_public_key(bureau, secret_key)
+        periods.seal_for_bureau(report, wrap, bureau, data_key, secret_key)
     except KeyNotReady:
         raise CaseworkError(NOT_READY) from None
     except KeyNotAuthentic:
         raise CaseworkError(NOT_AUTHENTIC) from None
-    report.key_wraps.append(
-        KeyWrap(
-            holder=holder,
-            bureau_id=bureau.id,
-            wrapped=keywrap.seal_to(public, data_key, wrap_aad(report.id, holder)),
-        )
-    )
+    report.key_wraps.append(wrap)
 
 
-def _drop_wrap(report: Report, code: str) -> None:
+def _drop_wrap(report: Report, code: str, data_key: bytes, secret_key: bytes) -> bytes:
+    """Take a bureau's copy away and re-key the case for those who remain; the new key."""
     holder = bureau_holder(code)
     for wrap in [w for w in report.key_wraps if w.holder == holder]:
         report.key_wraps.remove(wrap)
+    return epochs.rekey(report, data_key, secret_key)
 
 
 def _supervision_aad(report: Report, bureau_code: str) -> bytes:

@@ -28,6 +28,7 @@ from intake.domain.cases.lifecycle import State
 from intake.domain.cases.name_index import index_report
 from intake.domain.cases.routing import RoutingDecision, route
 from intake.domain.cases.taxonomy import Taxonomy
+from intake.domain.keys.epochs import open_any, reporter_data_key, reporter_wraps
 from intake.domain.keys.keyring import (
     bureau_holder,
     bureau_public_key,
@@ -37,7 +38,6 @@ from intake.domain.keys.keyring import (
 from intake.domain.models import Bureau, Event, KeyWrap, Report, UsedFormToken
 
 CHANNELS = ("web", "hotline", "letter", "visit", "email", "referred")
-REPORTER_HOLDER = "reporter"
 _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
@@ -161,12 +161,8 @@ def submit_report(
             else None
         ),
     )
-    report.key_wraps.append(
-        KeyWrap(
-            holder=REPORTER_HOLDER,
-            wrapped=aead.seal(keys.reporter_key, data_key, wrap_aad(report_id, REPORTER_HOLDER)),
-        )
-    )
+    report.reporter_public_key, wraps = reporter_wraps(report_id, keys.reporter_key, data_key)
+    report.key_wraps.extend(wraps)
     for bureau in bureaus.values():
         holder = bureau_holder(bureau.code)
         report.key_wraps.append(
@@ -235,14 +231,9 @@ def open_with_receipt(db: Session, settings: Settings, code: str) -> OpenedRepor
         raise ReportNotFound
     if report.destroyed_on is not None:
         raise ReportDestroyed(report.destroyed_on)
-    wrap = next((w for w in report.key_wraps if w.holder == REPORTER_HOLDER), None)
-    if wrap is None:
-        raise ReportNotFound
     try:
-        data_key = aead.open_sealed(
-            keys.reporter_key, wrap.wrapped, wrap_aad(report.id, REPORTER_HOLDER)
-        )
-    except DecryptionError as exc:
+        data_key = reporter_data_key(report, keys.reporter_key)
+    except (KeyError, DecryptionError) as exc:
         raise ReportNotFound from exc
     return open_with_key(report, data_key)
 
@@ -260,12 +251,13 @@ def field_aad(report_id: str, field: str) -> bytes:
 def open_with_key(report: Report, data_key: bytes) -> OpenedReport:
     """Decrypt a report with its data key, however the caller unwrapped it."""
     try:
+        # Content and contact are sealed at submission, under the case's first key.
         content = ReportContent.from_bytes(
-            aead.open_sealed(data_key, report.content, field_aad(report.id, "content"))
+            open_any(report, data_key, report.content, field_aad(report.id, "content"))
         )
         contact = (
             Contact.from_bytes(
-                aead.open_sealed(data_key, report.contact, field_aad(report.id, "contact"))
+                open_any(report, data_key, report.contact, field_aad(report.id, "contact"))
             )
             if report.contact is not None
             else None

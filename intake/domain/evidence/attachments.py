@@ -28,6 +28,7 @@ from crypto.errors import DecryptionError
 from intake.domain.cases.reports import ReportUnreadable, field_aad
 from intake.domain.evidence.archives import Overexpanding, check_expansion
 from intake.domain.evidence.filetypes import KINDS, Kind, detect, extension_matches
+from intake.domain.keys.epochs import case_keys
 from intake.domain.models import Attachment, AttachmentChunk, Report
 from intake.domain.models.base import next_ordinal, random_id
 
@@ -197,13 +198,20 @@ def store(
     return attachment
 
 
+def _file_key(attachment: Attachment, report: Report, data_key: bytes) -> tuple[bytes, str]:
+    """The case key the file was sealed with (its name and chunks share it), and its name."""
+    aad = field_aad(report.id, attachment.uid)
+    for key in case_keys(report, data_key):
+        try:
+            return key, aead.open_sealed(key, attachment.name, aad).decode("utf-8")
+        except DecryptionError:
+            continue
+    raise ReportUnreadable(report.reference)
+
+
 def name_of(attachment: Attachment, report: Report, data_key: bytes) -> str:
     """The file's name as the reporter gave it (made safe)."""
-    try:
-        plain = aead.open_sealed(data_key, attachment.name, field_aad(report.id, attachment.uid))
-    except DecryptionError as exc:
-        raise ReportUnreadable(report.reference) from exc
-    return plain.decode("utf-8")
+    return _file_key(attachment, report, data_key)[1]
 
 
 def _chunks(db: Session, attachment: Attachment, batch: int = 8) -> Iterator[tuple[int, bytes]]:
@@ -228,6 +236,7 @@ def _chunks(db: Session, attachment: Attachment, batch: int = 8) -> Iterator[tup
 
 def read(db: Session, attachment: Attachment, report: Report, data_key: bytes) -> Iterator[bytes]:
     """The file's bytes, a chunk at a time; ReportUnreadable if any chunk was tampered with."""
+    data_key = _file_key(attachment, report, data_key)[0]
     expected = 0
     for position, body in _chunks(db, attachment):
         last = position == attachment.chunks - 1

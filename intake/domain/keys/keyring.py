@@ -38,9 +38,15 @@ from intake.domain.models import (
     BureauMembership,
     KeyWrap,
     Report,
+    RetentionKey,
     StaffMember,
     SupervisionNote,
 )
+
+#: The wrap the reporter opens: the current data key, sealed to the case's reporter key.
+REPORTER_HOLDER = "reporter"
+#: The reporter key pair's private half, sealed under the key derived from the receipt code.
+REPORTER_KEY_HOLDER = "reporter-key"
 
 
 def bureau_holder(code: str) -> str:
@@ -51,6 +57,35 @@ def bureau_holder(code: str) -> str:
 def wrap_aad(report_id: str, holder: str) -> bytes:
     """Associated data binding a wrapped data key to its report and holder."""
     return aead.associated_data("data-key", report_id, holder)
+
+
+def period_layer_aad(report_id: str, holder: str, period: str) -> bytes:
+    """Associated data of the outer seal a concluded case's bureau copy gets (periods.py)."""
+    return aead.associated_data("retention-layer", report_id, holder, period)
+
+
+def retention_key_aad(period: str, bureau_code: str, public: bytes) -> bytes:
+    """Associated data binding a retention key's private half to its period and bureau."""
+    return aead.associated_data("retention-key", period, bureau_code, public)
+
+
+def retention_private_key(key: RetentionKey, code: str, bureau_private: bytes) -> bytes:
+    """Open a bureau's retention key for one period with the bureau's private key."""
+    return keywrap.open_sealed_to(
+        bureau_private, key.wrapped_private, retention_key_aad(key.period, code, key.public_key)
+    )
+
+
+def _inner_wrap(wrap: KeyWrap, code: str, bureau_private: bytes) -> bytes:
+    """A bureau wrap without its retention layer (the seal to the bureau's key itself)."""
+    key = wrap.retention_key
+    if key is None:
+        return wrap.wrapped
+    return keywrap.open_sealed_to(
+        retention_private_key(key, code, bureau_private),
+        wrap.wrapped,
+        period_layer_aad(wrap.report_id, wrap.holder, key.period),
+    )
 
 
 def mark_lead(report: Report, lead: Bureau) -> None:
@@ -306,7 +341,8 @@ def data_key_for_bureau(report: Report, code: str, bureau_private: bytes) -> byt
     holder = bureau_holder(code)
     for wrap in report.key_wraps:
         if wrap.holder == holder:
-            return keywrap.open_sealed_to(bureau_private, wrap.wrapped, wrap_aad(report.id, holder))
+            inner = _inner_wrap(wrap, code, bureau_private)
+            return keywrap.open_sealed_to(bureau_private, inner, wrap_aad(report.id, holder))
     raise KeyError(code)
 
 
@@ -328,8 +364,24 @@ def rotate_bureau_key(
         batch = db.scalars(select(KeyWrap).where(KeyWrap.id.in_(wrap_ids[start : start + 500])))
         for wrap in batch:
             aad = wrap_aad(wrap.report_id, holder)
-            data_key = keywrap.open_sealed_to(old_private, wrap.wrapped, aad)
-            wrap.wrapped = keywrap.seal_to(new_public, data_key, aad)
+            data_key = keywrap.open_sealed_to(
+                old_private, _inner_wrap(wrap, code, old_private), aad
+            )
+            inner = keywrap.seal_to(new_public, data_key, aad)
+            if wrap.retention_key is None:
+                wrap.wrapped = inner
+            else:  # the retention layer stays: its key pair is only re-sealed below
+                period = wrap.retention_key.period
+                wrap.wrapped = keywrap.seal_to(
+                    wrap.retention_key.public_key,
+                    inner,
+                    period_layer_aad(wrap.report_id, holder, period),
+                )
+    for key in db.scalars(select(RetentionKey).where(RetentionKey.bureau_id == bureau.id)):
+        aad = retention_key_aad(key.period, code, key.public_key)
+        key.wrapped_private = keywrap.seal_to(
+            new_public, keywrap.open_sealed_to(old_private, key.wrapped_private, aad), aad
+        )
     # 督办 notes are sealed to the bureau's key too.
     for note in db.scalars(select(SupervisionNote).where(SupervisionNote.bureau_id == bureau.id)):
         aad = aead.associated_data("supervision", note.report_id, code)

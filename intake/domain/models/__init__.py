@@ -14,6 +14,7 @@ from intake.domain.models.cases import (
     Message,
     Note,
     Report,
+    RetentionKey,
     SupervisionNote,
     UsedFormToken,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "Note",
     "Rectification",
     "Report",
+    "RetentionKey",
     "ReviewItem",
     "ReviewRound",
     "StaffMember",

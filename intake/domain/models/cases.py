@@ -113,6 +113,14 @@ class Report(Base):
     repeat_of_id: Mapped[str | None] = mapped_column(ForeignKey("reports.id"), index=True)
     # Set when retention destroyed every key and ciphertext; the metadata stays for statistics.
     destroyed_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    # Key epochs (intake/domain/keys/epochs.py): a change of holders gives the case a new data
+    # key; every earlier one is kept sealed under the current key, so only current holders
+    # read the whole file and a former holder's key opens nothing added after they left.
+    key_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    earlier_keys: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The reporter's X25519 public key: staff seal each new epoch's key to it; its private key
+    # is sealed under the key derived from the receipt code. None for cases from before epochs.
+    reporter_public_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
 
     lead_bureau: Mapped[Bureau] = relationship()
     assigned_staff: Mapped[StaffMember | None] = relationship()
@@ -161,8 +169,31 @@ class KeyWrap(Base):
     # Held by the bureau that leads the case (kept true by intake/reports.py and casework).
     lead: Mapped[bool] = mapped_column(default=False, server_default=false())
     wrapped: Mapped[bytes] = mapped_column(LargeBinary)
+    # A concluded case's bureau copy is sealed once more to its retention period's key, which
+    # purge deletes (intake/domain/keys/periods.py).
+    retention_key_id: Mapped[int | None] = mapped_column(ForeignKey("retention_keys.id"))
 
     report: Mapped[Report] = relationship(back_populates="key_wraps")
+    retention_key: Mapped[RetentionKey | None] = relationship()
+
+
+class RetentionKey(Base):
+    """A bureau's key pair for one retention period (the month cases were concluded in): the
+    private key is sealed to the bureau's key; purge deletes the row once every case concluded
+    in that month is due for destruction, and with it every copy of their data keys.
+
+    The row without a bureau is the reporters' pair for the period, its private key in clear:
+    against a copy of the database the receipt code still protects the reporter's copy; this
+    pair only makes that copy die with the period."""
+
+    __tablename__ = "retention_keys"
+    __table_args__ = (UniqueConstraint("period", "bureau_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), index=True)
+    bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"))
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    wrapped_private: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Event(Base):

@@ -4,9 +4,13 @@ Every wrapped copy of the report's key and every ciphertext (content, contact, m
 notes, outcome, the text of 整改 items, reward claim, supervision notes, attachments) is
 deleted, and so are its name tags (which said whom it named); the metadata (dates, category,
 channel, bureau, state, finding, disposal, measures, events) stays, so the statistics do not
-change. SQLite
-overwrites freed pages (secure_delete, intake/db.py) and the purge writes its write-ahead log
-back into the database file at once; on PostgreSQL, VACUUM reclaims them (docs/operations.md).
+change. Then the retention keys of every month whose cases are all destroyed are deleted
+(intake/domain/keys/periods.py): the bureau copies of a concluded case's key were sealed to
+them, so an old copy of the case's rows left in a backup, a write-ahead log or a heap file
+opens nothing once the month's key row is gone from every copy too (docs/operations.md).
+SQLite overwrites freed pages (secure_delete, intake/platform/db.py) and the purge writes its
+write-ahead log back into the database file at once, or fails saying so; on PostgreSQL,
+VACUUM reclaims them.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import datetime as dt
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from intake.domain.keys import periods
 from intake.domain.models import Event, NameTag, Report
 from intake.domain.models.base import write_back
 from intake.domain.oversight import due
@@ -35,7 +40,12 @@ def due_for_destruction(db: Session, today: dt.date, days: int) -> list[Report]:
 
 
 def destroy(report: Report, today: dt.date) -> None:
-    """Delete every key and ciphertext of one report; keep its metadata."""
+    """Delete every key and ciphertext of one report; keep its metadata.
+
+    The reporter's copy (and the reporter key pair's private half) is deleted with the rest:
+    it cannot be sealed to a retention key, since the reporter holds no bureau key, so a
+    backup taken before the purge still opens with the receipt code (docs/operations.md).
+    """
     report.key_wraps.clear()
     report.messages.clear()
     report.notes.clear()
@@ -48,6 +58,8 @@ def destroy(report: Report, today: dt.date) -> None:
     report.contact = None
     report.public_reason = None
     report.reward_claim = None
+    report.earlier_keys = None
+    report.reporter_public_key = None
     report.destroyed_on = today
     report.events.append(
         Event(kind="destroyed", occurred_on=today, bureau=report.lead_bureau.code, detail={})
@@ -55,7 +67,8 @@ def destroy(report: Report, today: dt.date) -> None:
 
 
 def purge(db: Session, today: dt.date, days: int, dry_run: bool = False) -> list[str]:
-    """Destroy every case due for it; returns their references. Commits unless `dry_run`."""
+    """Destroy every case due for it and the keys of every month now over; returns the cases'
+    references. Commits unless `dry_run`."""
     reports = due_for_destruction(db, today, days)
     references = [r.reference for r in reports]
     if dry_run:
@@ -64,6 +77,8 @@ def purge(db: Session, today: dt.date, days: int, dry_run: bool = False) -> list
         destroy(report, today)
         # The tags said which names the report gave; a destroyed report gives none.
         db.execute(delete(NameTag).where(NameTag.report_id == report.id))
+    db.flush()
+    periods.destroy_expired(db, today, days)
     db.commit()
     write_back(db)
     db.commit()
