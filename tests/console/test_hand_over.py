@@ -47,7 +47,7 @@ def test_a_hand_over_keeps_its_letter_and_the_answer(
     # No bureau stands for the tax authority here: nobody else got a key.
     with app.app_context():
         holders = {w.holder for w in db.session().get(Report, report.id).key_wraps}  # type: ignore[union-attr]
-    assert holders == {"reporter", "bureau:healthcare_security"}
+    assert holders == {"reporter", "reporter-key", "bureau:healthcare_security"}
     answered = context.today().isoformat()
     assert (
         insurer.act(ref, "hand_over_reply", reply="filed", replied_on=answered).status_code == 303

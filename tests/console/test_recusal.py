@@ -21,7 +21,11 @@ def test_a_report_naming_the_lead_bureau_never_reaches_it(
         report = db.session().scalars(select(Report).where(Report.reference == ref)).one()
         assert report.lead_bureau.code == "intake"
         assert report.routing["rule"].endswith("+recusal:health")
-        assert {w.holder for w in report.key_wraps} == {"reporter", "bureau:intake"}
+        assert {w.holder for w in report.key_wraps} == {
+            "reporter",
+            "reporter-key",
+            "bureau:intake",
+        }
     desk, health = staff("intake"), staff("health")
     page = desk.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
     assert "回避" in page

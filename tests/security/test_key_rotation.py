@@ -102,13 +102,14 @@ def test_a_concluded_case_under_its_month_s_key_survives_rotation(
     code, ref = submit(what_happened="已办结的旧案(虚构)")
     health = staff("health")
     health.act(ref, "accept")
-    health.act(ref, "conclude", outcome="已处理(虚构)", finding="substantiated")
+    health.act(ref, "conclude", outcome="已处理(虚构)", finding="substantiated", disposal="handled")
     account = accounts["health"]
     with app.app_context():
         session = db.session()
         staff_private = keyring.unlock_staff_key(member(account), health.password)
         old_private = keyring.bureau_private_key(session, member(account), staff_private, "health")
-        keyring.rotate_bureau_key(session, member(account), staff_private, "health")
+        secret_key = app.extensions["qingfeng.settings"].secret_key
+        keyring.rotate_bureau_key(session, member(account), staff_private, "health", secret_key)
     with app.app_context():
         session = db.session()
         staff_private = keyring.unlock_staff_key(member(account), health.password)

@@ -260,6 +260,7 @@ def test_a_transfer_to_a_swapped_key_seals_nothing(
         assert report.lead_bureau.code == "health"
         assert {w.holder for w in report.key_wraps} == {
             "reporter",
+            "reporter-key",
             "bureau:health",
             "bureau:intake",
         }

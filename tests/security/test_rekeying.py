@@ -14,15 +14,17 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from crypto import aead
+from crypto import aead, keywrap
 from crypto.errors import DecryptionError
-from intake.domain.cases import casework
+from intake.domain.cases import bound, casework
 from intake.domain.cases.reports import ReportUnreadable, field_aad, open_with_key
 from intake.domain.keys import keyring
 from intake.domain.models import Report, StaffMember
 from intake.platform import db
 from tests.console.console import Staff
 from tests.helpers import check_status, form_values
+from tests.security.attack import database_values
+from tests.security.test_public_keys import opens_anything
 
 NOTE = "内部备注:线索来源可靠(虚构)"
 REPLY = "补充:科室主任另有一笔回扣(虚构)"
@@ -50,17 +52,31 @@ def reporter_posts(client: FlaskClient, code: str, path: str, **fields: str) -> 
     assert client.post(path, data=data).status_code in (200, 303)
 
 
-def sealed_after(app: Flask, reference: str) -> list[tuple[bytes, bytes]]:
-    """Every ciphertext of the case with the associated data it was sealed with."""
+def opened_by(app: Flask, reference: str, key: bytes) -> list[bool]:
+    """For every ciphertext written after the change (messages, notes, the reward claim, the
+    outcome), whether `key` alone opens it, with the associated data it was sealed with."""
     with app.app_context():
         report = db.session().scalars(select(Report).where(Report.reference == reference)).one()
-        rows = [(m.body, field_aad(report.id, f"message:{m.author}")) for m in report.messages]
-        rows += [(n.body, field_aad(report.id, "note")) for n in report.notes]
+        opened = [
+            bound.open_text(key, report.id, bound.place_of_message(m), m.body) is not None
+            for m in report.messages
+        ]
+        opened += [
+            bound.open_text(key, report.id, bound.place_of_note(n), n.body) is not None
+            for n in report.notes
+        ]
         assert report.reward_claim is not None
         assert report.public_reason is not None
-        rows.append((report.reward_claim, field_aad(report.id, "reward")))
-        rows.append((report.public_reason, field_aad(report.id, "public_reason")))
-        return rows
+        for blob, field in (
+            (report.reward_claim, "reward"),
+            (report.public_reason, "public_reason"),
+        ):
+            try:
+                aead.open_sealed(key, blob, field_aad(report.id, field))
+                opened.append(True)
+            except DecryptionError:
+                opened.append(False)
+        return opened
 
 
 def test_the_intake_desk_s_kept_key_opens_nothing_written_after_acceptance(
@@ -81,21 +97,25 @@ def test_the_intake_desk_s_kept_key_opens_nothing_written_after_acceptance(
     assert insurer.act(ref, "accept").status_code == 303
     reporter_posts(client, code, "/status/reply", text=REPLY)
     assert insurer.act(ref, "note", text=NOTE).status_code == 303
-    assert insurer.act(ref, "conclude", outcome=OUTCOME, finding="substantiated").status_code == 303
+    concluded = insurer.act(
+        ref, "conclude", outcome=OUTCOME, finding="substantiated", disposal="case_opened"
+    )
+    assert concluded.status_code == 303
     reporter_posts(
         client, code, "/status/reward", name="王某(虚构)", phone="138 0000 0000", payment=PAYMENT
     )
 
-    new_rows = sealed_after(app, ref)
-    assert len(new_rows) == 4
-    for blob, aad in new_rows:
-        with pytest.raises(DecryptionError):
-            aead.open_sealed(kept, blob, aad)
+    # The case's current key opens all four; the desk's kept key none of them.
+    assert (
+        opened_by(app, ref, kept_data_key(app, insurer, "healthcare_security", ref)) == [True] * 4
+    )
+    assert opened_by(app, ref, kept) == [False] * 4
     with app.app_context():
         report = db.session().scalars(select(Report).where(Report.reference == ref)).one()
         # Through the code too: the kept key unlocks no later key.
-        with pytest.raises(ReportUnreadable):
-            casework.messages(report, kept)
+        shown = casework.messages(report, kept)
+        assert shown
+        assert all(message.body is None for message in shown)
         with pytest.raises(ReportUnreadable):
             casework.reward_claim(report, kept)
     # The new holders read everything, the old report included; so does the reporter.
@@ -125,11 +145,12 @@ def test_the_old_lead_s_kept_key_opens_nothing_written_after_a_transfer(
         report = db.session().scalars(select(Report).where(Report.reference == ref)).one()
         assert [w.holder for w in report.key_wraps if w.bureau_id] == ["bureau:healthcare_security"]
         assert len(report.messages) == 2
-        for message in report.messages:
-            with pytest.raises(DecryptionError):
-                aead.open_sealed(
-                    kept, message.body, field_aad(report.id, f"message:{message.author}")
-                )
+        bodies = [(bound.place_of_message(m), m.body) for m in report.messages]
+        report_id = report.id
+    current = kept_data_key(app, insurer, "healthcare_security", ref)
+    for place, body in bodies:
+        assert bound.open_text(current, report_id, place, body) is not None
+        assert bound.open_text(kept, report_id, place, body) is None
     page = insurer.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
     assert REPLY in page
     assert "请提供票据(虚构)" in check_status(client, code).get_data(as_text=True)
@@ -164,3 +185,35 @@ def test_a_page_opened_before_the_change_seals_nothing_with_the_old_key(
     assert REPLY in staff("healthcare_security").client.get(f"/admin/cases/{ref}").get_data(
         as_text=True
     )
+
+
+def test_a_swapped_reporter_key_gets_no_new_case_key(
+    app: Flask,
+    staff: Callable[[str], Staff],
+    submit: Callable[..., tuple[str, str]],
+) -> None:
+    """A database writer puts a key of their own in the case's reporter key before acceptance,
+    hoping the re-key seals the new case key to it: the acceptance is refused, nothing moves."""
+    _code, ref = submit(category="insurance_fraud")
+    attacker_private, attacker_public = keywrap.generate_keypair()
+    with app.app_context():
+        session = db.session()
+        report = session.scalars(select(Report).where(Report.reference == ref)).one()
+        genuine, epoch = report.reporter_public_key, report.key_epoch
+        report.reporter_public_key = attacker_public
+        session.commit()
+    insurer = staff("healthcare_security")
+    response = insurer.act(ref, "accept")
+    assert response.status_code == 422
+    assert "校验" in response.get_data(as_text=True)
+    with app.app_context():
+        report = db.session().scalars(select(Report).where(Report.reference == ref)).one()
+        assert (report.state, report.key_epoch) == ("received", epoch)
+        assert not opens_anything(attacker_private, database_values(app))
+    # Put back, the case is accepted and re-keyed as usual.
+    with app.app_context():
+        session = db.session()
+        report = session.scalars(select(Report).where(Report.reference == ref)).one()
+        report.reporter_public_key = genuine
+        session.commit()
+    assert insurer.act(ref, "accept").status_code == 303

@@ -157,7 +157,7 @@ def test_a_copy_taken_before_purge_opens_nothing_once_the_month_s_keys_are_gone(
     health = staff("health")
     health.act(ref, "accept")
     health.act(ref, "message", text="请补充时间(虚构)")
-    health.act(ref, "conclude", outcome="已处理(虚构)", finding="substantiated")
+    health.act(ref, "conclude", outcome="已处理(虚构)", finding="substantiated", disposal="handled")
     settings = app.extensions["qingfeng.settings"]
     reporter_key = receipts.derive_receipt_keys(
         code, settings.receipt_salt, settings.receipt_kdf

@@ -56,6 +56,10 @@ NOT_READY = _l(
     "That bureau has no key yet: its first member has not set up their account. Nothing was "
     "changed; try again once they have."
 )
+REPORTER_KEY_NOT_AUTHENTIC = _l(
+    "This case's reporter key failed its check (it was changed outside Qingfeng), so the "
+    "case was not given a new key and nothing was changed. Tell the system administrator."
+)
 NOT_AUTHENTIC = _l(
     "That bureau's key failed its check (it was changed outside Qingfeng), so nothing was "
     "sealed to it and nothing was changed. Tell the system administrator."
@@ -562,7 +566,12 @@ def _drop_wrap(report: Report, code: str, data_key: bytes, secret_key: bytes) ->
     holder = bureau_holder(code)
     for wrap in [w for w in report.key_wraps if w.holder == holder]:
         report.key_wraps.remove(wrap)
-    return epochs.rekey(report, data_key, secret_key)
+    try:
+        return epochs.rekey(report, data_key, secret_key)
+    except (KeyNotReady, KeyNotAuthentic):
+        # The whole action is refused (its transaction rolled back): nothing is sealed to a
+        # key a database writer swapped, the reporter's included.
+        raise CaseworkError(REPORTER_KEY_NOT_AUTHENTIC) from None
 
 
 def _supervision_aad(report: Report, bureau_code: str) -> bytes:

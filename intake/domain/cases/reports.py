@@ -28,6 +28,7 @@ from intake.domain.cases.lifecycle import State
 from intake.domain.cases.name_index import index_report
 from intake.domain.cases.routing import RoutingDecision, route
 from intake.domain.cases.taxonomy import Taxonomy
+from intake.domain.keys import authentic
 from intake.domain.keys.epochs import open_any, reporter_data_key, reporter_wraps
 from intake.domain.keys.keyring import (
     bureau_holder,
@@ -162,6 +163,9 @@ def submit_report(
         ),
     )
     report.reporter_public_key, wraps = reporter_wraps(report_id, keys.reporter_key, data_key)
+    report.reporter_public_key_mac = authentic.key_mac(
+        settings.secret_key, authentic.REPORTER, report_id, report.reporter_public_key
+    )
     report.key_wraps.extend(wraps)
     for bureau in bureaus.values():
         holder = bureau_holder(bureau.code)

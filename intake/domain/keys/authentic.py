@@ -18,6 +18,8 @@ from crypto.keywrap import hkdf_sha256
 
 BUREAU = "bureau"
 STAFF = "staff"
+#: A case's reporter key (docs/design.md, "Key epochs"): each new epoch's key is sealed to it.
+REPORTER = "reporter"
 
 
 class KeyNotAuthentic(Exception):
@@ -40,7 +42,8 @@ def _key(secret_key: bytes) -> bytes:
 
 
 def key_mac(secret_key: bytes, kind: str, holder: str, public_key: bytes) -> bytes:
-    """The MAC of `public_key` as the key of `kind` (bureau or staff) `holder`."""
+    """The MAC of `public_key` as the key of `kind` (bureau, staff, a case's reporter)
+    `holder`."""
     message = aead.associated_data("public-key", kind, holder, public_key)
     return hmac.new(_key(secret_key), message, hashlib.sha256).digest()
 

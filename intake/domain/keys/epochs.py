@@ -15,6 +15,7 @@ from sqlalchemy.orm import object_session
 
 from crypto import aead, keywrap
 from crypto.errors import DecryptionError
+from intake.domain.keys import authentic
 from intake.domain.keys.keyring import REPORTER_HOLDER, REPORTER_KEY_HOLDER, wrap_aad
 from intake.domain.keys.periods import peel_reporter_layer, seal_for_bureau, seal_for_reporter
 from intake.domain.models import Bureau, KeyWrap, Report
@@ -99,11 +100,19 @@ def rekey(report: Report, data_key: bytes, secret_key: bytes) -> bytes:
 
     Call after the departing holder's copy was dropped. A case from before epochs has no
     reporter key to seal to, so it keeps its key (the reporter must go on reading it).
-    The reporter's public key is read from the case row like the bureaus' keys are: whatever
-    authenticates those before a seal (docs/design.md, "Bureau keys") must cover it too.
+    The reporter's public key is read from the case row, so it is checked against its MAC
+    first, like the bureaus' keys (docs/design.md, "Bureau keys"): KeyNotAuthentic if a
+    database writer put a key of their own there, and nothing is sealed.
     """
     if report.reporter_public_key is None:
         return data_key
+    reporter_public = authentic.check(
+        secret_key,
+        authentic.REPORTER,
+        report.id,
+        report.reporter_public_key,
+        report.reporter_public_key_mac,
+    )
     db = object_session(report)
     if db is None:
         raise RuntimeError("the report is not in a session")
@@ -119,5 +128,5 @@ def rekey(report: Report, data_key: bytes, secret_key: bytes) -> bytes:
             if bureau is not None:
                 seal_for_bureau(report, wrap, bureau, new_key, secret_key)
         elif wrap.holder == REPORTER_HOLDER:
-            seal_for_reporter(report, wrap, report.reporter_public_key, new_key)
+            seal_for_reporter(report, wrap, reporter_public, new_key)
     return new_key

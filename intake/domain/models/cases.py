@@ -121,6 +121,8 @@ class Report(Base):
     # The reporter's X25519 public key: staff seal each new epoch's key to it; its private key
     # is sealed under the key derived from the receipt code. None for cases from before epochs.
     reporter_public_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    # Under the secret key, like the bureaus' keys (intake/domain/keys/authentic.py).
+    reporter_public_key_mac: Mapped[bytes | None] = mapped_column(LargeBinary(32))
 
     lead_bureau: Mapped[Bureau] = relationship()
     assigned_staff: Mapped[StaffMember | None] = relationship()

@@ -59,7 +59,7 @@ def destroy(report: Report, today: dt.date) -> None:
     report.public_reason = None
     report.reward_claim = None
     report.earlier_keys = None
-    report.reporter_public_key = None
+    report.reporter_public_key = report.reporter_public_key_mac = None
     report.destroyed_on = today
     report.events.append(
         Event(kind="destroyed", occurred_on=today, bureau=report.lead_bureau.code, detail={})

@@ -53,6 +53,9 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("reporter_public_key", sa.LargeBinary(length=32), nullable=True)
         )
+        batch_op.add_column(
+            sa.Column("reporter_public_key_mac", sa.LargeBinary(length=32), nullable=True)
+        )
     _seal_concluded_cases()
 
 
@@ -123,6 +126,7 @@ def downgrade() -> None:
             "older schema cannot open them."
         )
     with op.batch_alter_table("reports", schema=None) as batch_op:
+        batch_op.drop_column("reporter_public_key_mac")
         batch_op.drop_column("reporter_public_key")
         batch_op.drop_column("earlier_keys")
         batch_op.drop_column("key_epoch")
