@@ -20,7 +20,7 @@ from intake.domain.labels import (
     STATE_NAMES,
 )
 from intake.domain.oversight.ledger import LedgerLine
-from intake.domain.oversight.statistics import ALL, COLUMNS, Row, Table
+from intake.domain.oversight.statistics import ALL, COLUMNS, RATES, Row, Table
 
 
 def _name(kind: str, code: str) -> str:
@@ -38,7 +38,7 @@ def stats_header() -> list[str]:
     from flask_babel import gettext as _
 
     return [_("Bureau"), _("Category"), _("Channel"), *(str(STAT_COLUMNS[c]) for c in COLUMNS),
-            str(STAT_COLUMNS["median_days"])]  # fmt: skip
+            str(STAT_COLUMNS["median_days"]), *(str(STAT_COLUMNS[r]) for r in RATES)]  # fmt: skip
 
 
 def stats_row(row: Row) -> list[Cell]:
@@ -48,9 +48,19 @@ def stats_row(row: Row) -> list[Cell]:
         _name("bureau", row.bureau),
         _name("category", row.category),
         _name("channel", row.channel),
-        *(row.counts[c] for c in COLUMNS),
+        *(_figure(c, row.counts[c]) for c in COLUMNS),
         None if median is None else round(median, 1),
+        *(_percent(row.rate(r)) for r in RATES),
     ]
+
+
+def _figure(column: str, value: int) -> Cell:
+    # Amounts are kept in fen; a 统计表 shows yuan.
+    return round(value / 100, 2) if column in AMOUNTS else value
+
+
+def _percent(rate: float | None) -> Cell:
+    return None if rate is None else round(rate * 100, 1)
 
 
 def stats_rows(table: Table) -> Iterator[list[Cell]]:

@@ -91,7 +91,15 @@ STAT_COLUMNS: dict[str, Wording] = {
     **FINDING_NAMES,
     "overdue": _l("Overdue"),
     "open_at_end": _l("Open at the end"),
+    "cases_opened": _l("Cases opened (立案)"),
+    "concluded_late": _l("Concluded after the deadline"),
+    **MEASURE_NAMES,
+    "rectification_items": _l("Rectification items (整改问题数)"),
+    "rectification_done": _l("Rectification items done"),
     "median_days": _l("Median days to conclusion"),
+    "acceptance_rate": _l("Acceptance rate (受理率, %)"),
+    "on_time_rate": _l("Concluded on time (按期办结率, %)"),
+    "substantiated_rate": _l("Substantiated (属实率, %)"),
 }
 EVENT_NAMES = {
     "received": _l("received"),

@@ -287,6 +287,9 @@ def conclude(
         report.lead_bureau.code,
     )  # fmt: skip
     _checked(outcomes.add_items, report, sealed, actor.today)
+    _derived(report, actor, opened=chosen in outcomes.OPENING_DISPOSALS, items=len(sealed))
+    if report.conclusion_due is not None and actor.today > report.conclusion_due:
+        _derived(report, actor, late=True)
     _event(
         report, actor, "concluded", value=finding, disposal=chosen, measures=changes,
         items=len(sealed),
@@ -311,9 +314,32 @@ def update_outcome(
     )  # fmt: skip
     added = _checked(outcomes.add_items, report, sealed, actor.today)
     marked = outcomes.mark_done(report, done, actor.today)
+    _derived(report, actor, items=added, done=marked)
     if not (changes or added or marked):
         raise CaseworkError(_l("Nothing was changed."))
     _event(report, actor, "outcome_updated", measures=changes, items=added, done=marked)
+
+
+def _derived(
+    report: Report,
+    actor: Actor,
+    *,
+    opened: bool | None = None,
+    late: bool = False,
+    items: int = 0,
+    done: int = 0,
+) -> None:
+    # The entries the 统计表 counts besides the measures typed (cases/outcomes.py, DERIVED).
+    def entry(kind: str, quantity: int) -> None:
+        outcomes.record(
+            report, kind, quantity, actor.today, actor.staff.id, report.lead_bureau.code
+        )
+
+    if opened is not None:
+        entry(outcomes.CASES_OPENED, int(opened) - outcomes.count(report, outcomes.CASES_OPENED))
+    entry(outcomes.CONCLUDED_LATE, int(late))
+    entry(outcomes.ITEMS_ADDED, items)
+    entry(outcomes.ITEMS_DONE, done)
 
 
 def _sealed_items(report: Report, data_key: bytes, items: Sequence[str]) -> list[bytes]:

@@ -17,13 +17,21 @@ if TYPE_CHECKING:
 class Measure(Base):
     """One dated entry of a measure: an amount in fen or a count, for the statistics.
 
-    `bureau` is the bureau that recorded it and `category` the case's category as filed: the
+    `bureau` is the bureau that recorded it, `category` and `channel` the case's as filed: the
     statistics sum a period's entries from the index alone, without joining the reports.
     """
 
     __tablename__ = "measures"
     __table_args__ = (
-        Index("ix_measures_statistics", "recorded_on", "bureau", "category", "kind", "quantity"),
+        Index(
+            "ix_measures_statistics",
+            "recorded_on",
+            "bureau",
+            "category",
+            "channel",
+            "kind",
+            "quantity",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,6 +41,7 @@ class Measure(Base):
     recorded_on: Mapped[dt.date] = mapped_column(Date)
     bureau: Mapped[str] = mapped_column(String(40))
     category: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(16))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
     report: Mapped[Report] = relationship(back_populates="measures")

@@ -9,7 +9,15 @@ step counted for, split by the report's category and channel:
 - substantiated / partly / not substantiated: conclusions by finding;
 - overdue: deadlines `qingfeng tick` flagged as passed in the period;
 - open at the end: received by the last day and not concluded then (current lead bureau);
-- median days to conclusion: calendar days from receipt to each conclusion of the period.
+- median days to conclusion: calendar days from receipt to each conclusion of the period;
+- outcomes (docs/rules.md §11, §13): the measure entries recorded in the period, summed per
+  kind — cases opened (立案), conclusions after their deadline, the amounts in fen and the
+  counts, 整改 items added and done. A measure that landed after conclusion counts in the month
+  it was recorded;
+- rates, from the columns: 受理率 = accepted / (accepted + not accepted); 按期办结率 =
+  (concluded − concluded late) / concluded; 属实率 = (substantiated + partly) / concluded.
+
+Every figure counts under the category the case was filed in, whatever the taxonomy says now.
 
 Nothing here opens a ciphertext.
 """
@@ -27,8 +35,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from intake.domain.codes import Finding
-from intake.domain.models import Bureau, Event, Report
+from intake.domain.cases.outcomes import CASES_OPENED, CONCLUDED_LATE, ITEMS_ADDED, ITEMS_DONE, Kind
+from intake.domain.codes import TRUE_FINDINGS, Finding
+from intake.domain.models import Bureau, Event, Measure, Report
+
+#: The outcome columns, each the sum of the measure entries of its kind.
+OUTCOME_COLUMNS = (CASES_OPENED, CONCLUDED_LATE, *Kind, ITEMS_ADDED, ITEMS_DONE)
 
 COLUMNS = (
     "received",
@@ -42,8 +54,10 @@ COLUMNS = (
     *Finding,
     "overdue",
     "open_at_end",
+    *OUTCOME_COLUMNS,
 )
 ALL = "*"
+RATES = ("acceptance_rate", "on_time_rate", "substantiated_rate")
 
 Key = tuple[str, str, str]  # bureau, category, channel
 
@@ -63,6 +77,16 @@ class Row:
     def median_days(self) -> float | None:
         """Median calendar days from receipt to conclusion, for conclusions of the period."""
         return median(self.days)
+
+    def rate(self, name: str) -> float | None:
+        """One of RATES as a fraction, or None when nothing was there to rate."""
+        c = self.counts
+        part, whole = {
+            "acceptance_rate": (c["accepted"], c["accepted"] + c["not_accepted"]),
+            "on_time_rate": (c["concluded"] - c[CONCLUDED_LATE], c["concluded"]),
+            "substantiated_rate": (sum(c[f] for f in TRUE_FINDINGS), c["concluded"]),
+        }[name]
+        return part / whole if whole else None
 
 
 def median(histogram: Counter[int]) -> float | None:
@@ -179,6 +203,23 @@ def count_rows(db: Session, start: dt.date, end: dt.date) -> dict[Key, Row]:
             column = _EVENT_COLUMNS.get((kind, value)) or _EVENT_COLUMNS.get((kind, None))
             if column:
                 row((bureau or "", category, channel)).counts[column] += count
+
+    # Outcomes: a period's measure entries, summed per kind from ix_measures_statistics alone.
+    measured = db.execute(
+        select(
+            Measure.bureau,
+            Measure.category,
+            Measure.channel,
+            Measure.kind,
+            func.sum(Measure.quantity),
+        )
+        .where(Measure.recorded_on.between(start, end))
+        .group_by(Measure.bureau, Measure.category, Measure.channel, Measure.kind)
+    )
+    for bureau, category, channel, kind, total in measured:
+        counts = row((bureau, category, channel)).counts
+        if kind in counts:
+            counts[kind] += int(total)
 
     # Days taken are counted in SQL: a month's tens of thousands of conclusions come back as
     # one row per (bureau, category, channel, days).
