@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from admin.labels import bureau_name, category_name, hand_over_name
+from admin.statistics.documents import FLOW, OUTCOMES, Sheet
 from admin.statistics.exports import Cell
 from intake.domain.cases.lifecycle import State
 from intake.domain.cases.outcomes import AMOUNTS, fen_to_yuan
@@ -136,3 +137,37 @@ def ledger_row(line: LedgerLine, with_content: bool) -> list[Cell]:
         _iso(line.concluded_on) or None,
         "✓" if line.crossed_off else "",
     ]
+
+
+def _cell(row: Row, column: str) -> Cell:
+    if column in RATES:
+        return _percent(row.rate(column))
+    return _figure(column, row.counts[column])
+
+
+def document_sheet(table: Table, office: str) -> Sheet:
+    """The period's 统计表 for the upper office: one row per bureau and the total."""
+    from flask_babel import gettext as _
+
+    lines = [*table.bureau_totals, table.total]
+    names = [_("Total") if r.bureau == ALL else bureau_name(r.bureau) for r in lines]
+
+    def part(columns: tuple[str, ...]) -> tuple[list[str], list[list[Cell]]]:
+        header = [_("Bureau"), *(str(STAT_COLUMNS[c]) for c in columns)]
+        return header, [
+            [name, *(_cell(r, c) for c in columns)] for name, r in zip(names, lines, strict=True)
+        ]
+
+    flow, outcomes = part(FLOW), part(OUTCOMES)
+    return Sheet(
+        title=_("Campaign outcome statistics (治理情况统计表)"),
+        office_line=_("Reporting office (主办单位): %(office)s", office=office),
+        period_line=_(
+            "Period: %(start)s to %(end)s", start=table.start.isoformat(), end=table.end.isoformat()
+        ),
+        tables=[(_("1. Leads received and handled"), *flow), (_("2. Outcomes"), *outcomes)],
+        signature_line=_(
+            "Filled in by (填报人): ________    Checked by (审核人): ________    Date: ________"
+        ),
+        seal=_("(Seal 盖章)"),
+    )
