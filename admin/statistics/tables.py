@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from admin.labels import bureau_name, category_name, hand_over_name
 from admin.statistics.documents import FLOW, OUTCOMES, Sheet
@@ -110,11 +110,46 @@ def _iso(day: dt.date | None) -> str:
     return day.isoformat() if day else ""
 
 
-def ledger_row(line: LedgerLine, with_content: bool) -> list[Cell]:
-    """One line of the 台账 as cells, names in the reader's language."""
+class _Names:
+    """Names looked up once per export, not once per row (a bureau's 台账 has 100,000 rows)."""
+
+    def __init__(self) -> None:
+        from flask_babel import gettext as _
+
+        self.yes, self.no = _("Yes"), _("No")
+        self.cache: dict[tuple[str, str], str] = {}
+
+    def get(self, kind: str, code: str) -> str:
+        key = (kind, code)
+        if key not in self.cache:
+            self.cache[key] = {
+                "channel": lambda: str(CHANNEL_NAMES.get(code, code)),
+                "category": lambda: category_name(code),
+                "bureau": lambda: bureau_name(code),
+                "state": lambda: str(STATE_NAMES[State(code)]),
+                "disposal": lambda: str(DISPOSAL_NAMES[code]),
+                "finding": lambda: str(FINDING_NAMES[Finding(code)]),
+                "told": lambda: _told(code),
+            }[kind]()
+        return self.cache[key]
+
+
+def _told(day: str) -> str:
     from flask_babel import gettext as _
 
-    source = str(CHANNEL_NAMES.get(line.channel, line.channel))
+    return _("Told on %(date)s", date=day)
+
+
+def ledger_rows(lines: Iterable[LedgerLine], with_content: bool) -> Iterator[list[Cell]]:
+    """The 台账's lines as cells, names in the reader's language."""
+    names = _Names()
+    for line in lines:
+        yield ledger_row(line, with_content, names)
+
+
+def ledger_row(line: LedgerLine, with_content: bool, names: _Names) -> list[Cell]:
+    """One line of the 台账 as cells."""
+    source = names.get("channel", line.channel)
     if line.source:
         source += f"（{line.source}）"
     content = line.content
@@ -122,18 +157,18 @@ def ledger_row(line: LedgerLine, with_content: bool) -> list[Cell]:
         line.reference,
         line.received_on.isoformat(),
         *([content.named if content else None] if with_content else []),
-        _("Yes") if line.official_involved else _("No"),
+        names.yes if line.official_involved else names.no,
         *([content.summary if content else None] if with_content else []),
         source,
-        category_name(line.category),
-        bureau_name(line.lead),
-        str(STATE_NAMES[State(line.state)]),
-        str(DISPOSAL_NAMES[line.disposal]) if line.disposal else None,
-        str(FINDING_NAMES[Finding(line.finding)]) if line.finding else None,
+        names.get("category", line.category),
+        names.get("bureau", line.lead),
+        names.get("state", line.state),
+        names.get("disposal", line.disposal) if line.disposal else None,
+        names.get("finding", line.finding) if line.finding else None,
         _measures(line) or None,
         f"{line.items_done} / {line.items}" if line.items else None,
         _hand_over(line),
-        _("Told on %(date)s", date=line.told_on.isoformat()) if line.told_on else None,
+        names.get("told", line.told_on.isoformat()) if line.told_on else None,
         _iso(line.concluded_on) or None,
         "✓" if line.crossed_off else "",
     ]

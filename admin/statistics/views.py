@@ -128,7 +128,7 @@ def ledger() -> Response:
         references=references if len(references) <= AUDITED_REFERENCES else None,
     )
     db.session().commit()
-    rows = [reports_out.ledger_row(line, member) for line in lines]
+    rows = list(reports_out.ledger_rows(lines, member))
     return _download(f"qingfeng-ledger-{bureau.code}", reports_out.ledger_header(member), rows)
 
 
