@@ -96,6 +96,7 @@ STAT_COLUMNS: dict[str, Wording] = {
     **MEASURE_NAMES,
     "rectification_items": _l("Rectification items (整改问题数)"),
     "rectification_done": _l("Rectification items done"),
+    "cases_with_measures": _l("Cases with measures recorded"),
     "median_days": _l("Median days to conclusion"),
     "acceptance_rate": _l("Acceptance rate (受理率, %)"),
     "on_time_rate": _l("Concluded on time (按期办结率, %)"),

@@ -16,6 +16,7 @@ from crypto.receipts import format_receipt, normalise_receipt
 from intake.domain.cases import casework
 from intake.domain.cases.deadlines import current_deadline
 from intake.domain.cases.lifecycle import reporter_label
+from intake.domain.cases.outcomes import Kind, fen_to_yuan
 from intake.domain.cases.reports import (
     AlreadySubmitted,
     OpenedReport,
@@ -33,6 +34,7 @@ from intake.domain.evidence import attachments
 from intake.domain.keys import followup
 from intake.domain.models import Report
 from intake.domain.oversight import settled_months
+from intake.domain.oversight.statistics import WITH_MEASURES
 from intake.platform import context, db, i18n, uploads
 from intake.platform.i18n import LANGUAGES
 from intake.platform.redirects import local_path
@@ -360,11 +362,22 @@ def figures() -> str:
     months.reverse()
     counts = settled_months.public_figures(db.session(), months, context.today())
     db.session().commit()
+    # Outcomes over the twelve months: a category's funds recovered are shown only beside at
+    # least SMALL_CELL cases with measures, since one case's amount would single it out.
+    outcomes: dict[str, tuple[int, str] | None] = {}
+    for category in context.taxonomy().categories:
+        cases = recovered = 0
+        for (_month, code), cell in counts.items():
+            if code == category.code:
+                cases += cell.get(WITH_MEASURES, 0)
+                recovered += cell.get(Kind.FUND_RECOVERED.value, 0)
+        outcomes[category.code] = (cases, fen_to_yuan(recovered)) if cases >= SMALL_CELL else None
     return render_template(
         "figures.html",
         months=[start.strftime("%Y-%m") for start, _end in months],
         categories=context.taxonomy().categories,
         counts=counts,
+        outcomes=outcomes,
         small=SMALL_CELL,
     )
 

@@ -41,6 +41,8 @@ from intake.domain.models import Bureau, Event, Measure, Report
 
 #: The outcome columns, each the sum of the measure entries of its kind.
 OUTCOME_COLUMNS = (CASES_OPENED, CONCLUDED_LATE, *Kind, ITEMS_ADDED, ITEMS_DONE)
+#: Cases that had a measure of §11 recorded in the period (each case once per period).
+WITH_MEASURES = "cases_with_measures"
 
 COLUMNS = (
     "received",
@@ -55,9 +57,12 @@ COLUMNS = (
     "overdue",
     "open_at_end",
     *OUTCOME_COLUMNS,
+    WITH_MEASURES,
 )
 ALL = "*"
 RATES = ("acceptance_rate", "on_time_rate", "substantiated_rate")
+#: What the public page shows per month and category (docs/rules.md §7, §13).
+PUBLIC = ("received", "concluded", WITH_MEASURES, Kind.FUND_RECOVERED.value)
 
 Key = tuple[str, str, str]  # bureau, category, channel
 
@@ -220,6 +225,18 @@ def count_rows(db: Session, start: dt.date, end: dt.date) -> dict[Key, Row]:
         counts = row((bureau, category, channel)).counts
         if kind in counts:
             counts[kind] += int(total)
+    with_measures = db.execute(
+        select(
+            Measure.bureau,
+            Measure.category,
+            Measure.channel,
+            func.count(Measure.report_id.distinct()),
+        )
+        .where(Measure.recorded_on.between(start, end), Measure.kind.in_([k.value for k in Kind]))
+        .group_by(Measure.bureau, Measure.category, Measure.channel)
+    )
+    for bureau, category, channel, cases in with_measures:
+        row((bureau, category, channel)).counts[WITH_MEASURES] += cases
 
     # Days taken are counted in SQL: a month's tens of thousands of conclusions come back as
     # one row per (bureau, category, channel, days).
@@ -268,19 +285,12 @@ def summarise(start: dt.date, end: dt.date, rows: dict[Key, Row]) -> Table:
 def public_figures(
     db: Session, months: list[tuple[dt.date, dt.date]]
 ) -> dict[tuple[str, str], dict[str, int]]:
-    """Received and concluded per (month, category), for the public page."""
-    out: dict[tuple[str, str], dict[str, int]] = defaultdict(
-        lambda: {"received": 0, "concluded": 0}
-    )
+    """The PUBLIC columns per (month, category), for the public page."""
+    out: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(PUBLIC, 0))
     for start, end in months:
-        counted = db.execute(
-            select(Event.kind, Event.category, func.count())
-            .where(
-                Event.occurred_on.between(start, end),
-                Event.kind.in_(("received", "concluded")),
-            )
-            .group_by(Event.kind, Event.category)
-        )
-        for kind, category, count in counted:
-            out[(start.strftime("%Y-%m"), category)][kind] += count
+        month = start.strftime("%Y-%m")
+        for line in count_rows(db, start, end).values():
+            cell = out[(month, line.category)]
+            for column in PUBLIC:
+                cell[column] += line.counts[column]
     return dict(out)
