@@ -113,6 +113,7 @@ EVENT_NAMES = {
     "hand_over_replied": _l("receiving organ replied"),
     "concluded": _l("concluded"),
     "outcome_updated": _l("outcome updated"),
+    "typical_proposed": _l("typical case proposed for publication"),
     "reopened": _l("reopened for review"),
     "extended": _l("deadline extended"),
     "marked_major": _l("marked as a major lead"),

@@ -9,6 +9,7 @@ import urllib.parse
 
 from flask import Blueprint, Response, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from crypto.errors import ReceiptChecksumError, ReceiptFormatError
@@ -32,7 +33,7 @@ from intake.domain.cases.reports import (
 )
 from intake.domain.evidence import attachments
 from intake.domain.keys import followup
-from intake.domain.models import Report
+from intake.domain.models import Report, TypicalCase
 from intake.domain.oversight import settled_months
 from intake.domain.oversight.statistics import WITH_MEASURES
 from intake.platform import context, db, i18n, uploads
@@ -380,6 +381,22 @@ def figures() -> str:
         outcomes=outcomes,
         small=SMALL_CELL,
     )
+
+
+@bp.get("/typical-cases")
+def typical_cases() -> str:
+    """典型案例 a supervisor approved (令第5号: typical cases are published), newest first."""
+    published = (
+        db.session()
+        .scalars(
+            select(TypicalCase)
+            .where(TypicalCase.approved_on.is_not(None))
+            .order_by(TypicalCase.approved_on.desc(), TypicalCase.id.desc())
+            .limit(100)
+        )
+        .all()
+    )
+    return render_template("typical_cases.html", typical=published)
 
 
 @bp.get("/lang/<code>")

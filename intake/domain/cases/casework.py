@@ -40,6 +40,7 @@ from intake.domain.models import (
     Report,
     StaffMember,
     SupervisionNote,
+    TypicalCase,
 )
 from intake.domain.wording import _l
 
@@ -49,6 +50,7 @@ SUPERVISION_LIMIT = 1_000
 #: What the receiving organ answered a hand-over (docs/rules.md §2).
 HAND_OVER_REPLIES = ("filed", "not_filed", "result")
 LETTER_LIMIT = 60
+TYPICAL_LIMIT = 3_000
 _T = TypeVar("_T")
 NOT_READY = _l(
     "That bureau has no key yet: its first member has not set up their account. Nothing was "
@@ -346,6 +348,30 @@ def _sealed_items(report: Report, data_key: bytes, items: Sequence[str]) -> list
     return [
         _seal(data_key, report, "rectification", _text(item, outcomes.ITEM_LIMIT)) for item in items
     ]
+
+
+def propose_typical(report: Report, actor: Actor, title: str, summary: str) -> TypicalCase:
+    """A 典型案例 the bureau proposes: public once a supervisor approves it."""
+    next_state("typical", report.state)
+    typical = TypicalCase(
+        report_id=report.id,
+        bureau=report.lead_bureau.code,
+        category=report.category,
+        title=_text(title, 100),
+        summary=_text(summary, TYPICAL_LIMIT),
+        written_on=actor.today,
+        written_by=actor.staff.id,
+    )
+    _event(report, actor, "typical_proposed")
+    return typical
+
+
+def approve_typical(typical: TypicalCase, actor: Actor) -> None:
+    """A supervisor approves a 典型案例 for publication."""
+    if typical.approved_on is not None:
+        raise CaseworkError(_l("This typical case is already published."))
+    typical.approved_on = actor.today
+    typical.approved_by = actor.staff.id
 
 
 def rectifications(report: Report, data_key: bytes) -> list[tuple[Rectification, str]]:

@@ -19,7 +19,7 @@ from intake.domain.models.cases import (
 )
 from intake.domain.models.evidence import Attachment, AttachmentChunk
 from intake.domain.models.hotline import HotlineToken, IdempotencyRecord
-from intake.domain.models.outcomes import Measure, Rectification
+from intake.domain.models.outcomes import Measure, Rectification, TypicalCase
 from intake.domain.models.staff import (
     Bureau,
     BureauMembership,
@@ -51,5 +51,6 @@ __all__ = [
     "StaffSession",
     "StatisticMonth",
     "SupervisionNote",
+    "TypicalCase",
     "UsedFormToken",
 ]
