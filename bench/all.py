@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("kdf.py", "run.py", "repeats.py", "load.py", "attachments.py", "console.py")
+SCRIPTS = ("kdf.py", "run.py", "repeats.py", "load.py", "attachments.py", "console.py", "ledger.py")
 
 
 def main() -> None:

@@ -63,6 +63,8 @@ class Settings:
     reward_categories: tuple[str, ...] = ("insurance_fraud",)
     reward_min_yuan: int = 200
     reward_max_yuan: int = 200_000
+    # 主办单位 printed on the 统计表 sent upward; empty: the intake desk's name in the taxonomy.
+    host_office: str = ""
     retention_days: int = 730
     attachments_max_files: int = 5
     attachment_max_bytes: int = 10 * 1024 * 1024
@@ -120,6 +122,7 @@ class Settings:
             ),
             reward_min_yuan=_int(env, "QINGFENG_REWARD_MIN_YUAN", 200),
             reward_max_yuan=_int(env, "QINGFENG_REWARD_MAX_YUAN", 200_000),
+            host_office=env.get("QINGFENG_HOST_OFFICE", "").strip(),
             retention_days=_int(env, "QINGFENG_RETENTION_DAYS", 730),
             attachments_max_files=_int(env, "QINGFENG_ATTACHMENTS_MAX_FILES", 5),
             attachment_max_bytes=_int(env, "QINGFENG_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),

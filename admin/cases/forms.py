@@ -19,7 +19,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from admin.forms import REQUIRED, TOO_LONG, _required
-from intake.domain.cases.casework import LETTER_LIMIT, TEXT_LIMIT
+from intake.domain.cases.casework import LETTER_LIMIT, TEXT_LIMIT, TYPICAL_LIMIT
 from intake.domain.cases.outcomes import (
     AMOUNT_MAX_FEN,
     AMOUNTS,
@@ -140,6 +140,13 @@ class OutcomeForm(MeasuresForm):
         option_widget=CheckboxInput(),
         validators=[Optional()],
     )
+
+
+class TypicalForm(FlaskForm):
+    """A 典型案例 for the public page: no names, no details that identify anyone."""
+
+    title = StringField(_l("Title"), filters=[normalise_text], validators=_required(100))
+    summary = _text_area(_l("Summary for the public"), TYPICAL_LIMIT)
 
 
 class TransferForm(FlaskForm):

@@ -29,6 +29,7 @@ from admin.cases.forms import (
     RewardForm,
     ShareForm,
     TransferForm,
+    TypicalForm,
 )
 from admin.cases.repeats import RepeatForm
 from admin.console import (
@@ -161,6 +162,7 @@ def _forms(report: Report, data_key: bytes) -> dict[str, FlaskForm]:
         "hand_over_reply": HandOverReplyForm(prefix="hand_over_reply"),
         "conclude": ConcludeForm(prefix="conclude"),
         "outcome": OutcomeForm(prefix="outcome", data=_outcome_data(report)),
+        "typical": TypicalForm(prefix="typical"),
         "reopen": ReopenForm(prefix="reopen"),
         "extend": ExtendForm(prefix="extend"),
         "major": MajorForm(prefix="major", data={"major": report.major}),
@@ -353,6 +355,11 @@ def _apply(action: str, report: Report, data_key: bytes, form: Any) -> dict[str,
                 report, data_key, who, target, handed_to, form.letter.data, form.letter_on.data
             )
             return {"to": target.code}
+        case "typical":
+            typical = casework.propose_typical(report, who, form.title.data, form.summary.data)
+            db.session().add(typical)
+            db.session().flush()
+            return {"typical": typical.id}
         case "hand_over_reply":
             casework.hand_over_reply(report, who, form.reply.data, form.replied_on.data)
             return {"reply": form.reply.data}

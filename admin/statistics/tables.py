@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from admin.labels import bureau_name, category_name, hand_over_name
+from admin.statistics.documents import FLOW, OUTCOMES, Sheet
 from admin.statistics.exports import Cell
 from intake.domain.cases.lifecycle import State
 from intake.domain.cases.outcomes import AMOUNTS, fen_to_yuan
@@ -20,7 +21,7 @@ from intake.domain.labels import (
     STATE_NAMES,
 )
 from intake.domain.oversight.ledger import LedgerLine
-from intake.domain.oversight.statistics import ALL, COLUMNS, Row, Table
+from intake.domain.oversight.statistics import ALL, COLUMNS, RATES, Row, Table
 
 
 def _name(kind: str, code: str) -> str:
@@ -38,7 +39,7 @@ def stats_header() -> list[str]:
     from flask_babel import gettext as _
 
     return [_("Bureau"), _("Category"), _("Channel"), *(str(STAT_COLUMNS[c]) for c in COLUMNS),
-            str(STAT_COLUMNS["median_days"])]  # fmt: skip
+            str(STAT_COLUMNS["median_days"]), *(str(STAT_COLUMNS[r]) for r in RATES)]  # fmt: skip
 
 
 def stats_row(row: Row) -> list[Cell]:
@@ -48,9 +49,19 @@ def stats_row(row: Row) -> list[Cell]:
         _name("bureau", row.bureau),
         _name("category", row.category),
         _name("channel", row.channel),
-        *(row.counts[c] for c in COLUMNS),
+        *(_figure(c, row.counts[c]) for c in COLUMNS),
         None if median is None else round(median, 1),
+        *(_percent(row.rate(r)) for r in RATES),
     ]
+
+
+def _figure(column: str, value: int) -> Cell:
+    # Amounts are kept in fen; a 统计表 shows yuan.
+    return round(value / 100, 2) if column in AMOUNTS else value
+
+
+def _percent(rate: float | None) -> Cell:
+    return None if rate is None else round(rate * 100, 1)
 
 
 def stats_rows(table: Table) -> Iterator[list[Cell]]:
@@ -99,11 +110,46 @@ def _iso(day: dt.date | None) -> str:
     return day.isoformat() if day else ""
 
 
-def ledger_row(line: LedgerLine, with_content: bool) -> list[Cell]:
-    """One line of the 台账 as cells, names in the reader's language."""
+class _Names:
+    """Names looked up once per export, not once per row (a bureau's 台账 has 100,000 rows)."""
+
+    def __init__(self) -> None:
+        from flask_babel import gettext as _
+
+        self.yes, self.no = _("Yes"), _("No")
+        self.cache: dict[tuple[str, str], str] = {}
+
+    def get(self, kind: str, code: str) -> str:
+        key = (kind, code)
+        if key not in self.cache:
+            self.cache[key] = {
+                "channel": lambda: str(CHANNEL_NAMES.get(code, code)),
+                "category": lambda: category_name(code),
+                "bureau": lambda: bureau_name(code),
+                "state": lambda: str(STATE_NAMES[State(code)]),
+                "disposal": lambda: str(DISPOSAL_NAMES[code]),
+                "finding": lambda: str(FINDING_NAMES[Finding(code)]),
+                "told": lambda: _told(code),
+            }[kind]()
+        return self.cache[key]
+
+
+def _told(day: str) -> str:
     from flask_babel import gettext as _
 
-    source = str(CHANNEL_NAMES.get(line.channel, line.channel))
+    return _("Told on %(date)s", date=day)
+
+
+def ledger_rows(lines: Iterable[LedgerLine], with_content: bool) -> Iterator[list[Cell]]:
+    """The 台账's lines as cells, names in the reader's language."""
+    names = _Names()
+    for line in lines:
+        yield ledger_row(line, with_content, names)
+
+
+def ledger_row(line: LedgerLine, with_content: bool, names: _Names) -> list[Cell]:
+    """One line of the 台账 as cells."""
+    source = names.get("channel", line.channel)
     if line.source:
         source += f"（{line.source}）"
     content = line.content
@@ -111,18 +157,52 @@ def ledger_row(line: LedgerLine, with_content: bool) -> list[Cell]:
         line.reference,
         line.received_on.isoformat(),
         *([content.named if content else None] if with_content else []),
-        _("Yes") if line.official_involved else _("No"),
+        names.yes if line.official_involved else names.no,
         *([content.summary if content else None] if with_content else []),
         source,
-        category_name(line.category),
-        bureau_name(line.lead),
-        str(STATE_NAMES[State(line.state)]),
-        str(DISPOSAL_NAMES[line.disposal]) if line.disposal else None,
-        str(FINDING_NAMES[Finding(line.finding)]) if line.finding else None,
+        names.get("category", line.category),
+        names.get("bureau", line.lead),
+        names.get("state", line.state),
+        names.get("disposal", line.disposal) if line.disposal else None,
+        names.get("finding", line.finding) if line.finding else None,
         _measures(line) or None,
         f"{line.items_done} / {line.items}" if line.items else None,
         _hand_over(line),
-        _("Told on %(date)s", date=line.told_on.isoformat()) if line.told_on else None,
+        names.get("told", line.told_on.isoformat()) if line.told_on else None,
         _iso(line.concluded_on) or None,
         "✓" if line.crossed_off else "",
     ]
+
+
+def _cell(row: Row, column: str) -> Cell:
+    if column in RATES:
+        return _percent(row.rate(column))
+    return _figure(column, row.counts[column])
+
+
+def document_sheet(table: Table, office: str) -> Sheet:
+    """The period's 统计表 for the upper office: one row per bureau and the total."""
+    from flask_babel import gettext as _
+
+    lines = [*table.bureau_totals, table.total]
+    names = [_("Total") if r.bureau == ALL else bureau_name(r.bureau) for r in lines]
+
+    def part(columns: tuple[str, ...]) -> tuple[list[str], list[list[Cell]]]:
+        header = [_("Bureau"), *(str(STAT_COLUMNS[c]) for c in columns)]
+        return header, [
+            [name, *(_cell(r, c) for c in columns)] for name, r in zip(names, lines, strict=True)
+        ]
+
+    flow, outcomes = part(FLOW), part(OUTCOMES)
+    return Sheet(
+        title=_("Campaign outcome statistics (治理情况统计表)"),
+        office_line=_("Reporting office (主办单位): %(office)s", office=office),
+        period_line=_(
+            "Period: %(start)s to %(end)s", start=table.start.isoformat(), end=table.end.isoformat()
+        ),
+        tables=[(_("1. Leads received and handled"), *flow), (_("2. Outcomes"), *outcomes)],
+        signature_line=_(
+            "Filled in by (填报人): ________    Checked by (审核人): ________    Date: ________"
+        ),
+        seal=_("(Seal 盖章)"),
+    )

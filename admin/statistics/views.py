@@ -11,19 +11,26 @@ import datetime as dt
 from flask import Blueprint, Response, abort, render_template, request
 
 from admin.console import bureau_by_code, is_member, opened, record_audit, requires, staff
-from admin.statistics import exports
+from admin.statistics import documents, exports
 from admin.statistics import tables as reports_out
 from intake.domain.codes import CASE_ROLES, Role
 from intake.domain.keys.keyring import bureau_private_key
 from intake.domain.oversight import ledger as ledger_lines
 from intake.domain.oversight import settled_months, statistics
-from intake.platform import context, db
+from intake.platform import context, db, i18n
 
 bp = Blueprint("statistics", __name__)
 
 #: Exported references listed one by one in the audit record, up to this many.
 AUDITED_REFERENCES = 10_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCUMENTS = {
+    "docx": (
+        documents.to_docx,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    "pdf": (documents.to_pdf, "application/pdf"),
+}
 
 
 def _month() -> tuple[str, dt.date]:
@@ -62,13 +69,35 @@ def stats() -> str:
 @bp.get("/stats/export")
 @requires(Role.SUPERVISOR)
 def stats_export() -> Response:
-    """The month's table as XLSX or CSV."""
+    """A month's table, or whole months `month` to `to`, as XLSX or CSV (every row), or as the
+    Word or PDF document the upper office receives (docs/rules.md §13)."""
     month, start = _month()
-    table = settled_months.month_table(db.session(), start, context.today())
-    header, rows = reports_out.stats_header(), list(reports_out.stats_rows(table))
-    record_audit("stats_exported", month=month)
+    end = statistics.month_bounds(month)[1]
+    to = request.args.get("to", "")
+    if to:
+        try:
+            end = statistics.month_bounds(to)[1]
+        except ValueError:
+            abort(400)
+        if end < start or end.year - start.year > 10:
+            abort(400)
+    table = settled_months.period_table(db.session(), start, end, context.today())
+    period = month if not to else f"{month}_{to}"
+    kind = request.args.get("format", "xlsx")
+    record_audit("stats_exported", month=month, to=to or None, format=kind)
     db.session().commit()
-    return _download(f"qingfeng-stats-{month}", header, rows)
+    if kind in DOCUMENTS:
+        settings = context.settings()
+        office = settings.host_office or context.taxonomy().intake_desk.name(i18n.current())
+        sheet = reports_out.document_sheet(table, office)
+        make, mimetype = DOCUMENTS[kind]
+        response = Response(make(sheet), mimetype=mimetype)
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="qingfeng-stats-{period}.{kind}"'
+        )
+        return response
+    header, rows = reports_out.stats_header(), list(reports_out.stats_rows(table))
+    return _download(f"qingfeng-stats-{period}", header, rows)
 
 
 @bp.get("/ledger")
@@ -99,7 +128,7 @@ def ledger() -> Response:
         references=references if len(references) <= AUDITED_REFERENCES else None,
     )
     db.session().commit()
-    rows = [reports_out.ledger_row(line, member) for line in lines]
+    rows = list(reports_out.ledger_rows(lines, member))
     return _download(f"qingfeng-ledger-{bureau.code}", reports_out.ledger_header(member), rows)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
 from sqlalchemy import Subquery, case, func, literal, or_, select, true, union_all
 from werkzeug.wrappers import Response
 
@@ -19,7 +20,7 @@ from intake.domain.cases import casework
 from intake.domain.cases.deadlines import current_deadline
 from intake.domain.codes import Role
 from intake.domain.labels import STATE_NAMES
-from intake.domain.models import Bureau, Report, StaffMember
+from intake.domain.models import Bureau, Report, StaffMember, TypicalCase
 from intake.domain.oversight import due
 from intake.platform import context, db
 
@@ -130,6 +131,40 @@ def supervise(reference: str) -> Response:
     record_audit("case_supervised", report)
     db.session().commit()
     return redirect(url_for("admin.supervision.overdue", _anchor=f"case-{reference}"), code=303)
+
+
+@bp.get("/typical")
+@requires(Role.SUPERVISOR)
+def typical_cases() -> str:
+    """典型案例 proposed by the bureaus, newest first: pending ones with an approve button."""
+    rows = (
+        db.session()
+        .scalars(
+            select(TypicalCase).order_by(
+                TypicalCase.approved_on.is_not(None), TypicalCase.id.desc()
+            )
+        )
+        .all()
+    )
+    return render_template("admin/typical.html", typical=rows, form=FlaskForm())
+
+
+@bp.post("/typical/<int:typical_id>/approve")
+@requires(Role.SUPERVISOR)
+def approve_typical(typical_id: int) -> Response:
+    """Publish a 典型案例 on the public page."""
+    if not FlaskForm().validate():
+        abort(400)
+    typical = db.session().get(TypicalCase, typical_id)
+    if typical is None:
+        abort(404)
+    try:
+        casework.approve_typical(typical, actor())
+    except casework.CaseworkError:
+        abort(409)
+    record_audit("typical_approved", typical=typical.id)
+    db.session().commit()
+    return redirect(url_for("admin.supervision.typical_cases"), code=303)
 
 
 @bp.get("/cases/<reference>/audit")

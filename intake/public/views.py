@@ -11,6 +11,7 @@ import urllib.parse
 
 from flask import Blueprint, Response, g, redirect, render_template, request, session
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -19,6 +20,7 @@ from crypto.receipts import format_receipt, normalise_receipt
 from intake.domain.cases import casework
 from intake.domain.cases.deadlines import current_deadline
 from intake.domain.cases.lifecycle import reporter_label
+from intake.domain.cases.outcomes import Kind, fen_to_yuan
 from intake.domain.cases.reports import (
     AlreadySubmitted,
     OpenedReport,
@@ -35,8 +37,9 @@ from intake.domain.cases.reports import (
 )
 from intake.domain.evidence import attachments
 from intake.domain.keys import epochs, followup
-from intake.domain.models import Report
+from intake.domain.models import Report, TypicalCase
 from intake.domain.oversight import settled_months
+from intake.domain.oversight.statistics import WITH_MEASURES
 from intake.platform import context, db, i18n, uploads
 from intake.platform.i18n import LANGUAGES
 from intake.platform.redirects import local_path
@@ -395,13 +398,40 @@ def figures() -> str:
     months.reverse()
     counts = settled_months.public_figures(db.session(), months, context.today())
     db.session().commit()
+    # Outcomes over the twelve months: a category's funds recovered are shown only beside at
+    # least SMALL_CELL cases with measures, since one case's amount would single it out.
+    outcomes: dict[str, tuple[int, str] | None] = {}
+    for category in context.taxonomy().categories:
+        cases = recovered = 0
+        for (_month, code), cell in counts.items():
+            if code == category.code:
+                cases += cell.get(WITH_MEASURES, 0)
+                recovered += cell.get(Kind.FUND_RECOVERED.value, 0)
+        outcomes[category.code] = (cases, fen_to_yuan(recovered)) if cases >= SMALL_CELL else None
     return render_template(
         "figures.html",
         months=[start.strftime("%Y-%m") for start, _end in months],
         categories=context.taxonomy().categories,
         counts=counts,
+        outcomes=outcomes,
         small=SMALL_CELL,
     )
+
+
+@bp.get("/typical-cases")
+def typical_cases() -> str:
+    """典型案例 a supervisor approved (令第5号: typical cases are published), newest first."""
+    published = (
+        db.session()
+        .scalars(
+            select(TypicalCase)
+            .where(TypicalCase.approved_on.is_not(None))
+            .order_by(TypicalCase.approved_on.desc(), TypicalCase.id.desc())
+            .limit(100)
+        )
+        .all()
+    )
+    return render_template("typical_cases.html", typical=published)
 
 
 @bp.get("/lang/<code>")

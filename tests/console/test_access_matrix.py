@@ -113,6 +113,12 @@ def matrix(
             Check(f"/admin/cases/{other}/audit", only({"supervisor": 200})),
         ],
         ("admin.supervision.overdue", "GET"): [Check("/admin/overdue", only({"supervisor": 200}))],
+        ("admin.supervision.typical_cases", "GET"): [
+            Check("/admin/typical", only({"supervisor": 200}))
+        ],
+        ("admin.supervision.approve_typical", "POST"): [
+            Check("/admin/typical/999999/approve", only({"supervisor": 404}))
+        ],
         ("admin.supervision.supervise", "POST"): [
             Check(f"/admin/cases/{own}/supervise", only({"supervisor": 303}), {"text": "m"}),
             Check(f"/admin/cases/{other}/supervise", only({"supervisor": 303}), {"text": "m"}),
@@ -316,6 +322,7 @@ def test_every_post_needs_a_csrf_token(
             .replace("<action>", "note")
             .replace("<int:staff_id>", "1")
             .replace("<int:token_id>", "1")
+            .replace("<int:typical_id>", "1")
             .replace("<code>", "health")
             .replace("<int:item_id>", "1")
         )

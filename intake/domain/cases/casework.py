@@ -41,6 +41,7 @@ from intake.domain.models import (
     Report,
     StaffMember,
     SupervisionNote,
+    TypicalCase,
 )
 from intake.domain.models.base import next_ordinal, random_id
 from intake.domain.wording import _l
@@ -51,6 +52,7 @@ SUPERVISION_LIMIT = 1_000
 #: What the receiving organ answered a hand-over (docs/rules.md §2).
 HAND_OVER_REPLIES = ("filed", "not_filed", "result")
 LETTER_LIMIT = 60
+TYPICAL_LIMIT = 3_000
 _T = TypeVar("_T")
 NOT_READY = _l(
     "That bureau has no key yet: its first member has not set up their account. Nothing was "
@@ -309,6 +311,9 @@ def conclude(
         report.lead_bureau.code,
     )  # fmt: skip
     _checked(outcomes.add_items, report, sealed, actor.today)
+    _derived(report, actor, opened=chosen in outcomes.OPENING_DISPOSALS, items=len(sealed))
+    if report.conclusion_due is not None and actor.today > report.conclusion_due:
+        _derived(report, actor, late=True)
     periods.enter_period(report, actor.secret_key)
     _event(
         report, actor, "concluded", value=finding, disposal=chosen, measures=changes,
@@ -334,15 +339,62 @@ def update_outcome(
     )  # fmt: skip
     added = _checked(outcomes.add_items, report, sealed, actor.today)
     marked = outcomes.mark_done(report, done, actor.today)
+    _derived(report, actor, items=added, done=marked)
     if not (changes or added or marked):
         raise CaseworkError(_l("Nothing was changed."))
     _event(report, actor, "outcome_updated", measures=changes, items=added, done=marked)
+
+
+def _derived(
+    report: Report,
+    actor: Actor,
+    *,
+    opened: bool | None = None,
+    late: bool = False,
+    items: int = 0,
+    done: int = 0,
+) -> None:
+    # The entries the 统计表 counts besides the measures typed (cases/outcomes.py, DERIVED).
+    def entry(kind: str, quantity: int) -> None:
+        outcomes.record(
+            report, kind, quantity, actor.today, actor.staff.id, report.lead_bureau.code
+        )
+
+    if opened is not None:
+        entry(outcomes.CASES_OPENED, int(opened) - outcomes.count(report, outcomes.CASES_OPENED))
+    entry(outcomes.CONCLUDED_LATE, int(late))
+    entry(outcomes.ITEMS_ADDED, items)
+    entry(outcomes.ITEMS_DONE, done)
 
 
 def _sealed_items(report: Report, data_key: bytes, items: Sequence[str]) -> list[bytes]:
     return [
         _seal(data_key, report, "rectification", _text(item, outcomes.ITEM_LIMIT)) for item in items
     ]
+
+
+def propose_typical(report: Report, actor: Actor, title: str, summary: str) -> TypicalCase:
+    """A 典型案例 the bureau proposes: public once a supervisor approves it."""
+    next_state("typical", report.state)
+    typical = TypicalCase(
+        report_id=report.id,
+        bureau=report.lead_bureau.code,
+        category=report.category,
+        title=_text(title, 100),
+        summary=_text(summary, TYPICAL_LIMIT),
+        written_on=actor.today,
+        written_by=actor.staff.id,
+    )
+    _event(report, actor, "typical_proposed")
+    return typical
+
+
+def approve_typical(typical: TypicalCase, actor: Actor) -> None:
+    """A supervisor approves a 典型案例 for publication."""
+    if typical.approved_on is not None:
+        raise CaseworkError(_l("This typical case is already published."))
+    typical.approved_on = actor.today
+    typical.approved_by = actor.staff.id
 
 
 def rectifications(report: Report, data_key: bytes) -> list[tuple[Rectification, str]]:

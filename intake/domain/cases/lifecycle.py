@@ -60,6 +60,8 @@ TRANSITIONS: dict[str, tuple[tuple[State, ...], State | None]] = {
     "reopen": ((State.CONCLUDED,), State.UNDER_REVIEW),
     # A measure that lands after conclusion (docs/rules.md §11).
     "outcome": ((State.CONCLUDED,), None),
+    # A sanitised summary of a concluded case, for the public 典型案例 page.
+    "typical": ((State.CONCLUDED,), None),
     # The receiving organ answers a hand-over, before or after the case is concluded.
     "hand_over_reply": ((State.HANDED_OVER, State.CONCLUDED, State.UNDER_REVIEW), None),
     "extend": ((*_OPEN, State.HANDED_OVER), None),

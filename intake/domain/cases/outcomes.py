@@ -81,6 +81,13 @@ class Kind(StrEnum):
 
 
 AMOUNTS = (Kind.FINES, Kind.FUND_RECOVERED, Kind.KICKBACKS_RETURNED)
+#: Entries the casework records by itself, for the 统计表: a case opened (立案 or 移送审查调查)
+#: at conclusion, a conclusion after its deadline, 整改 items added and done.
+CASES_OPENED = "cases_opened"
+CONCLUDED_LATE = "concluded_late"
+ITEMS_ADDED = "rectification_items"
+ITEMS_DONE = "rectification_done"
+DERIVED = (CASES_OPENED, CONCLUDED_LATE, ITEMS_ADDED, ITEMS_DONE)
 COUNTS = tuple(k for k in Kind if k not in AMOUNTS)
 #: Upper bounds, so a slip of the keyboard is caught: 1e12 fen is ten billion yuan.
 AMOUNT_MAX_FEN = 10**12
@@ -123,8 +130,32 @@ def totals(report: Report) -> dict[Kind, int]:
     """Every kind of measure recorded on the case so far, summed over its entries."""
     out = dict.fromkeys(Kind, 0)
     for entry in report.measures:
-        out[Kind(entry.kind)] += entry.quantity
+        if entry.kind in out:
+            out[Kind(entry.kind)] += entry.quantity
     return out
+
+
+def count(report: Report, kind: str) -> int:
+    """The sum of the entries of one kind, derived ones included."""
+    return sum(entry.quantity for entry in report.measures if entry.kind == kind)
+
+
+def record(
+    report: Report, kind: str, quantity: int, today: dt.date, staff_id: int, bureau: str
+) -> None:
+    """One dated entry."""
+    if quantity:
+        report.measures.append(
+            Measure(
+                kind=kind,
+                quantity=quantity,
+                recorded_on=today,
+                bureau=bureau,
+                category=report.category,
+                channel=report.channel,
+                staff_id=staff_id,
+            )
+        )
 
 
 def check_disposal(report: Report, disposal: str) -> Disposal:
@@ -149,16 +180,7 @@ def set_totals(
             raise OutcomeError(kind.value)
         if value != current[kind]:
             changes[kind.value] = value - current[kind]
-            report.measures.append(
-                Measure(
-                    kind=kind.value,
-                    quantity=value - current[kind],
-                    recorded_on=today,
-                    bureau=bureau,
-                    category=report.category,
-                    staff_id=staff_id,
-                )
-            )
+            record(report, kind.value, value - current[kind], today, staff_id, bureau)
     return changes
 
 

@@ -20,6 +20,7 @@ ACTIONS = (
     "hand_over_reply",
     "conclude",
     "outcome",
+    "typical",
     "reopen",
     "extend",
     "major",

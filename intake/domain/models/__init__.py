@@ -20,7 +20,7 @@ from intake.domain.models.cases import (
 )
 from intake.domain.models.evidence import Attachment, AttachmentChunk
 from intake.domain.models.hotline import HotlineToken, IdempotencyRecord
-from intake.domain.models.outcomes import Measure, Rectification
+from intake.domain.models.outcomes import Measure, Rectification, TypicalCase
 from intake.domain.models.repeats import NameTag
 from intake.domain.models.reviews import ReviewItem, ReviewRound
 from intake.domain.models.staff import (
@@ -58,5 +58,6 @@ __all__ = [
     "StaffSession",
     "StatisticMonth",
     "SupervisionNote",
+    "TypicalCase",
     "UsedFormToken",
 ]

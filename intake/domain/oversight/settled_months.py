@@ -21,7 +21,15 @@ from sqlalchemy.orm import Session
 
 from intake.domain.models import StatisticMonth
 from intake.domain.oversight import statistics
-from intake.domain.oversight.statistics import COLUMNS, Key, Row, Table, month_bounds, summarise
+from intake.domain.oversight.statistics import (
+    COLUMNS,
+    PUBLIC,
+    Key,
+    Row,
+    Table,
+    month_bounds,
+    summarise,
+)
 
 SETTLE_DAYS = 2
 
@@ -118,12 +126,12 @@ def _encode(rows: dict[Key, Row]) -> dict[str, Any]:
 
 
 def _by_category(rows: dict[Key, Row]) -> dict[str, list[int]]:
-    """Received and concluded per category: what the public page shows of a month."""
+    """What the public page shows of a month, per category, in the order of PUBLIC."""
     out: dict[str, list[int]] = {}
     for line in rows.values():
-        cell = out.setdefault(line.category, [0, 0])
-        cell[0] += line.counts["received"]
-        cell[1] += line.counts["concluded"]
+        cell = out.setdefault(line.category, [0] * len(PUBLIC))
+        for index, column in enumerate(PUBLIC):
+            cell[index] += line.counts[column]
     return out
 
 
@@ -176,10 +184,11 @@ def public_figures(
             kept_month = db.get(StatisticMonth, start)
             if kept_month is not None:  # kept by another request, perhaps not visible here
                 kept_month.by_category = by_category
-        for category, (received, concluded) in by_category.items():
+        for category, figures in by_category.items():
+            # A month kept before outcomes were recorded has received and concluded only.
             out[(start.strftime("%Y-%m"), category)] = {
-                "received": received,
-                "concluded": concluded,
+                column: figures[index] if index < len(figures) else 0
+                for index, column in enumerate(PUBLIC)
             }
     live = [(start, end) for start, end in months if start not in settled_starts]
     out.update(statistics.public_figures(db, live))

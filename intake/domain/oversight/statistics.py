@@ -9,7 +9,15 @@ step counted for, split by the report's category and channel:
 - substantiated / partly / not substantiated: conclusions by finding;
 - overdue: deadlines `qingfeng tick` flagged as passed in the period;
 - open at the end: received by the last day and not concluded then (current lead bureau);
-- median days to conclusion: calendar days from receipt to each conclusion of the period.
+- median days to conclusion: calendar days from receipt to each conclusion of the period;
+- outcomes (docs/rules.md §11, §13): the measure entries recorded in the period, summed per
+  kind — cases opened (立案), conclusions after their deadline, the amounts in fen and the
+  counts, 整改 items added and done. A measure that landed after conclusion counts in the month
+  it was recorded;
+- rates, from the columns: 受理率 = accepted / (accepted + not accepted); 按期办结率 =
+  (concluded − concluded late) / concluded; 属实率 = (substantiated + partly) / concluded.
+
+Every figure counts under the category the case was filed in, whatever the taxonomy says now.
 
 Nothing here opens a ciphertext.
 """
@@ -27,8 +35,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from intake.domain.codes import Finding
-from intake.domain.models import Bureau, Event, Report
+from intake.domain.cases.outcomes import CASES_OPENED, CONCLUDED_LATE, ITEMS_ADDED, ITEMS_DONE, Kind
+from intake.domain.codes import TRUE_FINDINGS, Finding
+from intake.domain.models import Bureau, Event, Measure, Report
+
+#: The outcome columns, each the sum of the measure entries of its kind.
+OUTCOME_COLUMNS = (CASES_OPENED, CONCLUDED_LATE, *Kind, ITEMS_ADDED, ITEMS_DONE)
+#: Cases that had a measure of §11 recorded in the period (each case once per period).
+WITH_MEASURES = "cases_with_measures"
 
 COLUMNS = (
     "received",
@@ -42,8 +56,13 @@ COLUMNS = (
     *Finding,
     "overdue",
     "open_at_end",
+    *OUTCOME_COLUMNS,
+    WITH_MEASURES,
 )
 ALL = "*"
+RATES = ("acceptance_rate", "on_time_rate", "substantiated_rate")
+#: What the public page shows per month and category (docs/rules.md §7, §13).
+PUBLIC = ("received", "concluded", WITH_MEASURES, Kind.FUND_RECOVERED.value)
 
 Key = tuple[str, str, str]  # bureau, category, channel
 
@@ -63,6 +82,16 @@ class Row:
     def median_days(self) -> float | None:
         """Median calendar days from receipt to conclusion, for conclusions of the period."""
         return median(self.days)
+
+    def rate(self, name: str) -> float | None:
+        """One of RATES as a fraction, or None when nothing was there to rate."""
+        c = self.counts
+        part, whole = {
+            "acceptance_rate": (c["accepted"], c["accepted"] + c["not_accepted"]),
+            "on_time_rate": (c["concluded"] - c[CONCLUDED_LATE], c["concluded"]),
+            "substantiated_rate": (sum(c[f] for f in TRUE_FINDINGS), c["concluded"]),
+        }[name]
+        return part / whole if whole else None
 
 
 def median(histogram: Counter[int]) -> float | None:
@@ -180,6 +209,35 @@ def count_rows(db: Session, start: dt.date, end: dt.date) -> dict[Key, Row]:
             if column:
                 row((bureau or "", category, channel)).counts[column] += count
 
+    # Outcomes: a period's measure entries, summed per kind from ix_measures_statistics alone.
+    measured = db.execute(
+        select(
+            Measure.bureau,
+            Measure.category,
+            Measure.channel,
+            Measure.kind,
+            func.sum(Measure.quantity),
+        )
+        .where(Measure.recorded_on.between(start, end))
+        .group_by(Measure.bureau, Measure.category, Measure.channel, Measure.kind)
+    )
+    for bureau, category, channel, kind, total in measured:
+        counts = row((bureau, category, channel)).counts
+        if kind in counts:
+            counts[kind] += int(total)
+    with_measures = db.execute(
+        select(
+            Measure.bureau,
+            Measure.category,
+            Measure.channel,
+            func.count(Measure.report_id.distinct()),
+        )
+        .where(Measure.recorded_on.between(start, end), Measure.kind.in_([k.value for k in Kind]))
+        .group_by(Measure.bureau, Measure.category, Measure.channel)
+    )
+    for bureau, category, channel, cases in with_measures:
+        row((bureau, category, channel)).counts[WITH_MEASURES] += cases
+
     # Days taken are counted in SQL: a month's tens of thousands of conclusions come back as
     # one row per (bureau, category, channel, days).
     days = days_between(Event.occurred_on, Event.received_on)
@@ -227,19 +285,12 @@ def summarise(start: dt.date, end: dt.date, rows: dict[Key, Row]) -> Table:
 def public_figures(
     db: Session, months: list[tuple[dt.date, dt.date]]
 ) -> dict[tuple[str, str], dict[str, int]]:
-    """Received and concluded per (month, category), for the public page."""
-    out: dict[tuple[str, str], dict[str, int]] = defaultdict(
-        lambda: {"received": 0, "concluded": 0}
-    )
+    """The PUBLIC columns per (month, category), for the public page."""
+    out: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(PUBLIC, 0))
     for start, end in months:
-        counted = db.execute(
-            select(Event.kind, Event.category, func.count())
-            .where(
-                Event.occurred_on.between(start, end),
-                Event.kind.in_(("received", "concluded")),
-            )
-            .group_by(Event.kind, Event.category)
-        )
-        for kind, category, count in counted:
-            out[(start.strftime("%Y-%m"), category)][kind] += count
+        month = start.strftime("%Y-%m")
+        for line in count_rows(db, start, end).values():
+            cell = out[(month, line.category)]
+            for column in PUBLIC:
+                cell[column] += line.counts[column]
     return dict(out)

@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("recorded_on", sa.Date(), nullable=False),
         sa.Column("bureau", sa.String(length=40), nullable=False),
         sa.Column("category", sa.String(length=40), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
         sa.Column("staff_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["report_id"],
@@ -44,7 +45,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_measures_report_id"), ["report_id"], unique=False)
         batch_op.create_index(
             "ix_measures_statistics",
-            ["recorded_on", "bureau", "category", "kind", "quantity"],
+            ["recorded_on", "bureau", "category", "channel", "kind", "quantity"],
             unique=False,
         )
 
