@@ -12,11 +12,16 @@ from wtforms import (
     SelectField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from admin.forms import REQUIRED, _required
 from intake.domain.cases.casework import TEXT_LIMIT
 from intake.domain.cases.text import normalise_text
+
+#: Consequential choices start empty: nobody concludes 属实 or hands a case to the police
+#: because that was the first line of a list.
+CHOOSE = SelectChoice("", _l("— choose one —"))
+MUST_CHOOSE = DataRequired(message=_l("Please choose one."))
 
 
 def _text_area(label: str, limit: int = TEXT_LIMIT) -> TextAreaField:
@@ -59,7 +64,9 @@ class ConcludeForm(FlaskForm):
     outcome = _text_area(_l("Outcome (the reporter reads this)"))
     finding = SelectField(
         _l("Finding"),
+        validators=[MUST_CHOOSE],
         choices=[
+            CHOOSE,
             SelectChoice("substantiated", _l("Substantiated (属实)")),
             SelectChoice("partly_substantiated", _l("Partly substantiated (部分属实)")),
             SelectChoice("not_substantiated", _l("Not substantiated (不属实)")),
@@ -70,7 +77,7 @@ class ConcludeForm(FlaskForm):
 class TransferForm(FlaskForm):
     """转办 to another bureau."""
 
-    bureau = SelectField(_l("To bureau"))
+    bureau = SelectField(_l("To bureau"), validators=[MUST_CHOOSE])
     keep_as_co = BooleanField(_l("Keep access as co-bureau"))
 
 
@@ -85,7 +92,9 @@ class HandOverForm(FlaskForm):
 
     target = SelectField(
         _l("Hand over to"),
+        validators=[MUST_CHOOSE],
         choices=[
+            CHOOSE,
             SelectChoice("police", _l("Public security (公安机关)")),
             SelectChoice("discipline", _l("Discipline commission (纪委监委)")),
         ],

@@ -6,14 +6,16 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
-from admin.cases import queue
+from admin.cases import outcomes, queue
 from admin.cases.forms import (
+    CHOOSE,
     AssignForm,
     ConcludeForm,
     ExtendForm,
@@ -158,7 +160,9 @@ def _forms(report: Report) -> dict[str, FlaskForm]:
         "accept": FlaskForm(prefix="accept"),
     }
     forms["assign"].staff_id.choices = [(m.id, m.username) for m in handlers]
-    forms["transfer"].bureau.choices = [(b.code, bureau_name(b.code)) for b in others]
+    forms["transfer"].bureau.choices = [CHOOSE] + [
+        SelectChoice(b.code, bureau_name(b.code)) for b in others
+    ]
     forms["share"].bureau.choices = [
         (b.code, bureau_name(b.code)) for b in others if b.id not in holders
     ]
@@ -252,7 +256,7 @@ def _powers(report: Report) -> frozenset[str]:
 
 @bp.post("/cases/<reference>/<action>")
 @requires(*CASE_ROLES)
-def case_action(reference: str, action: str) -> Response | tuple[str, int]:
+def case_action(reference: str, action: str) -> Response | str | tuple[str, int]:
     """Apply one action; a refused one shows the case again with the form as typed."""
     if action not in ACTIONS:
         abort(404)
@@ -263,7 +267,16 @@ def case_action(reference: str, action: str) -> Response | tuple[str, int]:
     forms = _forms(report)
     form = forms[action]
     if not form.validate():
-        return _render_case(report, forms), 422
+        return _render_case(report, forms, str(outcomes.NOT_TAKEN)), 422
+    if action in outcomes.CONFIRM and request.form.get("confirm") != "yes":
+        # A consequential step is asked once more, on its own page, without JavaScript.
+        return render_template(
+            "admin/confirm.html",
+            report=report,
+            action=action,
+            question=outcomes.question(action, report, form),
+            fields=[(k, v) for k, v in request.form.items(multi=True) if k != "confirm"],
+        )
     data_key, _lead_private = case_data_key(report)
     try:
         detail = _apply(action, report, data_key, form)
@@ -275,7 +288,17 @@ def case_action(reference: str, action: str) -> Response | tuple[str, int]:
         return _render_case(load_case(reference), forms, str(exc.args[0])), 422
     record_audit(f"case_{action}", report, **detail)
     db.session().commit()
+    flash(outcomes.done(action, report, form), "success")
+    if not _still_readable(report):
+        # Transferred or handed over without a copy kept: the case page would be a 404.
+        return redirect(url_for("admin.cases.queue_page"), code=303)
     return back_to_case(report)
+
+
+def _still_readable(report: Report) -> bool:
+    db.session().refresh(report)
+    mine = {m.bureau_id for m in staff().memberships}
+    return any(w.bureau_id in mine for w in report.key_wraps)
 
 
 def _apply(action: str, report: Report, data_key: bytes, form: Any) -> dict[str, Any]:

@@ -97,8 +97,14 @@ def test_a_bureau_member_enrols_asks_reads_the_answer_and_concludes(
     staff.get_by_label("核查结论").select_option("substantiated")
     staff.get_by_role("button", name="办结", exact=True).click()
     staff.wait_for_load_state()
+    # 办结 is asked once more, on a page of its own, with the finding named.
+    assert "确定以“属实”办结案件" in staff.content()
+    shot(staff, "console-confirm-1280-zh")
+    staff.get_by_role("button", name="确认执行").click()
+    staff.wait_for_load_state()
     shot(staff, "console-concluded-1280-zh")
     assert "已办结" in staff.content()
+    assert staff.get_by_role("status").first.inner_text().endswith("已办结：属实。")
 
     reporter.goto(server.base + "/status")
     reporter.get_by_label("查询码").fill(code)

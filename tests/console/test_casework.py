@@ -376,3 +376,71 @@ def test_a_token_of_another_installation_opens_nothing(app: Flask, submit: Submi
         followup.redeem(app.extensions["qingfeng.settings"].secret_key, token, now)
     with pytest.raises(followup.TokenRefused):
         followup.redeem(app.extensions["qingfeng.settings"].secret_key, token[:-4] + "AAAA", now)
+
+
+def test_a_transfer_is_chosen_confirmed_and_lands_on_the_queue_with_a_message(
+    app: Flask, staff: Login, submit: Submit
+) -> None:
+    _code, ref = submit()
+    health = staff("health")
+    page = health.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
+    # Nothing is pre-selected: the first option of 转办 is "choose one".
+    assert_nothing_chosen(page, "transfer-bureau")
+    unchosen = health.act(ref, "transfer", bureau="")
+    assert unchosen.status_code == 422
+    refused = unchosen.get_data(as_text=True)
+    # The refusal is at the top of the page, focused, before the report.
+    assert refused.index('role="alert"') < refused.index("心内科主任")
+    assert 'id="problems" autofocus' in refused
+    assert "请选择一项" in refused
+
+    asked = health.act(ref, "transfer", confirm=False, bureau="market_regulation")
+    assert asked.status_code == 200
+    assert "确定将案件" in asked.get_data(as_text=True)
+    assert "市场监督管理局" in asked.get_data(as_text=True)
+    assert report_row(app, ref).lead_bureau.code == "health"  # nothing done yet
+
+    done = health.act(ref, "transfer", bureau="market_regulation")
+    assert done.status_code == 303
+    assert done.headers["Location"].endswith("/admin/queue")
+    queue = health.client.get(done.headers["Location"]).get_data(as_text=True)
+    assert f"案件 {ref} 已转办给" in queue
+    assert "市场监督管理局" in queue
+    assert report_row(app, ref).lead_bureau.code == "market_regulation"
+
+
+def assert_nothing_chosen(page: str, name: str) -> None:
+    select_html = page.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
+    assert "selected" not in select_html, name
+    assert '<option value="">' in select_html, name
+
+
+def test_every_action_ends_with_a_message(app: Flask, staff: Login, submit: Submit) -> None:
+    _code, ref = submit(category="insurance_fraud")
+    insurer = staff("healthcare_security")
+    insurer.act(ref, "accept")
+    page = insurer.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
+    for name in ("conclude-finding", "hand_over-target"):
+        assert_nothing_chosen(page, name)
+    _code, ref = submit()
+    health = staff("health")
+    for action, fields, said in [
+        ("accept", {}, "已受理"),
+        ("note", {"text": "内部备注(虚构)"}, "备注已添加"),
+        ("message", {"text": "请补充时间(虚构)"}, "留言已发送"),
+        ("major", {"major": "y"}, "已标记为重大线索"),
+        ("conclude", {"outcome": "已核实(虚构)", "finding": "not_substantiated"}, "已办结"),
+    ]:
+        response = health.act(ref, action, **fields)
+        assert response.status_code == 303, action
+        assert said in health.client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_console_errors_stay_in_the_console(staff: Login) -> None:
+    health = staff("health")
+    missing = health.client.get("/admin/cases/NO-SUCH-CASE")
+    assert missing.status_code == 404
+    page = missing.get_data(as_text=True)
+    assert "返回工作台" in page
+    assert 'class="console"' in page
+    assert "我要举报" not in page  # not the citizen's header
