@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Subquery, case, func, literal, or_, select, true, union_all
 from werkzeug.wrappers import Response
 
@@ -34,6 +35,7 @@ def _by_reference(reference: str) -> Report:
 
 
 BOARD_PAGE = 100
+REFERENCE_INPUT_LIMIT = 40
 
 
 @bp.get("/overdue")
@@ -129,7 +131,27 @@ def supervise(reference: str) -> Response:
     casework.supervise(report, actor(), text or str(SuperviseForm.DEFAULT))
     record_audit("case_supervised", report)
     db.session().commit()
+    flash(str(SUPERVISED % {"reference": reference}))
     return redirect(url_for("admin.supervision.overdue", _anchor=f"case-{reference}"), code=303)
+
+
+SUPERVISED = _l("Supervision note sent to the bureau handling case %(reference)s.")
+NO_SUCH_CASE = _l("No case has the reference %(reference)s.")
+
+
+@bp.get("/find")
+@requires(Role.SUPERVISOR)
+def find() -> Response:
+    """Any case's audit trail, from its reference (spaces and lower case forgiven)."""
+    typed = request.args.get("reference", "")[:REFERENCE_INPUT_LIMIT]
+    reference = "".join(typed.split()).upper()
+    if reference and not reference.startswith("QF-"):
+        reference = "QF-" + reference.removeprefix("QF")
+    exists = db.session().scalar(select(Report.id).where(Report.reference == reference))
+    if exists is None:
+        flash(str(NO_SUCH_CASE % {"reference": typed.strip() or "—"}))
+        return redirect(url_for("admin.supervision.overdue"), code=303)
+    return redirect(url_for("admin.supervision.case_audit", reference=reference), code=303)
 
 
 @bp.get("/cases/<reference>/audit")

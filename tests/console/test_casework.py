@@ -444,3 +444,28 @@ def test_console_errors_stay_in_the_console(staff: Login) -> None:
     assert "返回工作台" in page
     assert 'class="console"' in page
     assert "我要举报" not in page  # not the citizen's header
+
+
+@pytest.mark.parametrize("role", ["health", "intake", "supervisor", "admin"])
+def test_every_menu_link_opens_for_the_role_that_sees_it(staff: Login, role: str) -> None:
+    member = staff(role)
+    page = member.client.get("/admin/password").get_data(as_text=True)
+    menu = page.split('class="main-nav"', 1)[1].split("</nav>", 1)[0]
+    links = re.findall(r'href="([^"]+)"', menu)
+    assert links
+    for link in links:
+        assert member.client.get(link).status_code == 200, (role, link)
+
+
+def test_a_supervisor_finds_any_case_trail_by_reference(staff: Login, submit: Submit) -> None:
+    _code, ref = submit()
+    supervisor = staff("supervisor")
+    typed = " " + ref.lower().removeprefix("qf-") + " "
+    found = supervisor.client.get("/admin/find", query_string={"reference": typed})
+    assert found.status_code == 303
+    trail = supervisor.client.get(found.headers["Location"])
+    assert trail.status_code == 200
+    assert ref in trail.get_data(as_text=True)
+    missing = supervisor.client.get("/admin/find", query_string={"reference": "QF-NOPE"})
+    board = supervisor.client.get(missing.headers["Location"]).get_data(as_text=True)
+    assert "没有编号为 QF-NOPE 的案件" in board
