@@ -99,6 +99,9 @@ def matrix(
             Check(f"/admin/cases/{other}/audit", only({"supervisor": 200})),
         ],
         ("admin.supervision.overdue", "GET"): [Check("/admin/overdue", only({"supervisor": 200}))],
+        ("admin.supervision.find", "GET"): [
+            Check(f"/admin/find?reference={other}", only({"supervisor": 303}))
+        ],
         ("admin.supervision.supervise", "POST"): [
             Check(f"/admin/cases/{own}/supervise", only({"supervisor": 303}), {"text": "m"}),
             Check(f"/admin/cases/{other}/supervise", only({"supervisor": 303}), {"text": "m"}),
