@@ -13,6 +13,8 @@ from intake.domain.labels import (
     ROLE_NAMES,
     STAT_COLUMNS,
     STATE_NAMES,
+    audit_action_name,
+    rule_name,
 )
 from intake.platform import context, i18n
 
@@ -44,5 +46,7 @@ def template_globals() -> dict[str, Any]:
         "Role": Role,
         "category_name": category_name,
         "bureau_name": bureau_name,
+        "rule_name": lambda rule: rule_name(rule, category_name),
+        "audit_action_name": audit_action_name,
         "taxonomy_categories": lambda: context.taxonomy().categories,
     }
