@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,7 @@ class Settings:
     session_cookie_secure: bool = False
     trusted_proxies: int = 0
     taxonomy_path: Path | None = None
+    display_timezone: str = "Asia/Shanghai"
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -116,7 +118,18 @@ class Settings:
             session_cookie_secure=env.get("QINGFENG_SECURE_COOKIES", "0") == "1",
             trusted_proxies=_count(env, "QINGFENG_TRUSTED_PROXIES"),
             taxonomy_path=Path(env["QINGFENG_TAXONOMY"]) if "QINGFENG_TAXONOMY" in env else None,
+            display_timezone=_zone(env, "QINGFENG_DISPLAY_TIMEZONE", "Asia/Shanghai"),
         )
+
+
+def _zone(env: Mapping[str, str], name: str, default: str) -> str:
+    """An IANA time zone name, checked at start rather than at the first page."""
+    value = env.get(name, default)
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{name}: unknown time zone {value!r}") from None
+    return value
 
 
 def _instance_secrets(instance: Path, env: Mapping[str, str]) -> dict[str, str]:

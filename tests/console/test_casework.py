@@ -470,3 +470,45 @@ def test_a_supervisor_finds_any_case_trail_by_reference(staff: Login, submit: Su
     missing = supervisor.client.get("/admin/find", query_string={"reference": "QF-NOPE"})
     board = supervisor.client.get(missing.headers["Location"]).get_data(as_text=True)
     assert "没有编号为 QF-NOPE 的案件" in board
+
+
+def test_the_timeline_reads_in_order_in_the_display_time_zone(
+    app: Flask, staff: Login, submit: Submit
+) -> None:
+    from intake.domain.models import Event
+
+    _code, ref = submit()
+    health = staff("health")
+    health.act(ref, "accept")
+    received_on = report_row(app, ref).received_on
+    with app.app_context():
+        session = db.session()
+        accepted = session.scalars(select(Event).where(Event.kind == "accepted")).one()
+        # 17:18 UTC the evening before is 01:18 in China on the day the report arrived.
+        accepted.occurred_at = dt.datetime.combine(
+            received_on - dt.timedelta(days=1), dt.time(17, 18), tzinfo=dt.UTC
+        )
+        session.commit()
+    page = health.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
+    timeline = page.split('<ol class="timeline">', 1)[1].split("</ol>", 1)[0]
+    stamps = re.findall(r"<li>([0-9-]{10}(?: [0-9:]{5})?) ·", timeline)
+    assert stamps[:2] == [received_on.isoformat(), f"{received_on.isoformat()} 01:18"]
+    assert [s[:10] for s in stamps] == sorted(s[:10] for s in stamps)
+
+
+def test_the_display_time_zone_is_one_setting(make_app: Callable[..., Flask]) -> None:
+    from intake.config import Settings
+    from intake.platform.context import local_time
+
+    app = make_app(display_timezone="Europe/London")
+    with app.app_context():
+        when = dt.datetime(2026, 12, 2, 17, 18, tzinfo=dt.UTC)
+        assert local_time(when) == "2026-12-02 17:18"
+    with pytest.raises(ValueError, match="QINGFENG_DISPLAY_TIMEZONE"):
+        Settings.from_env(
+            {
+                "QINGFENG_DISPLAY_TIMEZONE": "Mars/Olympus",
+                "QINGFENG_SECRET_KEY": "00" * 32,
+                "QINGFENG_RECEIPT_SALT": "00" * 16,
+            }
+        )
