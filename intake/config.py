@@ -20,6 +20,12 @@ class ConfigError(ValueError):
     """A setting is missing or malformed; start-up stops with this message."""
 
 
+DEMO_ISSUER = "清风示范市医疗领域不正之风举报中心（演示用，虚构）"
+DEMO_ISSUER_EN = "Qingfeng Demo City medical-sector reporting centre (demonstration, invented)"
+DEMO_ADDRESS = "示范市示范路 1 号（演示用虚构地址）"
+DEMO_ICP = "示ICP备00000000号（演示用，虚构）"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the service reads from its environment, validated once at start."""
@@ -63,6 +69,14 @@ class Settings:
     trusted_proxies: int = 0
     taxonomy_path: Path | None = None
     display_timezone: str = "Asia/Shanghai"
+    # Who runs the site, shown on every public page (主办单位, address, ICP 备案号, emblem).
+    # The defaults are a demonstration's and say they are invented.
+    issuer: str = DEMO_ISSUER
+    issuer_en: str = DEMO_ISSUER_EN
+    address: str = DEMO_ADDRESS
+    icp: str = DEMO_ICP
+    emblem_path: Path | None = None
+    public_url: str = ""
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -119,6 +133,12 @@ class Settings:
             trusted_proxies=_count(env, "QINGFENG_TRUSTED_PROXIES"),
             taxonomy_path=Path(env["QINGFENG_TAXONOMY"]) if "QINGFENG_TAXONOMY" in env else None,
             display_timezone=_zone(env, "QINGFENG_DISPLAY_TIMEZONE", "Asia/Shanghai"),
+            issuer=env.get("QINGFENG_ISSUER", DEMO_ISSUER),
+            issuer_en=env.get("QINGFENG_ISSUER_EN", DEMO_ISSUER_EN),
+            address=env.get("QINGFENG_ADDRESS", DEMO_ADDRESS),
+            icp=env.get("QINGFENG_ICP", DEMO_ICP),
+            emblem_path=Path(env["QINGFENG_EMBLEM"]) if env.get("QINGFENG_EMBLEM") else None,
+            public_url=env.get("QINGFENG_PUBLIC_URL", "").rstrip("/"),
         )
 
 

@@ -73,6 +73,9 @@ def create_app(settings: Settings | None = None, *, taxonomy: Taxonomy | None = 
             "locale": i18n.current(),
             "max_files": settings.attachments_max_files,
             "max_mb": settings.attachment_max_bytes // (1024 * 1024),
+            "issuer": settings.issuer if i18n.current() == "zh_CN" else settings.issuer_en,
+            "site_address": settings.address,
+            "icp": settings.icp,
         }
     )
 
