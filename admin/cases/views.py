@@ -178,6 +178,7 @@ def _render_case(
     known = {b.code for b in taxonomy.bureaus}
     names = {m.id: m.username for m in db.session().scalars(select(StaffMember))}
     granted = _powers(report)  # once per page: each check would otherwise query again
+    forms_ = forms or _forms(report)
     return render_template(
         "admin/case.html",
         report=report,
@@ -189,7 +190,9 @@ def _render_case(
             for w in report.key_wraps
             if w.bureau_id is not None and (code := w.holder.removeprefix("bureau:")) in known
         ],
-        forms=forms or _forms(report),
+        holder_codes={w.holder.removeprefix("bureau:") for w in report.key_wraps},
+        shareable={choice[0] for choice in forms_["share"].bureau.choices},
+        forms=forms_,
         allowed=lambda action: can(report, action, granted),
         names=names,
         alert=alert,

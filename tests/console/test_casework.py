@@ -512,3 +512,25 @@ def test_the_display_time_zone_is_one_setting(make_app: Callable[..., Flask]) ->
                 "QINGFENG_RECEIPT_SALT": "00" * 16,
             }
         )
+
+
+def test_co_bureaus_named_by_the_rule_are_shared_in_one_step(
+    app: Flask, staff: Login, submit: Submit
+) -> None:
+    _code, ref = submit(category="insurance_fraud")
+    insurer, health = staff("healthcare_security"), staff("health")
+    page = insurer.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
+    assert "但在共享之前，该单位无法查阅此案件" in page
+    assert health.client.get(f"/admin/cases/{ref}").status_code == 404
+    # One step: the button beside the sentence, nothing to choose.
+    form = page.split('name="share-bureau" value="health"', 1)[0].rsplit("<form", 1)[1]
+    token = re.search(r'name="share-csrf_token" value="([^"]+)"', form)
+    assert token
+    shared = insurer.client.post(
+        f"/admin/cases/{ref}/share",
+        data={"share-csrf_token": token.group(1), "share-bureau": "health"},
+    )
+    assert shared.status_code == 303
+    assert health.client.get(f"/admin/cases/{ref}").status_code == 200
+    again = insurer.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
+    assert 'name="share-bureau" value="health"' not in again
