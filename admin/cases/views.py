@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import literal, select, tuple_
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -151,6 +152,12 @@ def _glimpses(cases: list[Report], bureau: Bureau) -> dict[str, tuple[str, str]]
         private = bureau_private_key(db.session(), staff(), opened().staff_private, bureau.code)
     except KeyError:
         return {}
+    # The rows' key copies in one query, not one lazy load per row.
+    db.session().scalars(
+        select(Report)
+        .where(Report.id.in_([r.id for r in cases]))
+        .options(selectinload(Report.key_wraps))
+    ).all()
     glimpses = {}
     for report in cases:
         try:
