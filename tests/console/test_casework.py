@@ -534,3 +534,12 @@ def test_co_bureaus_named_by_the_rule_are_shared_in_one_step(
     assert health.client.get(f"/admin/cases/{ref}").status_code == 200
     again = insurer.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
     assert 'name="share-bureau" value="health"' not in again
+
+
+def test_a_refused_page_stays_in_the_console_with_a_way_back(staff: Login) -> None:
+    refused = staff("supervisor").client.get("/admin/queue")
+    assert refused.status_code == 403
+    page = refused.get_data(as_text=True)
+    assert "您的角色无权打开此页面" in page
+    assert "返回工作台" in page
+    assert "我要举报" not in page
