@@ -11,14 +11,14 @@ from admin.labels import bureau_name, category_name
 from admin.statistics.exports import Cell
 from intake.domain.cases.lifecycle import State
 from intake.domain.codes import Finding
-from intake.domain.labels import CHANNEL_NAMES, FINDING_NAMES, STAT_COLUMNS
+from intake.domain.labels import CHANNEL_NAMES, FINDING_NAMES, STAT_COLUMNS, TOTAL_NAME
 from intake.domain.models import Bureau, KeyWrap, Report, StaffMember
 from intake.domain.oversight.statistics import ALL, COLUMNS, Row, Table
 
 
 def _name(kind: str, code: str) -> str:
     if code == ALL:
-        return "*"
+        return str(TOTAL_NAME)
     if kind == "bureau":
         return bureau_name(code)
     if kind == "category":

@@ -84,6 +84,9 @@ EVENT_NAMES = {
     "destroyed": _l("destroyed under the retention rules"),
 }
 
+#: The name of a statistics row that adds up every bureau, category or channel (ALL).
+TOTAL_NAME = _l("Total")
+
 #: What the audit trail says for each recorded action (admin/audit.py).
 AUDIT_ACTION_NAMES = {
     "login": _l("logged in"),
