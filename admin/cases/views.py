@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from admin.cases import outcomes, queue
+from admin.cases import confirmations, queue
 from admin.cases.forms import (
     CHOOSE,
     AssignForm,
@@ -339,14 +339,14 @@ def case_action(reference: str, action: str) -> Response | str | tuple[str, int]
     forms = _forms(report)
     form = forms[action]
     if not form.validate():
-        return _render_case(report, forms, str(outcomes.NOT_TAKEN)), 422
-    if action in outcomes.CONFIRM and request.form.get("confirm") != "yes":
+        return _render_case(report, forms, str(confirmations.NOT_TAKEN)), 422
+    if action in confirmations.CONFIRM and request.form.get("confirm") != "yes":
         # A consequential step is asked once more, on its own page, without JavaScript.
         return render_template(
             "admin/confirm.html",
             report=report,
             action=action,
-            question=outcomes.question(action, report, form),
+            question=confirmations.question(action, report, form),
             fields=[(k, v) for k, v in request.form.items(multi=True) if k != "confirm"],
         )
     data_key, _lead_private = case_data_key(report)
@@ -360,7 +360,7 @@ def case_action(reference: str, action: str) -> Response | str | tuple[str, int]
         return _render_case(load_case(reference), forms, str(exc.args[0])), 422
     record_audit(f"case_{action}", report, **detail)
     db.session().commit()
-    flash(outcomes.done(action, report, form), "success")
+    flash(confirmations.done(action, report, form), "success")
     if not _still_readable(report):
         # Transferred or handed over without a copy kept: the case page would be a 404.
         return redirect(url_for("admin.cases.queue_page"), code=303)
