@@ -18,6 +18,8 @@ from intake.domain.labels import (
     RULE_NAMES,
     STAT_COLUMNS,
     STATE_NAMES,
+    audit_action_name,
+    rule_name,
 )
 from intake.platform import context, i18n
 
@@ -63,5 +65,7 @@ def template_globals() -> dict[str, Any]:
         "bureau_name": bureau_name,
         "hand_over_name": hand_over_name,
         "hand_over_reply_names": HAND_OVER_REPLY_NAMES,
+        "rule_name": lambda rule: rule_name(rule, category_name),
+        "audit_action_name": audit_action_name,
         "taxonomy_categories": lambda: context.taxonomy().categories,
     }

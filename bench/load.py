@@ -84,6 +84,8 @@ REPORT = {
     "what_happened": "负载测试举报:某医院收取回扣(基准测试用虚构数据)",
     "institution": "某县医院(虚构)",
     "official_involved": "no",
+    # Each is a new report from one client, as "Send it as a new report" says.
+    "another": "new-report",
 }
 CALL = {
     "transcript": "负载测试来电(基准测试用虚构数据)",

@@ -6,6 +6,7 @@ import json
 import os
 import secrets
 import sys
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,12 @@ def default_instance(root: Path = ROOT, prefix: Path | None = None) -> Path:
 
 class ConfigError(ValueError):
     """A setting is missing or malformed; start-up stops with this message."""
+
+
+DEMO_ISSUER = "清风示范市医疗领域不正之风举报中心（演示用，虚构）"
+DEMO_ISSUER_EN = "Qingfeng Demo City medical-sector reporting centre (demonstration, invented)"
+DEMO_ADDRESS = "示范市示范路 1 号（演示用虚构地址）"
+DEMO_ICP = "示ICP备00000000号（演示用，虚构）"
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,15 @@ class Settings:
     session_cookie_secure: bool = False
     trusted_proxies: int = 0
     taxonomy_path: Path | None = None
+    display_timezone: str = "Asia/Shanghai"
+    # Who runs the site, shown on every public page (主办单位, address, ICP 备案号, emblem).
+    # The defaults are a demonstration's and say they are invented.
+    issuer: str = DEMO_ISSUER
+    issuer_en: str = DEMO_ISSUER_EN
+    address: str = DEMO_ADDRESS
+    icp: str = DEMO_ICP
+    emblem_path: Path | None = None
+    public_url: str = ""
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -136,7 +152,24 @@ class Settings:
             session_cookie_secure=env.get("QINGFENG_SECURE_COOKIES", "0") == "1",
             trusted_proxies=_count(env, "QINGFENG_TRUSTED_PROXIES"),
             taxonomy_path=Path(env["QINGFENG_TAXONOMY"]) if "QINGFENG_TAXONOMY" in env else None,
+            display_timezone=_zone(env, "QINGFENG_DISPLAY_TIMEZONE", "Asia/Shanghai"),
+            issuer=env.get("QINGFENG_ISSUER", DEMO_ISSUER),
+            issuer_en=env.get("QINGFENG_ISSUER_EN", DEMO_ISSUER_EN),
+            address=env.get("QINGFENG_ADDRESS", DEMO_ADDRESS),
+            icp=env.get("QINGFENG_ICP", DEMO_ICP),
+            emblem_path=Path(env["QINGFENG_EMBLEM"]) if env.get("QINGFENG_EMBLEM") else None,
+            public_url=env.get("QINGFENG_PUBLIC_URL", "").rstrip("/"),
         )
+
+
+def _zone(env: Mapping[str, str], name: str, default: str) -> str:
+    """An IANA time zone name, checked at start rather than at the first page."""
+    value = env.get(name, default)
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{name}: unknown time zone {value!r}") from None
+    return value
 
 
 def _instance_secrets(instance: Path, env: Mapping[str, str]) -> dict[str, str]:

@@ -15,7 +15,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from admin.forms import REQUIRED, TOO_LONG, _required
@@ -31,6 +38,11 @@ from intake.domain.cases.outcomes import (
 )
 from intake.domain.cases.text import normalise_text
 from intake.domain.labels import HAND_OVER_REPLY_NAMES, MEASURE_NAMES
+
+#: Consequential choices start empty: nobody concludes 属实 or hands a case to the police
+#: because that was the first line of a list.
+CHOOSE = SelectChoice("", _l("— choose one —"))
+MUST_CHOOSE = DataRequired(message=_l("Please choose one."))
 
 
 def _text_area(label: str, limit: int = TEXT_LIMIT) -> TextAreaField:
@@ -122,7 +134,9 @@ class ConcludeForm(MeasuresForm):
     outcome = _text_area(_l("Outcome (the reporter reads this)"))
     finding = SelectField(
         _l("Finding"),
+        validators=[MUST_CHOOSE],
         choices=[
+            CHOOSE,
             SelectChoice("substantiated", _l("Substantiated (属实)")),
             SelectChoice("partly_substantiated", _l("Partly substantiated (部分属实)")),
             SelectChoice("not_substantiated", _l("Not substantiated (不属实)")),
@@ -152,7 +166,7 @@ class TypicalForm(FlaskForm):
 class TransferForm(FlaskForm):
     """转办 to another bureau."""
 
-    bureau = SelectField(_l("To bureau"))
+    bureau = SelectField(_l("To bureau"), validators=[MUST_CHOOSE])
     keep_as_co = BooleanField(_l("Keep access as co-bureau"))
 
 
@@ -165,7 +179,8 @@ class ShareForm(FlaskForm):
 class HandOverForm(FlaskForm):
     """移送, with the 移送函's number and date (targets from the taxonomy)."""
 
-    target = SelectField(_l("Hand over to"))
+    # Choices from the taxonomy (the view), after an empty first one: CHOOSE.
+    target = SelectField(_l("Hand over to"), validators=[MUST_CHOOSE])
     letter = StringField(
         _l("Letter number (移送函文号)"),
         filters=[normalise_text],

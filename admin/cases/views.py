@@ -7,14 +7,17 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import literal, select, tuple_
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
-from admin.cases import queue, repeats, reviews
+from admin.cases import confirmations, queue, repeats, reviews
 from admin.cases.forms import (
+    CHOOSE,
     AssignForm,
     ConcludeForm,
     ExtendForm,
@@ -39,23 +42,27 @@ from admin.console import (
     case_data_key,
     is_member,
     load_case,
+    opened,
     record_audit,
     requires,
     staff,
 )
 from admin.labels import bureau_name
+from crypto.errors import DecryptionError
 from intake.domain.cases import casework, outcomes
 from intake.domain.cases.deadlines import current_deadline
 from intake.domain.cases.lifecycle import IllegalTransition, State
 from intake.domain.cases.opened import open_case
 from intake.domain.cases.outcomes import DISPOSALS, governing_rule
 from intake.domain.cases.powers import ACTIONS, can, powers
-from intake.domain.cases.reports import CHANNELS
+from intake.domain.cases.reports import CHANNELS, ReportUnreadable, open_with_key
 from intake.domain.cases.routing import RoutingDecision
 from intake.domain.codes import CASE_ROLES
 from intake.domain.evidence import attachments
+from intake.domain.keys.keyring import bureau_private_key, data_key_for_bureau
 from intake.domain.labels import DISPOSAL_NAMES, STATE_NAMES
 from intake.domain.models import Attachment, Bureau, BureauMembership, Report, StaffMember
+from intake.domain.oversight import due
 from intake.platform import context, db, i18n
 from intake.platform.downloads import content_disposition, download_name
 
@@ -74,10 +81,16 @@ def _date_arg(name: str) -> dt.date | None:
         abort(400)
 
 
+NOT_READABLE = _l("No case your bureaus can read has the reference %(reference)s.")
+FIRST_LINE = 120
+
+
 @bp.get("/queue")
 @requires(*CASE_ROLES)
-def queue_page() -> str:
-    """A bureau's cases by tab, with filters, counts and pages. Decrypts nothing."""
+def queue_page() -> Response | str:
+    """A bureau's cases by tab, with filters, counts and pages, and a glimpse of each row."""
+    if "reference" in request.args:
+        return _find(request.args["reference"])
     memberships = sorted(staff().memberships, key=lambda m: m.bureau.code)
     taxonomy = context.taxonomy()
     if not memberships:
@@ -106,6 +119,7 @@ def queue_page() -> str:
     cases = queue.page(database, bureau.id, view, today, filters, number)
     return render_template(
         "admin/queue.html",
+        glimpses=_glimpses(cases, bureau),
         memberships=memberships,
         bureau=bureau,
         view=view,
@@ -119,6 +133,62 @@ def queue_page() -> str:
         deadline=current_deadline,
         state_names=STATE_NAMES,
         channels=CHANNELS,
+    )
+
+
+def _find(typed: str) -> Response:
+    """A case by reference; the same answer whether it does not exist or is not readable."""
+    reference = "".join(typed[:40].split()).upper()
+    if reference and not reference.startswith("QF-"):
+        reference = "QF-" + reference.removeprefix("QF")
+    report = db.session().scalars(select(Report).where(Report.reference == reference)).first()
+    mine = {m.bureau_id for m in staff().memberships}
+    if report is None or not any(w.bureau_id in mine for w in report.key_wraps):
+        flash(str(NOT_READABLE % {"reference": typed.strip()[:40] or "—"}))
+        return redirect(url_for("admin.cases.queue_page"), code=303)
+    return redirect(url_for("admin.cases.case", reference=reference), code=303)
+
+
+def _glimpses(cases: list[Report], bureau: Bureau) -> dict[str, tuple[str, str]]:
+    """The institution and first line of each row's account, so a case is known before it is
+    opened. Opened with the member's own key, for the rows on this page only (at most
+    queue.PAGE_SIZE unwraps; bench/console.py measures the page)."""
+    if not cases:
+        return {}
+    try:
+        private = bureau_private_key(db.session(), staff(), opened().staff_private, bureau.code)
+    except KeyError:
+        return {}
+    # The rows' key copies in one query, not one lazy load per row.
+    db.session().scalars(
+        select(Report)
+        .where(Report.id.in_([r.id for r in cases]))
+        .options(selectinload(Report.key_wraps))
+    ).all()
+    glimpses = {}
+    for report in cases:
+        try:
+            content = open_with_key(report, data_key_for_bureau(report, bureau.code, private))
+        except (KeyError, DecryptionError, ReportUnreadable):
+            continue
+        text = content.content.what_happened
+        first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+        glimpses[report.reference] = (content.content.institution, first[:FIRST_LINE])
+    return glimpses
+
+
+def _next_case(report: Report) -> str | None:
+    """The next open case of the same lead bureau, in queue order (date, then reference)."""
+    return db.session().scalar(
+        select(Report.reference)
+        .where(
+            Report.lead_bureau_id == report.lead_bureau_id,
+            Report.state.in_(due.OPEN),
+            tuple_(Report.received_on, Report.reference)
+            > tuple_(literal(report.received_on), literal(report.reference)),
+        )
+        .order_by(Report.received_on, Report.reference)
+        .limit(1)
     )
 
 
@@ -171,8 +241,8 @@ def _forms(report: Report, data_key: bytes) -> dict[str, FlaskForm]:
         "reward": RewardForm(prefix="reward"),
         "accept": FlaskForm(prefix="accept"),
     }
-    forms["hand_over"].target.choices = [
-        (t.code, t.name(i18n.current())) for t in context.taxonomy().hand_over
+    forms["hand_over"].target.choices = [CHOOSE] + [
+        SelectChoice(t.code, t.name(i18n.current())) for t in context.taxonomy().hand_over
     ]
     forms["conclude"].disposal.choices = [
         (str(d), str(DISPOSAL_NAMES[d])) for d in DISPOSALS[governing_rule(report)]
@@ -183,7 +253,9 @@ def _forms(report: Report, data_key: bytes) -> dict[str, FlaskForm]:
         if item.done_on is None
     ]
     forms["assign"].staff_id.choices = [(m.id, m.username) for m in handlers]
-    forms["transfer"].bureau.choices = [(b.code, bureau_name(b.code)) for b in others]
+    forms["transfer"].bureau.choices = [CHOOSE] + [
+        SelectChoice(b.code, bureau_name(b.code)) for b in others
+    ]
     forms["share"].bureau.choices = [
         (b.code, bureau_name(b.code)) for b in others if b.id not in holders
     ]
@@ -211,6 +283,7 @@ def _render_case(
     known = {b.code for b in taxonomy.bureaus}
     names = {m.id: m.username for m in db.session().scalars(select(StaffMember))}
     granted = _powers(report)  # once per page: each check would otherwise query again
+    forms_ = forms or _forms(report, data_key)
     return render_template(
         "admin/case.html",
         report=report,
@@ -222,7 +295,9 @@ def _render_case(
             for w in report.key_wraps
             if w.bureau_id is not None and (code := w.holder.removeprefix("bureau:")) in known
         ],
-        forms=forms or _forms(report, data_key),
+        holder_codes={w.holder.removeprefix("bureau:") for w in report.key_wraps},
+        shareable={choice[0] for choice in forms_["share"].bureau.choices},
+        forms=forms_,
         rule=governing_rule(report),
         totals=outcomes.totals(report),
         rectifications=casework.rectifications(report, data_key),
@@ -234,6 +309,7 @@ def _render_case(
         locale=locale,
         repeats=repeats.page_part(report, repeat_form),
         reviews=reviews.page_part(report),
+        next_case=_next_case(report),
     )
 
 
@@ -294,7 +370,7 @@ def _powers(report: Report) -> frozenset[str]:
 
 @bp.post("/cases/<reference>/<action>")
 @requires(*CASE_ROLES)
-def case_action(reference: str, action: str) -> Response | tuple[str, int]:
+def case_action(reference: str, action: str) -> Response | str | tuple[str, int]:
     """Apply one action; a refused one shows the case again with the form as typed."""
     if action not in ACTIONS:
         abort(404)
@@ -306,7 +382,16 @@ def case_action(reference: str, action: str) -> Response | tuple[str, int]:
     forms = _forms(report, data_key)
     form = forms[action]
     if not form.validate():
-        return _render_case(report, forms), 422
+        return _render_case(report, forms, str(confirmations.NOT_TAKEN)), 422
+    if action in confirmations.CONFIRM and request.form.get("confirm") != "yes":
+        # A consequential step is asked once more, on its own page, without JavaScript.
+        return render_template(
+            "admin/confirm.html",
+            report=report,
+            action=action,
+            question=confirmations.question(action, report, form),
+            fields=[(k, v) for k, v in request.form.items(multi=True) if k != "confirm"],
+        )
     try:
         detail = _apply(action, report, data_key, form)
     except IllegalTransition:
@@ -317,7 +402,17 @@ def case_action(reference: str, action: str) -> Response | tuple[str, int]:
         return _render_case(load_case(reference), forms, str(exc.args[0])), 422
     record_audit(f"case_{action}", report, **detail)
     db.session().commit()
+    flash(confirmations.done(action, report, form), "success")
+    if not _still_readable(report):
+        # Transferred or handed over without a copy kept: the case page would be a 404.
+        return redirect(url_for("admin.cases.queue_page"), code=303)
     return back_to_case(report)
+
+
+def _still_readable(report: Report) -> bool:
+    db.session().refresh(report)
+    mine = {m.bureau_id for m in staff().memberships}
+    return any(w.bureau_id in mine for w in report.key_wraps)
 
 
 def _apply(action: str, report: Report, data_key: bytes, form: Any) -> dict[str, Any]:

@@ -65,6 +65,8 @@ def record() -> str | tuple[str, int]:
         report=receipt.report,
         bureau=bureau.name(locale),
         hotline=context.settings().hotline_number,
+        # The printed slip names the site: a visitor has no address bar to read it from.
+        status_url=(context.settings().public_url or request.host_url.rstrip("/")) + "/status",
     )
 
 

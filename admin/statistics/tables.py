@@ -19,6 +19,7 @@ from intake.domain.labels import (
     MEASURE_NAMES,
     STAT_COLUMNS,
     STATE_NAMES,
+    TOTAL_NAME,
 )
 from intake.domain.oversight.ledger import LedgerLine
 from intake.domain.oversight.statistics import ALL, COLUMNS, RATES, Row, Table
@@ -26,7 +27,7 @@ from intake.domain.oversight.statistics import ALL, COLUMNS, RATES, Row, Table
 
 def _name(kind: str, code: str) -> str:
     if code == ALL:
-        return "*"
+        return str(TOTAL_NAME)
     if kind == "bureau":
         return bureau_name(code)
     if kind == "category":

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import Subquery, case, func, literal, or_, select, true, union_all
 from werkzeug.wrappers import Response
@@ -35,6 +36,7 @@ def _by_reference(reference: str) -> Report:
 
 
 BOARD_PAGE = 100
+REFERENCE_INPUT_LIMIT = 40
 
 
 @bp.get("/overdue")
@@ -130,6 +132,7 @@ def supervise(reference: str) -> Response:
     casework.supervise(report, actor(), text or str(SuperviseForm.DEFAULT))
     record_audit("case_supervised", report)
     db.session().commit()
+    flash(str(SUPERVISED % {"reference": reference}))
     return redirect(url_for("admin.supervision.overdue", _anchor=f"case-{reference}"), code=303)
 
 
@@ -165,6 +168,25 @@ def approve_typical(typical_id: int) -> Response:
     record_audit("typical_approved", typical=typical.id)
     db.session().commit()
     return redirect(url_for("admin.supervision.typical_cases"), code=303)
+
+
+SUPERVISED = _l("Supervision note sent to the bureau handling case %(reference)s.")
+NO_SUCH_CASE = _l("No case has the reference %(reference)s.")
+
+
+@bp.get("/find")
+@requires(Role.SUPERVISOR)
+def find() -> Response:
+    """Any case's audit trail, from its reference (spaces and lower case forgiven)."""
+    typed = request.args.get("reference", "")[:REFERENCE_INPUT_LIMIT]
+    reference = "".join(typed.split()).upper()
+    if reference and not reference.startswith("QF-"):
+        reference = "QF-" + reference.removeprefix("QF")
+    exists = db.session().scalar(select(Report.id).where(Report.reference == reference))
+    if exists is None:
+        flash(str(NO_SUCH_CASE % {"reference": typed.strip() or "—"}))
+        return redirect(url_for("admin.supervision.overdue"), code=303)
+    return redirect(url_for("admin.supervision.case_audit", reference=reference), code=303)
 
 
 @bp.get("/cases/<reference>/audit")

@@ -6,6 +6,8 @@ the names from here, in the reader's language (wording.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from intake.domain.cases.lifecycle import State
 from intake.domain.cases.outcomes import Disposal, Kind, Rule
 from intake.domain.codes import Finding, ReviewResult, Role
@@ -120,6 +122,7 @@ EVENT_NAMES = {
     "unmarked_major": _l("no longer a major lead"),
     "message_sent": _l("message sent to the reporter"),
     "reporter_message": _l("message from the reporter"),
+    "reporter_files": _l("files added by the reporter"),
     "reward_claimed": _l("reward claimed"),
     "reward_decided": _l("reward recorded"),
     "due_soon": _l("deadline near"),
@@ -136,3 +139,75 @@ REVIEW_RESULT_NAMES: dict[str, Wording] = {
     ReviewResult.CHANGED: _l("Conclusion changed (改变原结论)"),
     ReviewResult.RECTIFY: _l("To be put right or handled again (需整改或重新办理)"),
 }
+
+#: The name of a statistics row that adds up every bureau, category or channel (ALL).
+TOTAL_NAME = _l("Total")
+
+#: What the audit trail says for each recorded action (admin/audit.py).
+AUDIT_ACTION_NAMES = {
+    "login": _l("logged in"),
+    "login_failed": _l("login refused"),
+    "logout": _l("logged out"),
+    "recovered": _l("account recovered with the recovery key"),
+    "recover_failed": _l("recovery refused"),
+    "reauth": _l("password confirmed again"),
+    "reauth_failed": _l("password confirmation refused"),
+    "enrolled": _l("account set up"),
+    "password_changed": _l("password changed"),
+    "staff_key_rotated": _l("personal key made anew"),
+    "account_created": _l("account created"),
+    "account_deactivate": _l("account deactivated"),
+    "account_reset_2fa": _l("second factor reset"),
+    "account_reset_password": _l("password reset"),
+    "bureau_founded": _l("bureau set up"),
+    "bureau_key_granted": _l("bureau key granted"),
+    "token_created": _l("hotline token created"),
+    "token_revoked": _l("hotline token revoked"),
+    "view_case": _l("case read"),
+    "view_audit_trail": _l("audit trail read"),
+    "file_downloaded": _l("file downloaded"),
+    "recorded_report": _l("letter or visit recorded"),
+    "case_supervised": _l("supervision note (督办)"),
+    "stats_exported": _l("statistics exported"),
+    "ledger_exported": _l("ledger exported"),
+    "case_accept": _l("accepted"),
+    "case_not_accept": _l("not accepted"),
+    "case_assign": _l("handler assigned"),
+    "case_transfer": _l("transferred"),
+    "case_share": _l("co-bureau given access"),
+    "case_hand_over": _l("handed over"),
+    "case_conclude": _l("concluded"),
+    "case_reopen": _l("reopened for review"),
+    "case_extend": _l("deadline extended"),
+    "case_major": _l("major lead marked or unmarked"),
+    "case_message": _l("message sent to the reporter"),
+    "case_note": _l("internal note added"),
+    "case_reward": _l("reward recorded"),
+}
+
+RULE_SEPARATOR = _l("; ")
+
+#: The parts of a routing rule (intake/domain/cases/routing.py): what sent the case where.
+RULE_WORDS = {
+    "unclassified": _l("no category fits: the intake desk decides"),
+    "category": _l("by category: %(category)s"),
+    "official_involved": _l("a public official is involved: the discipline commission too"),
+    "lead_not_ready": _l("held by the intake desk until the bureau has a key"),
+}
+
+
+def rule_name(rule: str, category_name: Callable[[str], str]) -> str:
+    """A routing rule in words, e.g. "category:kickbacks+official_involved"."""
+    words = []
+    for part in rule.split("+"):
+        if part.startswith("category:"):
+            code = part.removeprefix("category:")
+            words.append(str(RULE_WORDS["category"] % {"category": category_name(code)}))
+        else:
+            words.append(str(RULE_WORDS.get(part, part)))
+    return str(RULE_SEPARATOR).join(words)
+
+
+def audit_action_name(action: str) -> str:
+    """An audit action in words, or its code when it is unknown (an older version's)."""
+    return str(AUDIT_ACTION_NAMES.get(action, action))

@@ -198,6 +198,16 @@ def init_app(app: Flask, recoveries: dict[str, FormRecovery]) -> None:
         return recover_or_page(500, str(UNEXPECTED_MESSAGE), InternalServerError())
 
 
+CONSOLE_MESSAGES = {
+    403: _l("Your role cannot open this page."),
+    404: _l("This page or case does not exist, or your bureau holds no key to it."),
+}
+
+
+def _in_console() -> bool:
+    return request.path == "/admin" or request.path.startswith("/admin/")
+
+
 def wants_problem_json() -> bool:
     """API clients get application/problem+json; browsers get a page."""
     return request.path.startswith("/api/")
@@ -214,8 +224,12 @@ def respond(status: int, error: Exception | None = None, detail: str | None = No
             detail or MESSAGES.get(status, MESSAGES[400 if status < 500 else 500]),
         )
     else:
+        # Staff stay in the console's frame, with a way back into it, never the citizen's header.
+        template = "admin/error.html" if _in_console() else "error.html"
+        if _in_console() and not detail:
+            message = str(CONSOLE_MESSAGES.get(status, message))
         response = Response(
-            render_template("error.html", title=title, message=message, status=status),
+            render_template(template, title=title, message=message, status=status),
             mimetype="text/html",
         )
     response.status_code = status

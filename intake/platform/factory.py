@@ -14,7 +14,7 @@ from intake.config import ROOT, Settings
 from intake.domain.cases.content import LIMITS
 from intake.domain.cases.deadlines import clock_for
 from intake.domain.cases.taxonomy import Taxonomy, load_taxonomy
-from intake.platform import db, errors, headers, i18n, ratelimit, uploads
+from intake.platform import context, db, errors, headers, i18n, ratelimit, uploads
 from intake.platform.markup import plain_text_to_html
 from intake.platform.spool import SpoolingRequest
 from intake.public import views as public
@@ -67,11 +67,15 @@ def create_app(settings: Settings | None = None, *, taxonomy: Taxonomy | None = 
     headers.init_app(app)
     app.jinja_env.globals.update(html_lang=i18n.html_lang, languages=i18n.LANGUAGES, limits=LIMITS)
     app.jinja_env.filters["plain"] = plain_text_to_html
+    app.jinja_env.filters["local_time"] = context.local_time
     app.context_processor(
         lambda: {
             "locale": i18n.current(),
             "max_files": settings.attachments_max_files,
             "max_mb": settings.attachment_max_bytes // (1024 * 1024),
+            "issuer": settings.issuer if i18n.current() == "zh_CN" else settings.issuer_en,
+            "site_address": settings.address,
+            "icp": settings.icp,
         }
     )
 

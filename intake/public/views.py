@@ -9,7 +9,17 @@ import logging
 import secrets
 import urllib.parse
 
-from flask import Blueprint, Response, g, redirect, render_template, request, session
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+)
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +27,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from crypto.errors import ReceiptChecksumError, ReceiptFormatError
 from crypto.receipts import format_receipt, normalise_receipt
+from intake.config import ROOT
 from intake.domain.cases import casework
 from intake.domain.cases.deadlines import current_deadline
 from intake.domain.cases.lifecycle import reporter_label
@@ -54,6 +65,7 @@ from intake.public.forms import (
 )
 
 bp = Blueprint("public", __name__)
+DEMO_EMBLEM = ROOT / "static" / "emblem-demo.svg"
 log = logging.getLogger("qingfeng.public")
 
 RESUBMISSION_NONCE = "report_nonce"
@@ -432,6 +444,19 @@ def typical_cases() -> str:
         .all()
     )
     return render_template("typical_cases.html", typical=published)
+
+
+EMBLEM_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
+
+
+@bp.get("/emblem")
+def emblem() -> Response:
+    """The issuing authority's emblem (QINGFENG_EMBLEM), or the demonstration's invented one."""
+    path = context.settings().emblem_path or (DEMO_EMBLEM)
+    mimetype = EMBLEM_TYPES.get(path.suffix.lower())
+    if mimetype is None or not path.is_file():
+        abort(404)
+    return send_file(path, mimetype=mimetype, max_age=3600)
 
 
 @bp.get("/lang/<code>")

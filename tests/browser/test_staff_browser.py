@@ -68,10 +68,33 @@ def test_a_bureau_member_enrols_asks_reads_the_answer_and_concludes(
     staff.get_by_role("link", name="我已抄写下来").click()
     staff.wait_for_load_state()
     shot(staff, "console-queue-1280-zh")
+    # The row says what the case is before it is opened: institution and first line.
+    assert "按用量收取耗材回扣" in staff.locator("table.queue td.glimpse").first.inner_text()
+    # The first case is a few Tab presses from the top of the page, not thirty.
+    presses = 0
+    while presses < 40:
+        staff.keyboard.press("Tab")
+        presses += 1
+        href = staff.evaluate("document.activeElement.getAttribute('href') || ''")
+        if href.startswith("/admin/cases/"):
+            break
+    assert presses <= 20, presses
+    # On a phone the queue reads as blocks, nothing scrolls sideways.
+    staff.set_viewport_size({"width": 360, "height": 740})
+    assert horizontal_overflow(staff) == 0
+    first_line = staff.locator("table.queue .first-line").first
+    assert first_line.bounding_box()["width"] > 200  # not one character per line
+    shot(staff, "console-queue-360-zh")
+    staff.set_viewport_size({"width": 1280, "height": 900})
 
     staff.locator("table a[href^='/admin/cases/']").first.click()
     staff.wait_for_load_state()
     assert "按用量收取耗材回扣" in staff.content()
+    # The actions sit beside the report, not below the thread.
+    report_box = staff.locator("section.case-report").bounding_box()
+    actions_box = staff.locator("section.case-actions").bounding_box()
+    assert actions_box["x"] > report_box["x"] + report_box["width"] - 1
+    assert actions_box["y"] < report_box["y"] + report_box["height"]
     shot(staff, "console-case-1280-zh")
     staff.get_by_role("button", name="受理", exact=True).click()
     staff.wait_for_load_state()
@@ -97,8 +120,14 @@ def test_a_bureau_member_enrols_asks_reads_the_answer_and_concludes(
     staff.get_by_label("核查结论").select_option("substantiated")
     staff.get_by_role("button", name="办结", exact=True).click()
     staff.wait_for_load_state()
+    # 办结 is asked once more, on a page of its own, with the finding named.
+    assert "确定以“属实”办结案件" in staff.content()
+    shot(staff, "console-confirm-1280-zh")
+    staff.get_by_role("button", name="确认执行").click()
+    staff.wait_for_load_state()
     shot(staff, "console-concluded-1280-zh")
     assert "已办结" in staff.content()
+    assert staff.get_by_role("status").first.inner_text().endswith("已办结：属实。")
 
     reporter.goto(server.base + "/status")
     reporter.get_by_label("查询码").fill(code)

@@ -108,9 +108,16 @@ class Staff:
         """POST a console form as this member."""
         return post(self.client, path, data, page="/admin/password")
 
-    def act(self, reference: str, action: str, **fields: object) -> TestResponse:
-        """A case action; form fields are prefixed as the case page prefixes them."""
+    def act(
+        self, reference: str, action: str, *, confirm: bool = True, **fields: object
+    ) -> TestResponse:
+        """A case action; form fields are prefixed as the case page prefixes them.
+
+        `confirm` answers the confirmation page of a consequential action at once.
+        """
         data = {f"{action}-{k}": v for k, v in fields.items()}
+        if confirm:
+            data["confirm"] = "yes"
         return self.post(f"/admin/cases/{reference}/{action}", data)
 
 

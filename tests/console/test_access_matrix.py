@@ -119,6 +119,9 @@ def matrix(
         ("admin.supervision.approve_typical", "POST"): [
             Check("/admin/typical/999999/approve", only({"supervisor": 404}))
         ],
+        ("admin.supervision.find", "GET"): [
+            Check(f"/admin/find?reference={other}", only({"supervisor": 303}))
+        ],
         ("admin.supervision.supervise", "POST"): [
             Check(f"/admin/cases/{own}/supervise", only({"supervisor": 303}), {"text": "m"}),
             Check(f"/admin/cases/{other}/supervise", only({"supervisor": 303}), {"text": "m"}),

@@ -107,7 +107,8 @@ def test_supervisors_read_a_cases_audit_trail(
     health = staff("health")
     health.client.get(f"/admin/cases/{ref}")
     page = staff("supervisor").client.get(f"/admin/cases/{ref}/audit").get_data(as_text=True)
-    assert "view_case" in page
+    assert "查阅了案件" in page  # view_case, in words
+    assert "view_case" not in page
     assert health.username in page
     # Reading the trail is itself on the trail.
     assert actions(app)[-1] == "view_audit_trail"

@@ -180,7 +180,7 @@ def test_reports_for_a_bureau_without_a_key_go_to_the_desk_until_it_is_ready(
         case = desk.client.get(f"/admin/cases/{reference}")
         assert case.status_code == 200
         page = case.get_data(as_text=True)
-        assert "+lead_not_ready" in page
+        assert "承办单位尚无密钥，暂由综合受理保管" in page  # +lead_not_ready, in words
         assert 'class="lead-not-ready"' in page
         # Health has no key: it is offered neither for transfer nor sharing, nor can be forced.
         assert '<option value="health"' not in page

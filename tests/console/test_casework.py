@@ -62,7 +62,8 @@ def test_a_case_from_report_to_conclusion_with_a_dialogue(
     health = staff("health")
     page = health.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
     assert "心内科主任收取支架供应商回扣" in page  # the decrypted report
-    assert "category:kickbacks" in page  # its routing rule
+    assert "按类别：" in page  # its routing rule, in words
+    assert "category:kickbacks" not in page
 
     assert health.act(ref, "accept").status_code == 303
     row = report_row(app, ref)
@@ -390,3 +391,169 @@ def test_a_token_of_another_installation_opens_nothing(app: Flask, submit: Submi
         followup.redeem(app.extensions["qingfeng.settings"].secret_key, token, now)
     with pytest.raises(followup.TokenRefused):
         followup.redeem(app.extensions["qingfeng.settings"].secret_key, token[:-4] + "AAAA", now)
+
+
+def test_a_transfer_is_chosen_confirmed_and_lands_on_the_queue_with_a_message(
+    app: Flask, staff: Login, submit: Submit
+) -> None:
+    _code, ref = submit()
+    health = staff("health")
+    page = health.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
+    # Nothing is pre-selected: the first option of 转办 is "choose one".
+    assert_nothing_chosen(page, "transfer-bureau")
+    unchosen = health.act(ref, "transfer", bureau="")
+    assert unchosen.status_code == 422
+    refused = unchosen.get_data(as_text=True)
+    # The refusal is at the top of the page, focused, before the report.
+    assert refused.index('role="alert"') < refused.index("心内科主任")
+    assert 'id="problems" autofocus' in refused
+    assert "请选择一项" in refused
+
+    asked = health.act(ref, "transfer", confirm=False, bureau="market_regulation")
+    assert asked.status_code == 200
+    assert "确定将案件" in asked.get_data(as_text=True)
+    assert "市场监督管理局" in asked.get_data(as_text=True)
+    assert report_row(app, ref).lead_bureau.code == "health"  # nothing done yet
+
+    done = health.act(ref, "transfer", bureau="market_regulation")
+    assert done.status_code == 303
+    assert done.headers["Location"].endswith("/admin/queue")
+    queue = health.client.get(done.headers["Location"]).get_data(as_text=True)
+    assert f"案件 {ref} 已转办给" in queue
+    assert "市场监督管理局" in queue
+    assert report_row(app, ref).lead_bureau.code == "market_regulation"
+
+
+def assert_nothing_chosen(page: str, name: str) -> None:
+    select_html = page.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
+    assert "selected" not in select_html, name
+    assert '<option value="">' in select_html, name
+
+
+def test_every_action_ends_with_a_message(app: Flask, staff: Login, submit: Submit) -> None:
+    _code, ref = submit(category="insurance_fraud")
+    insurer = staff("healthcare_security")
+    insurer.act(ref, "accept")
+    page = insurer.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
+    for name in ("conclude-finding", "hand_over-target"):
+        assert_nothing_chosen(page, name)
+    _code, ref = submit()
+    health = staff("health")
+    for action, fields, said in [
+        ("accept", {}, "已受理"),
+        ("note", {"text": "内部备注(虚构)"}, "备注已添加"),
+        ("message", {"text": "请补充时间(虚构)"}, "留言已发送"),
+        ("major", {"major": "y"}, "已标记为重大线索"),
+        ("conclude", {"outcome": "已核实(虚构)", "finding": "not_substantiated"}, "已办结"),
+    ]:
+        response = health.act(ref, action, **fields)
+        assert response.status_code == 303, action
+        assert said in health.client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_console_errors_stay_in_the_console(staff: Login) -> None:
+    health = staff("health")
+    missing = health.client.get("/admin/cases/NO-SUCH-CASE")
+    assert missing.status_code == 404
+    page = missing.get_data(as_text=True)
+    assert "返回工作台" in page
+    assert 'class="console"' in page
+    assert "我要举报" not in page  # not the citizen's header
+
+
+@pytest.mark.parametrize("role", ["health", "intake", "supervisor", "admin"])
+def test_every_menu_link_opens_for_the_role_that_sees_it(staff: Login, role: str) -> None:
+    member = staff(role)
+    page = member.client.get("/admin/password").get_data(as_text=True)
+    menu = page.split('class="main-nav"', 1)[1].split("</nav>", 1)[0]
+    links = re.findall(r'href="([^"]+)"', menu)
+    assert links
+    for link in links:
+        assert member.client.get(link).status_code == 200, (role, link)
+
+
+def test_a_supervisor_finds_any_case_trail_by_reference(staff: Login, submit: Submit) -> None:
+    _code, ref = submit()
+    supervisor = staff("supervisor")
+    typed = " " + ref.lower().removeprefix("qf-") + " "
+    found = supervisor.client.get("/admin/find", query_string={"reference": typed})
+    assert found.status_code == 303
+    trail = supervisor.client.get(found.headers["Location"])
+    assert trail.status_code == 200
+    assert ref in trail.get_data(as_text=True)
+    missing = supervisor.client.get("/admin/find", query_string={"reference": "QF-NOPE"})
+    board = supervisor.client.get(missing.headers["Location"]).get_data(as_text=True)
+    assert "没有编号为 QF-NOPE 的案件" in board
+
+
+def test_the_timeline_reads_in_order_in_the_display_time_zone(
+    app: Flask, staff: Login, submit: Submit
+) -> None:
+    from intake.domain.models import Event
+
+    _code, ref = submit()
+    health = staff("health")
+    health.act(ref, "accept")
+    received_on = report_row(app, ref).received_on
+    with app.app_context():
+        session = db.session()
+        accepted = session.scalars(select(Event).where(Event.kind == "accepted")).one()
+        # 17:18 UTC the evening before is 01:18 in China on the day the report arrived.
+        accepted.occurred_at = dt.datetime.combine(
+            received_on - dt.timedelta(days=1), dt.time(17, 18), tzinfo=dt.UTC
+        )
+        session.commit()
+    page = health.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
+    timeline = page.split('<ol class="timeline">', 1)[1].split("</ol>", 1)[0]
+    stamps = re.findall(r"<li>([0-9-]{10}(?: [0-9:]{5})?) ·", timeline)
+    assert stamps[:2] == [received_on.isoformat(), f"{received_on.isoformat()} 01:18"]
+    assert [s[:10] for s in stamps] == sorted(s[:10] for s in stamps)
+
+
+def test_the_display_time_zone_is_one_setting(make_app: Callable[..., Flask]) -> None:
+    from intake.config import Settings
+    from intake.platform.context import local_time
+
+    app = make_app(display_timezone="Europe/London")
+    with app.app_context():
+        when = dt.datetime(2026, 12, 2, 17, 18, tzinfo=dt.UTC)
+        assert local_time(when) == "2026-12-02 17:18"
+    with pytest.raises(ValueError, match="QINGFENG_DISPLAY_TIMEZONE"):
+        Settings.from_env(
+            {
+                "QINGFENG_DISPLAY_TIMEZONE": "Mars/Olympus",
+                "QINGFENG_SECRET_KEY": "00" * 32,
+                "QINGFENG_RECEIPT_SALT": "00" * 16,
+            }
+        )
+
+
+def test_co_bureaus_named_by_the_rule_are_shared_in_one_step(
+    app: Flask, staff: Login, submit: Submit
+) -> None:
+    _code, ref = submit(category="insurance_fraud")
+    insurer, health = staff("healthcare_security"), staff("health")
+    page = insurer.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
+    assert "但在共享之前，该单位无法查阅此案件" in page
+    assert health.client.get(f"/admin/cases/{ref}").status_code == 404
+    # One step: the button beside the sentence, nothing to choose.
+    form = page.split('name="share-bureau" value="health"', 1)[0].rsplit("<form", 1)[1]
+    token = re.search(r'name="share-csrf_token" value="([^"]+)"', form)
+    assert token
+    shared = insurer.client.post(
+        f"/admin/cases/{ref}/share",
+        data={"share-csrf_token": token.group(1), "share-bureau": "health"},
+    )
+    assert shared.status_code == 303
+    assert health.client.get(f"/admin/cases/{ref}").status_code == 200
+    again = insurer.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
+    assert 'name="share-bureau" value="health"' not in again
+
+
+def test_a_refused_page_stays_in_the_console_with_a_way_back(staff: Login) -> None:
+    refused = staff("supervisor").client.get("/admin/queue")
+    assert refused.status_code == 403
+    page = refused.get_data(as_text=True)
+    assert "您的角色无权打开此页面" in page
+    assert "返回工作台" in page
+    assert "我要举报" not in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 import pytest
@@ -32,21 +33,54 @@ def seed(app: Flask, count: int, category: str = "kickbacks") -> None:
             )
 
 
-def test_a_queue_page_decrypts_nothing(
+def test_a_queue_page_opens_only_its_own_rows_and_shows_what_each_case_is(
     app: Flask, staff: Callable[[str], Staff], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seed(app, 3)
+    seed(app, PAGE_SIZE + 3)
     health = staff("health")
+    unwrapped: list[bytes] = []
+    real = crypto.keywrap.open_sealed_to
 
-    def refuse(*_args: object) -> bytes:
-        raise AssertionError("a queue page tried to decrypt")
+    def counting(private: bytes, sealed: bytes, aad: bytes) -> bytes:
+        unwrapped.append(aad)
+        return real(private, sealed, aad)
 
-    monkeypatch.setattr(crypto.aead, "open_sealed", refuse)
-    monkeypatch.setattr(crypto.keywrap, "open_sealed_to", refuse)
-    response = health.client.get("/admin/queue?bureau=health&view=all")
-    assert response.status_code == 200
-    assert response.get_data(as_text=True).count("/admin/cases/QF-") == 3
-    assert "seeded report" not in response.get_data(as_text=True)
+    # Counted from here: the rows' case keys (login and the bureau key are already open).
+    health.client.get("/admin/queue?bureau=health&view=all")
+    monkeypatch.setattr(crypto.keywrap, "open_sealed_to", counting)
+    first = health.client.get("/admin/queue?bureau=health&view=all").get_data(as_text=True)
+    assert first.count("/admin/cases/QF-") == PAGE_SIZE
+    # One key per row on the page, never the rows of other pages (and the bureau key once).
+    assert PAGE_SIZE <= len(unwrapped) <= PAGE_SIZE + 1
+    shown = set(
+        re.findall(r'<span class="first-line">seeded report (\d+) \(invented\)</span>', first)
+    )
+    assert len(shown) == PAGE_SIZE
+    second = health.client.get("/admin/queue?bureau=health&view=all&page=2").get_data(as_text=True)
+    assert not shown & set(re.findall(r"seeded report (\d+) \(invented\)", second))
+
+
+def test_a_case_is_found_by_reference_and_leads_to_the_next(
+    app: Flask, staff: Callable[[str], Staff]
+) -> None:
+    seed(app, 2)
+    health, market = staff("health"), staff("market_regulation")
+    with app.app_context():
+        refs = sorted(
+            db.session().scalars(select(Report.reference)).all(),
+            key=lambda r: r,
+        )
+    typed = " " + refs[0].lower() + " "
+    found = health.client.get("/admin/queue", query_string={"reference": typed})
+    assert found.headers["Location"].endswith(f"/admin/cases/{refs[0]}")
+    case_page = health.client.get(found.headers["Location"]).get_data(as_text=True)
+    assert "下一件" in case_page
+    # Another bureau gets the same answer as for a case that does not exist: no oracle.
+    for typed in (refs[0], "QF-NOSUCHXX"):
+        answer = market.client.get("/admin/queue", query_string={"reference": typed})
+        assert answer.status_code == 303
+        said = market.client.get(answer.headers["Location"]).get_data(as_text=True)
+        assert f"没有编号为 {typed} 的案件" in said
 
 
 def test_tabs_count_and_filter(app: Flask, staff: Callable[[str], Staff]) -> None:

@@ -26,6 +26,9 @@ def test_a_letter_is_recorded_with_its_channel_and_a_receipt_slip(
     page = response.get_data(as_text=True)
     match = RECEIPT_PATTERN.search(page)
     assert match, "no receipt code on the slip"
+    # The slip names the site's status page: a visitor has no address bar to read.
+    assert "http://localhost/status" in page
+    assert "本网站" not in page
     code = match.group(1).replace(" ", "")
     with app.app_context():
         report = db.session().scalars(select(Report).where(Report.channel == "letter")).one()

@@ -179,7 +179,8 @@ def test_a_pasted_text_over_the_limit_is_refused_whole_with_its_count(
     form = client.get("/report").get_data(as_text=True)
     # No maxlength anywhere: a browser would cut a pasted text at it without a word.
     assert "maxlength" not in form
-    assert "0 字，上限 20,000 字" in form
+    # Without JavaScript nothing counts while typing: the page states the limit only.
+    assert "最多 20,000 字" in form
     pasted = "测" * 30_000
     over = post_report(client, what_happened=pasted)
     assert over.status_code == 422
@@ -392,3 +393,33 @@ def test_a_database_failure_keeps_the_text_and_stores_nothing(
     assert "database is down" not in page
     assert form_values(page)["what_happened"] == VALID_REPORT["what_happened"]
     assert count_reports(app) == 0
+
+
+@pytest.mark.parametrize("path", ["/", "/report", "/status", "/receipt", "/figures", "/nowhere"])
+def test_every_public_page_names_who_runs_it(make_app: Callable[..., Flask], path: str) -> None:
+    client = make_app(
+        issuer="某市卫生健康委员会（测试，虚构）",
+        address="某市某路 9 号（虚构）",
+        icp="某ICP备12345678号（虚构）",
+    ).test_client()
+    page = client.get(path).get_data(as_text=True)
+    header = page.split("</header>", 1)[0]
+    footer = page.split('<footer class="site">', 1)[1]
+    assert "某市卫生健康委员会（测试，虚构）" in header
+    for value in (
+        "某市卫生健康委员会（测试，虚构）",
+        "某市某路 9 号（虚构）",
+        "某ICP备12345678号（虚构）",
+    ):
+        assert value in footer
+    assert 'src="/emblem"' in header
+    emblem = client.get("/emblem")
+    emblem.close()
+    assert emblem.mimetype == "image/svg+xml"
+
+
+def test_the_demonstration_values_say_they_are_invented(client: FlaskClient) -> None:
+    footer = client.get("/").get_data(as_text=True).split('<footer class="site">', 1)[1]
+    assert footer.count("虚构") == 3
+    english = client.get("/?lang=en").get_data(as_text=True)
+    assert "(demonstration, invented)" in english.split("</header>", 1)[0]

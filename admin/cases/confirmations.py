@@ -1,0 +1,73 @@
+"""What a case action says before it is taken (the confirmation) and after (the message).
+
+Every action ends with a sentence saying what happened; the consequential ones — those the
+reporter reads or that move the case out of the bureau — are asked once more on a page of
+their own, which works without JavaScript.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from admin.labels import bureau_name, hand_over_name
+from intake.domain.labels import FINDING_NAMES
+from intake.domain.models import Report, StaffMember
+from intake.platform import db
+
+#: Asked once more before they are taken.
+CONFIRM = frozenset({"not_accept", "transfer", "hand_over", "conclude"})
+
+NOT_TAKEN = _l("The action was not taken: please correct the form marked below.")
+
+QUESTIONS = {
+    "not_accept": _l("Do not accept case %(ref)s? The reporter reads the reason you gave."),
+    "transfer": _l("Transfer case %(ref)s to %(bureau)s?"),
+    "transfer_keep": _l("Transfer case %(ref)s to %(bureau)s, keeping access as co-bureau?"),
+    "hand_over": _l("Hand case %(ref)s over to %(target)s?"),
+    "conclude": _l("Conclude case %(ref)s as “%(finding)s”? The reporter reads the outcome."),
+}
+
+DONE = {
+    "accept": _l("Case %(ref)s accepted. The conclusion deadline now runs."),
+    "not_accept": _l("Case %(ref)s not accepted. The reporter can read the reason."),
+    "assign": _l("Case %(ref)s assigned to %(name)s."),
+    "transfer": _l("Case %(ref)s transferred to %(bureau)s."),
+    "share": _l("%(bureau)s can now read case %(ref)s."),
+    "hand_over": _l("Case %(ref)s handed over to %(target)s."),
+    "conclude": _l("Case %(ref)s concluded: %(finding)s."),
+    "reopen": _l("Case %(ref)s reopened for review."),
+    "extend": _l("The deadline of case %(ref)s was extended."),
+    "major": _l("Case %(ref)s is marked as a major lead."),
+    "unmajor": _l("Case %(ref)s is no longer marked as a major lead."),
+    "message": _l("Your message was sent; the reporter reads it with their receipt code."),
+    "note": _l("Your note was added."),
+    "reward": _l("The reward of case %(ref)s was recorded."),
+}
+
+
+def _values(action: str, report: Report, form: Any) -> dict[str, str]:
+    values = {"ref": report.reference}
+    if action in ("transfer", "share"):
+        values["bureau"] = bureau_name(form.bureau.data)
+    elif action == "hand_over":
+        values["target"] = hand_over_name(form.target.data)
+    elif action == "conclude":
+        values["finding"] = str(FINDING_NAMES.get(form.finding.data, form.finding.data))
+    elif action == "assign":
+        handler = db.session().get(StaffMember, form.staff_id.data)
+        values["name"] = handler.username if handler else ""
+    return values
+
+
+def question(action: str, report: Report, form: Any) -> str:
+    """The confirmation asked before a consequential action."""
+    key = "transfer_keep" if action == "transfer" and form.keep_as_co.data else action
+    return str(QUESTIONS[key] % _values(action, report, form))
+
+
+def done(action: str, report: Report, form: Any) -> str:
+    """The sentence shown after the action was taken."""
+    key = "unmajor" if action == "major" and not form.major.data else action
+    return str(DONE[key] % _values(action, report, form))
