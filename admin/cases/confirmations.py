@@ -44,6 +44,9 @@ DONE = {
     "message": _l("Your message was sent; the reporter reads it with their receipt code."),
     "note": _l("Your note was added."),
     "reward": _l("The reward of case %(ref)s was recorded."),
+    "hand_over_reply": _l("The receiving organ's answer on case %(ref)s was recorded."),
+    "outcome": _l("The outcome of case %(ref)s was updated."),
+    "typical": _l("The typical case from %(ref)s was sent to the supervisors for approval."),
 }
 
 

@@ -130,7 +130,8 @@ for _kind in COUNTS:
 class ConcludeForm(MeasuresForm):
     """办结: the outcome for the reporter, the finding, the disposal and the measures."""
 
-    disposal = SelectField(_l("Disposal (处置方式)"))
+    # Choices from the rule governing the case (the view), after an empty first one.
+    disposal = SelectField(_l("Disposal (处置方式)"), validators=[MUST_CHOOSE])
     outcome = _text_area(_l("Outcome (the reporter reads this)"))
     finding = SelectField(
         _l("Finding"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -25,6 +25,7 @@ from intake.platform.report_form import TOO_LONG
 bp = Blueprint("repeats", __name__)
 
 NOT_FOUND = _l("No case with that reference that you can read.")
+JOINED = _l("Case %(ref)s is now a repeat of case %(of)s; its reporter is told it was joined.")
 
 
 class RepeatForm(FlaskForm):
@@ -73,6 +74,7 @@ def mark(reference: str) -> Response | tuple[str, int]:
         return render_case(load_case(reference), repeat_form=form, alert=str(exc.args[0])), 422
     record_audit("case_repeat", report, of=joined.reference)
     db.session().commit()
+    flash(str(JOINED % {"ref": report.reference, "of": joined.reference}), "success")
     return back_to_case(report)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -17,6 +17,8 @@ from intake.domain.labels import REVIEW_RESULT_NAMES
 from intake.domain.models import Report, ReviewItem
 from intake.domain.oversight import reviews
 from intake.platform import db
+
+REVIEWED = _l("The review result of case %(ref)s was recorded.")
 
 bp = Blueprint("case_reviews", __name__)
 
@@ -62,4 +64,5 @@ def record(reference: str, item_id: int) -> Response | tuple[str, int]:
         return render_case(load_case(reference), alert=str(exc.args[0])), 422
     record_audit("case_reviewed", report, result=form.result.data)
     db.session().commit()
+    flash(str(REVIEWED % {"ref": report.reference}), "success")
     return back_to_case(report)

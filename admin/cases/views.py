@@ -244,8 +244,8 @@ def _forms(report: Report, data_key: bytes) -> dict[str, FlaskForm]:
     forms["hand_over"].target.choices = [CHOOSE] + [
         SelectChoice(t.code, t.name(i18n.current())) for t in context.taxonomy().hand_over
     ]
-    forms["conclude"].disposal.choices = [
-        (str(d), str(DISPOSAL_NAMES[d])) for d in DISPOSALS[governing_rule(report)]
+    forms["conclude"].disposal.choices = [CHOOSE] + [
+        SelectChoice(str(d), str(DISPOSAL_NAMES[d])) for d in DISPOSALS[governing_rule(report)]
     ]
     forms["outcome"].done.choices = [
         (item.id, text)

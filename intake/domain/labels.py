@@ -183,6 +183,12 @@ AUDIT_ACTION_NAMES = {
     "case_message": _l("message sent to the reporter"),
     "case_note": _l("internal note added"),
     "case_reward": _l("reward recorded"),
+    "case_hand_over_reply": _l("the receiving organ's answer recorded"),
+    "case_outcome": _l("outcome updated after conclusion"),
+    "case_repeat": _l("marked as a repeat (重复件)"),
+    "case_reviewed": _l("review result recorded (回头看)"),
+    "case_typical": _l("typical case proposed (典型案例)"),
+    "typical_approved": _l("typical case approved for publication"),
 }
 
 RULE_SEPARATOR = _l("; ")
@@ -193,6 +199,7 @@ RULE_WORDS = {
     "category": _l("by category: %(category)s"),
     "official_involved": _l("a public official is involved: the discipline commission too"),
     "lead_not_ready": _l("held by the intake desk until the bureau has a key"),
+    "recusal": _l("the report names the bureau that would lead it: recusal (回避)"),
 }
 
 
@@ -203,6 +210,8 @@ def rule_name(rule: str, category_name: Callable[[str], str]) -> str:
         if part.startswith("category:"):
             code = part.removeprefix("category:")
             words.append(str(RULE_WORDS["category"] % {"category": category_name(code)}))
+        elif part.startswith("recusal:"):
+            words.append(str(RULE_WORDS["recusal"]))
         else:
             words.append(str(RULE_WORDS.get(part, part)))
     return str(RULE_SEPARATOR).join(words)

@@ -435,7 +435,7 @@ def test_every_action_ends_with_a_message(app: Flask, staff: Login, submit: Subm
     insurer = staff("healthcare_security")
     insurer.act(ref, "accept")
     page = insurer.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
-    for name in ("conclude-finding", "hand_over-target"):
+    for name in ("conclude-finding", "conclude-disposal", "hand_over-target"):
         assert_nothing_chosen(page, name)
     _code, ref = submit()
     health = staff("health")
@@ -444,7 +444,11 @@ def test_every_action_ends_with_a_message(app: Flask, staff: Login, submit: Subm
         ("note", {"text": "内部备注(虚构)"}, "备注已添加"),
         ("message", {"text": "请补充时间(虚构)"}, "留言已发送"),
         ("major", {"major": "y"}, "已标记为重大线索"),
-        ("conclude", {"outcome": "已核实(虚构)", "finding": "not_substantiated"}, "已办结"),
+        (
+            "conclude",
+            {"outcome": "已核实(虚构)", "finding": "not_substantiated", "disposal": "handled"},
+            "已办结",
+        ),
     ]:
         response = health.act(ref, action, **fields)
         assert response.status_code == 303, action
@@ -524,6 +528,7 @@ def test_the_display_time_zone_is_one_setting(make_app: Callable[..., Flask]) ->
                 "QINGFENG_DISPLAY_TIMEZONE": "Mars/Olympus",
                 "QINGFENG_SECRET_KEY": "00" * 32,
                 "QINGFENG_RECEIPT_SALT": "00" * 16,
+                "QINGFENG_INDEX_KEY": "00" * 32,
             }
         )
 
