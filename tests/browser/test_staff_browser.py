@@ -118,6 +118,8 @@ def test_a_bureau_member_enrols_asks_reads_the_answer_and_concludes(
     assert "按台结算,每台约五百元" in staff.content()
     staff.get_by_label("处理结果（举报人可见）").fill("经查属实,已责令退还并立案处理。")
     staff.get_by_label("核查结论").select_option("substantiated")
+    # The disposal the governing rule allows, chosen explicitly (nothing is preselected).
+    staff.locator('select[name="conclude-disposal"]').select_option(index=1)
     staff.get_by_role("button", name="办结", exact=True).click()
     staff.wait_for_load_state()
     # 办结 is asked once more, on a page of its own, with the finding named.

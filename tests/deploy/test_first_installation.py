@@ -169,7 +169,7 @@ def test_an_operator_follows_the_first_installation_and_reports_arrive(
         assert len(references) == 2
         for reference in references:
             case = desk.open(f"{base}/admin/cases/{reference}").read().decode()
-            assert "+lead_not_ready" in case
+            assert "承办单位尚无密钥，暂由综合受理保管" in case
     finally:
         server.terminate()
         server.wait(timeout=30)
