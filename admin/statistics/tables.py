@@ -113,6 +113,7 @@ def ledger_header(with_content: bool) -> list[str]:
         _("Disposal (处置方式)"), _("Result (办理结果)"), _("Measures (处理措施)"),
         _("Rectification done / items"), _("Handed over to (移送去向)"),
         _("Feedback (反馈情况)"), _("Concluded on (办结日期)"), _("Crossed off (销号)"),
+        _("Repeats (重复件)"),
     ]  # fmt: skip
 
 
@@ -200,7 +201,17 @@ def ledger_row(line: LedgerLine, with_content: bool, names: _Names) -> list[Cell
         names.get("told", line.told_on.isoformat()) if line.told_on else None,
         _iso(line.concluded_on) or None,
         "✓" if line.crossed_off else "",
+        _repeat(line),
     ]
+
+
+def _repeat(line: LedgerLine) -> Cell:
+    # A first case carries its number of repeats; a repeat names the case it was joined to.
+    from flask_babel import gettext as _
+
+    if line.repeat_of:
+        return _("Repeat of %(reference)s", reference=line.repeat_of)
+    return line.repeats or None
 
 
 def _cell(row: Row, column: str) -> Cell:

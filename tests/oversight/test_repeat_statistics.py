@@ -1,20 +1,23 @@
 """The 统计表 counts a matter once: repeats (重复件) show on the first case's row and are not
 counted again as received (docs/rules.md §9); a repeat marked after its month was kept counts
-in the month it was marked, and the kept month does not move."""
+in the month it was marked, and the kept month does not move. The 台账 gives the first case
+its repeat count."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from flask import Flask
+from flask_babel import force_locale
 from sqlalchemy import select
 
+from admin.statistics import tables
 from intake.domain.cases import casework
 from intake.domain.cases.content import ReportContent
 from intake.domain.cases.repeats import mark_repeat
 from intake.domain.cases.reports import Submission, submit_report
-from intake.domain.models import Report, StaffMember
-from intake.domain.oversight import settled_months, statistics
+from intake.domain.models import Bureau, Report, StaffMember
+from intake.domain.oversight import ledger, settled_months, statistics
 from intake.platform import context, db
 
 SEPTEMBER, OCTOBER = statistics.month_bounds("2026-09"), statistics.month_bounds("2026-10")
@@ -102,3 +105,25 @@ def test_a_kept_month_counted_before_a_repeat_was_marked_equals_a_recount(app: F
         kept = settled_months.month_table(session, SEPTEMBER[0], LATER)
         recount = statistics.compute(session, *SEPTEMBER)
     assert figures(kept) == figures(recount)
+
+
+def test_the_ledger_gives_the_first_case_its_repeat_count(app: Flask) -> None:
+    submit_and_mark(app, list(REPORTS))
+    with app.test_request_context(), force_locale("zh_CN"):
+        session = db.session()
+        lines = {}
+        for code in ("health", "healthcare_security"):
+            bureau = session.scalars(select(Bureau).where(Bureau.code == code)).one()
+            lines.update({line.received_on: line for line in ledger.lines(session, bureau, None)})
+        first = lines[REPORTS["first"][2]]
+        repeats = [name for name, (*_, marked) in REPORTS.items() if marked]
+        assert first.repeats == len(repeats) == 4
+        for name in repeats:
+            line = lines[REPORTS[name][2]]
+            assert (line.repeat_of, line.repeats) == (first.reference, 0)
+            assert tables.ledger_row(line, False, tables._Names())[-1] == (
+                f"重复件，并入{first.reference}"
+            )
+        assert tables.ledger_row(first, False, tables._Names())[-1] == 4
+        assert lines[REPORTS["new_matter"][2]].repeats == 0
+        assert lines[REPORTS["new_matter"][2]].repeat_of is None
