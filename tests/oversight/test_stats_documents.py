@@ -126,6 +126,11 @@ def test_the_stats_command_writes_the_same_word_and_pdf_documents(
     insurer_outcomes = dict(zip(header, outcomes["县医疗保障局"], strict=True))
     assert insurer_outcomes["追回医保基金（元）"] == "5000.0"
     assert insurer_outcomes["行政处罚（件）"] == "2"
+    # A hand-over column for every target the taxonomy lists.
+    with app.test_request_context():
+        targets = [t.name_zh for t in context.taxonomy().hand_over]
+    assert len(targets) == 8
+    assert {f"移送{name}" for name in targets} <= set(header)
     # The very document the console gives.
     console_document = Document(io.BytesIO(console.get_data()))
     assert [[c.text for c in r.cells] for t in console_document.tables for r in t.rows] == [

@@ -342,9 +342,11 @@ def count_repeats(db: Session, start: dt.date, end: dt.date, row: Callable[[Key]
         ).all()
     )
     for report_id, reference, category, channel in repeats:
-        row(linked[reference]).counts["repeats"] += 1
+        own = (receipts.get(report_id) or "", category, channel)
+        # Every marking writes both steps; a lost one counts the repeat on its own row.
+        row(linked.get(reference, own)).counts["repeats"] += 1
         if counted[report_id]:
-            row((receipts.get(report_id) or "", category, channel)).counts["received"] -= 1
+            row(own).counts["received"] -= 1
 
 
 def summarise(start: dt.date, end: dt.date, rows: dict[Key, Row]) -> Table:
