@@ -62,6 +62,9 @@ def test_the_word_document_carries_office_period_seal_and_the_figures(
     assert insurer_outcomes["立案数"] == "1"
     assert dict(zip(out_header, outcomes["合计"], strict=True))["立案数"] == "1"
 
+    page = supervisor.client.get("/admin/stats?month=2026-02").get_data(as_text=True)
+    assert "month=2026-02&amp;format=docx" in page
+    assert "month=2026-02&amp;format=pdf" in page
     pdf = supervisor.client.get("/admin/stats/export?month=2026-02&format=pdf")
     assert pdf.status_code == 200
     assert pdf.mimetype == "application/pdf"
