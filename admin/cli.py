@@ -209,7 +209,7 @@ def audit_checkpoint(path: str | None) -> None:
 @click.command("stats")
 @click.option("--month", help="A month, as YYYY-MM.")
 @click.option("--year", type=click.IntRange(2000, 2100), help="A whole year, as YYYY.")
-@click.option("--format", "kind", type=click.Choice(["xlsx", "csv"]), default="xlsx")
+@click.option("--format", "kind", type=click.Choice(["xlsx", "csv", "docx", "pdf"]), default="xlsx")
 @click.option(
     "--output", type=click.Path(dir_okay=False), help="File to write (default: named by period)."
 )
@@ -217,7 +217,8 @@ def audit_checkpoint(path: str | None) -> None:
 def stats_command(
     month: str | None, year: int | None, kind: str, output: str | None, lang: str
 ) -> None:
-    """Write the statistics table (统计表) of a month or a year as XLSX or CSV; metadata only."""
+    """Write the statistics table (统计表) of a month or a year as XLSX or CSV, or as the Word or
+    PDF document the upper office receives (the console's export); metadata only."""
     from flask_babel import force_locale
 
     from admin.statistics import exports
@@ -238,9 +239,16 @@ def stats_command(
     with app.test_request_context(), force_locale(lang):
         table = settled_months.period_table(db.session(), start, end, context.today())
         db.session().commit()
-        header, rows = reports_out.stats_header(), list(reports_out.stats_rows(table))
+        if kind in reports_out.DOCUMENTS:
+            body = reports_out.stats_document(table, kind)
+        else:
+            header, rows = reports_out.stats_header(table), list(reports_out.stats_rows(table))
+            body = (
+                exports.to_csv(header, rows)
+                if kind == "csv"
+                else exports.to_xlsx(period, header, rows)
+            )
     path = output or f"qingfeng-stats-{period}.{kind}"
-    body = exports.to_csv(header, rows) if kind == "csv" else exports.to_xlsx(period, header, rows)
     with open(path, "wb") as handle:
         handle.write(body)
     click.echo(f"Wrote {path}: {len(table.rows)} rows, {table.total.counts['received']} received.")

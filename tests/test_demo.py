@@ -4,26 +4,34 @@ over, and invented sample cases in every state so that no page is empty on first
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import os
 import re
 import secrets
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask_babel import force_locale
+from openpyxl import load_workbook
 from sqlalchemy import func, make_url, select
 
 from intake.config import Settings
+from intake.domain import demo_cases
 from intake.domain.cases.lifecycle import State
+from intake.domain.cases.outcomes import AMOUNTS
 from intake.domain.cases.reports import open_with_key
 from intake.domain.codes import Finding
 from intake.domain.demo_cases import MARK
 from intake.domain.installation import DemoAccount
 from intake.domain.keys.keyring import bureau_private_key, data_key_for_bureau, unlock_staff_key
+from intake.domain.labels import MEASURE_NAMES, STAT_COLUMNS
 from intake.domain.models import Bureau, Message, Report, StaffMember
 from intake.domain.oversight.due import overdue
 from intake.platform import context, db
@@ -235,5 +243,71 @@ def test_every_page_shows_something_on_first_look(demo: Demo) -> None:
         assert re.search(r"QF-[A-Z0-9]{8}", board)
         stats = supervisor.client.get("/admin/stats").get_data(as_text=True)
         assert re.search(r"<td[^>]*>[1-9]\d*</td>", stats)
+    finally:
+        app.extensions["qingfeng.db"].engine.dispose()
+
+
+def planned_outcomes() -> tuple[Counter[str], int]:
+    """The sample cases' own numbers, from the plan alone: each measure summed, and how many
+    cases were found (partly) substantiated."""
+    totals: Counter[str] = Counter()
+    found = 0
+    for number, (_days, category, fate) in enumerate(demo_cases.PLAN):
+        finding = demo_cases.sample_finding(number, fate)
+        if finding in (Finding.SUBSTANTIATED, Finding.PARTLY_SUBSTANTIATED):
+            found += 1
+            totals.update(demo_cases.MEASURES.get(category, {}))
+    return totals, found
+
+
+def sheet(body: bytes) -> list[tuple]:
+    return list(load_workbook(io.BytesIO(body)).active.iter_rows(values_only=True))
+
+
+def test_the_demo_ledger_and_statistics_show_the_sample_outcomes(demo: Demo) -> None:
+    accounts = accounts_of(demo.run())
+    app = demo.app()
+    measures, found = planned_outcomes()
+    assert found >= 5
+    assert len(measures) >= 6
+    try:
+        supervisor = Staff(app, accounts["demo-supervisor"])
+        supervisor.login()
+        today = dt.date.today()
+        first = (today - dt.timedelta(days=95)).strftime("%Y-%m")
+        url = f"/admin/stats/export?month={first}&to={today:%Y-%m}&format=xlsx"
+        header, *_rows, total = sheet(supervisor.client.get(url).get_data())
+        figures = dict(zip(header, total, strict=True))
+        with app.test_request_context(), force_locale("zh_CN"):
+            names = {kind: str(STAT_COLUMNS[kind]) for kind in STAT_COLUMNS}
+            ledger_names = {str(MEASURE_NAMES[k]): k for k in MEASURE_NAMES}
+        for kind, planned in measures.items():
+            shown = figures[names[kind]]
+            assert shown == (planned / 100 if kind in AMOUNTS else planned), kind
+        assert figures[names["rectification_items"]] == 2 * found
+        assert figures[names["rectification_done"]] == found
+        assert figures[names["cases_with_measures"]] == found
+        assert figures[names["cases_opened"]] > 0
+        # The 台账 of every bureau: the same measures, and the hand-over with letter and reply.
+        in_ledger: Counter[str] = Counter()
+        hand_overs = []
+        with app.app_context():
+            codes = db.session().scalars(select(Bureau.code)).all()
+        for code in codes:
+            head, *lines = sheet(
+                supervisor.client.get(f"/admin/ledger?bureau={code}&format=xlsx").get_data()
+            )
+            for line in lines:
+                row = dict(zip(head, line, strict=True))
+                for part in (row["处理措施"] or "").split("；") if row["处理措施"] else []:
+                    name, value = part.rsplit(" ", 1)
+                    kind = ledger_names[name]
+                    in_ledger[kind] += round(float(value) * 100) if kind in AMOUNTS else int(value)
+                if row["移送去向"]:
+                    hand_overs.append(row["移送去向"])
+        assert in_ledger == measures
+        assert any(demo_cases.LETTER in h and "立案" in h for h in hand_overs), hand_overs
+        published = app.test_client().get("/typical-cases").get_data(as_text=True)
+        assert "某民营医院虚构住院套取医保基金案" in published
     finally:
         app.extensions["qingfeng.db"].engine.dispose()

@@ -17,8 +17,9 @@ from admin.statistics.exports import Cell
 
 #: Columns of the first table (flow and rates) and of the second (outcomes), by code.
 FLOW = (
-    "received", "accepted", "not_accepted", "transferred_in", "transferred_out", "concluded",
-    "substantiated", "partly_substantiated", "not_substantiated", "overdue", "open_at_end",
+    "received", "repeats", "accepted", "not_accepted", "transferred_in", "transferred_out",
+    "concluded", "substantiated", "partly_substantiated", "not_substantiated", "overdue",
+    "open_at_end",
     "acceptance_rate", "on_time_rate", "substantiated_rate",
 )  # fmt: skip
 OUTCOMES = (

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 
 from admin.labels import bureau_name, category_name, hand_over_name
+from admin.statistics import documents
 from admin.statistics.documents import FLOW, OUTCOMES, Sheet
 from admin.statistics.exports import Cell
 from intake.domain.cases.lifecycle import State
@@ -22,7 +23,17 @@ from intake.domain.labels import (
     TOTAL_NAME,
 )
 from intake.domain.oversight.ledger import LedgerLine
-from intake.domain.oversight.statistics import ALL, COLUMNS, RATES, Row, Table
+from intake.domain.oversight.statistics import (
+    ALL,
+    COLUMNS,
+    HANDED_OVER,
+    RATES,
+    Row,
+    Table,
+    columns,
+    hand_over_targets,
+)
+from intake.platform import context, i18n
 
 
 def _name(kind: str, code: str) -> str:
@@ -35,22 +46,38 @@ def _name(kind: str, code: str) -> str:
     return str(CHANNEL_NAMES.get(code, code))
 
 
-def stats_header() -> list[str]:
+def table_columns(table: Table) -> tuple[str, ...]:
+    """The table's columns: a hand-over column for every target the taxonomy lists, and for any
+    other the period's cases were handed over to."""
+    configured = [t.code for t in context.taxonomy().hand_over]
+    return columns([*configured, *hand_over_targets(table)])
+
+
+def column_name(column: str) -> str:
+    """A column's title in the reader's language."""
+    from flask_babel import gettext as _
+
+    if column.startswith(HANDED_OVER):
+        return _("Handed over to %(organ)s", organ=hand_over_name(column[len(HANDED_OVER) :]))
+    return str(STAT_COLUMNS[column])
+
+
+def stats_header(table: Table) -> list[str]:
     """Column titles of the statistics table."""
     from flask_babel import gettext as _
 
-    return [_("Bureau"), _("Category"), _("Channel"), *(str(STAT_COLUMNS[c]) for c in COLUMNS),
+    return [_("Bureau"), _("Category"), _("Channel"), *map(column_name, table_columns(table)),
             str(STAT_COLUMNS["median_days"]), *(str(STAT_COLUMNS[r]) for r in RATES)]  # fmt: skip
 
 
-def stats_row(row: Row) -> list[Cell]:
-    """One statistics row as cells."""
+def stats_row(row: Row, shown: tuple[str, ...] = COLUMNS) -> list[Cell]:
+    """One statistics row as cells, with the columns `shown` (table_columns)."""
     median = row.median_days
     return [
         _name("bureau", row.bureau),
         _name("category", row.category),
         _name("channel", row.channel),
-        *(_figure(c, row.counts[c]) for c in COLUMNS),
+        *(_figure(c, row.counts.get(c, 0)) for c in shown),
         None if median is None else round(median, 1),
         *(_percent(row.rate(r)) for r in RATES),
     ]
@@ -67,8 +94,9 @@ def _percent(rate: float | None) -> Cell:
 
 def stats_rows(table: Table) -> Iterator[list[Cell]]:
     """Detail rows, then a total per bureau, then the grand total."""
+    shown = table_columns(table)
     for row in [*table.rows, *table.bureau_totals, table.total]:
-        yield stats_row(row)
+        yield stats_row(row, shown)
 
 
 def ledger_header(with_content: bool) -> list[str]:
@@ -85,6 +113,7 @@ def ledger_header(with_content: bool) -> list[str]:
         _("Disposal (处置方式)"), _("Result (办理结果)"), _("Measures (处理措施)"),
         _("Rectification done / items"), _("Handed over to (移送去向)"),
         _("Feedback (反馈情况)"), _("Concluded on (办结日期)"), _("Crossed off (销号)"),
+        _("Repeats (重复件)"),
     ]  # fmt: skip
 
 
@@ -172,13 +201,23 @@ def ledger_row(line: LedgerLine, with_content: bool, names: _Names) -> list[Cell
         names.get("told", line.told_on.isoformat()) if line.told_on else None,
         _iso(line.concluded_on) or None,
         "✓" if line.crossed_off else "",
+        _repeat(line),
     ]
+
+
+def _repeat(line: LedgerLine) -> Cell:
+    # A first case carries its number of repeats; a repeat names the case it was joined to.
+    from flask_babel import gettext as _
+
+    if line.repeat_of:
+        return _("Repeat of %(reference)s", reference=line.repeat_of)
+    return line.repeats or None
 
 
 def _cell(row: Row, column: str) -> Cell:
     if column in RATES:
         return _percent(row.rate(column))
-    return _figure(column, row.counts[column])
+    return _figure(column, row.counts.get(column, 0))
 
 
 def document_sheet(table: Table, office: str) -> Sheet:
@@ -189,12 +228,13 @@ def document_sheet(table: Table, office: str) -> Sheet:
     names = [_("Total") if r.bureau == ALL else bureau_name(r.bureau) for r in lines]
 
     def part(columns: tuple[str, ...]) -> tuple[list[str], list[list[Cell]]]:
-        header = [_("Bureau"), *(str(STAT_COLUMNS[c]) for c in columns)]
+        header = [_("Bureau"), *map(column_name, columns)]
         return header, [
             [name, *(_cell(r, c) for c in columns)] for name, r in zip(names, lines, strict=True)
         ]
 
-    flow, outcomes = part(FLOW), part(OUTCOMES)
+    over = tuple(c for c in table_columns(table) if c.startswith(HANDED_OVER))
+    flow, outcomes = part(FLOW), part((*OUTCOMES, *over))
     return Sheet(
         title=_("Campaign outcome statistics (治理情况统计表)"),
         office_line=_("Reporting office (主办单位): %(office)s", office=office),
@@ -207,3 +247,21 @@ def document_sheet(table: Table, office: str) -> Sheet:
         ),
         seal=_("(Seal 盖章)"),
     )
+
+
+#: The upper office's documents (docs/rules.md §13): writer and media type by format.
+DOCUMENTS = {
+    "docx": (
+        documents.to_docx,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    "pdf": (documents.to_pdf, "application/pdf"),
+}
+
+
+def stats_document(table: Table, kind: str) -> bytes:
+    """The period's 统计表 as the Word or PDF document (a key of DOCUMENTS) the upper office
+    receives, headed with the installation's 主办单位; the console and `qingfeng stats` both
+    write it."""
+    office = context.settings().host_office or context.taxonomy().intake_desk.name(i18n.current())
+    return DOCUMENTS[kind][0](document_sheet(table, office))

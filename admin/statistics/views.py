@@ -11,26 +11,19 @@ import datetime as dt
 from flask import Blueprint, Response, abort, render_template, request
 
 from admin.console import bureau_by_code, is_member, opened, record_audit, requires, staff
-from admin.statistics import documents, exports
+from admin.statistics import exports
 from admin.statistics import tables as reports_out
 from intake.domain.codes import CASE_ROLES, Role
 from intake.domain.keys.keyring import bureau_private_key
 from intake.domain.oversight import ledger as ledger_lines
 from intake.domain.oversight import settled_months, statistics
-from intake.platform import context, db, i18n
+from intake.platform import context, db
 
 bp = Blueprint("statistics", __name__)
 
 #: Exported references listed one by one in the audit record, up to this many.
 AUDITED_REFERENCES = 10_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCUMENTS = {
-    "docx": (
-        documents.to_docx,
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ),
-    "pdf": (documents.to_pdf, "application/pdf"),
-}
 
 
 def _month() -> tuple[str, dt.date]:
@@ -60,7 +53,7 @@ def stats() -> str:
         "admin/stats.html",
         month=month,
         table=table,
-        header=reports_out.stats_header(),
+        header=reports_out.stats_header(table),
         rows=list(reports_out.stats_rows(table)),
         peak=peak,
     )
@@ -86,17 +79,14 @@ def stats_export() -> Response:
     kind = request.args.get("format", "xlsx")
     record_audit("stats_exported", month=month, to=to or None, format=kind)
     db.session().commit()
-    if kind in DOCUMENTS:
-        settings = context.settings()
-        office = settings.host_office or context.taxonomy().intake_desk.name(i18n.current())
-        sheet = reports_out.document_sheet(table, office)
-        make, mimetype = DOCUMENTS[kind]
-        response = Response(make(sheet), mimetype=mimetype)
+    if kind in reports_out.DOCUMENTS:
+        mimetype = reports_out.DOCUMENTS[kind][1]
+        response = Response(reports_out.stats_document(table, kind), mimetype=mimetype)
         response.headers["Content-Disposition"] = (
             f'attachment; filename="qingfeng-stats-{period}.{kind}"'
         )
         return response
-    header, rows = reports_out.stats_header(), list(reports_out.stats_rows(table))
+    header, rows = reports_out.stats_header(table), list(reports_out.stats_rows(table))
     return _download(f"qingfeng-stats-{period}", header, rows)
 
 

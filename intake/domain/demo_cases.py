@@ -9,20 +9,26 @@ is real. Only the demo calls this, right after install_demo made the bureaus' ke
 Cases are spread over the last three months; some are new, accepted, in progress,
 transferred, handed over, not accepted, overdue (to decide or to conclude), concluded with
 each finding, one with a reward claimed, and several with messages both ways.
+
+Concluded cases record outcomes (docs/rules.md §11) so the 台账 and the 统计表 show them: the
+disposal the governing rule allows, the measures of MEASURES for their category when the
+report was (partly) substantiated, two 整改 items of which one is done a few days later, and
+one approved 典型案例; the case handed over carries its letter (移送函) and the organ's reply.
+All amounts and numbers are invented.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from intake.config import Settings
-from intake.domain.cases import casework
+from intake.domain.cases import casework, outcomes
 from intake.domain.cases.content import Contact, ReportContent
 from intake.domain.cases.reports import Submission, submit_report
 from intake.domain.cases.taxonomy import Taxonomy
@@ -123,6 +129,41 @@ _OUTCOMES = {
     Finding.PARTLY_SUBSTANTIATED: "经核查部分属实，已责令整改；其余情况未发现问题。",
     Finding.NOT_SUBSTANTIATED: "经核查，未发现所反映的问题。感谢您的监督。",
 }
+#: Measures recorded when a sample case of the category is found (partly) substantiated:
+#: amounts in fen, the others counts (cases/outcomes.py, Kind). Invented figures.
+MEASURES: dict[str, dict[str, int]] = {
+    "insurance_fraud": {
+        outcomes.Kind.FUND_RECOVERED: 1_280_000,
+        outcomes.Kind.FINES: 2_560_000,
+        outcomes.Kind.ADMIN_PENALTIES: 1,
+        outcomes.Kind.AGREEMENTS: 1,
+    },
+    "kickbacks": {
+        outcomes.Kind.KICKBACKS_RETURNED: 600_000,
+        outcomes.Kind.SANCTIONS: 1,
+        outcomes.Kind.ADMONITIONS: 1,
+    },
+    "red_envelopes": {outcomes.Kind.KICKBACKS_RETURNED: 200_000, outcomes.Kind.ADMONITIONS: 1},
+    "advertising_pricing": {outcomes.Kind.FINES: 500_000, outcomes.Kind.ADMIN_PENALTIES: 1},
+    "overtreatment": {outcomes.Kind.ADMIN_PENALTIES: 1},
+}
+#: 整改 items of a (partly) substantiated sample case; the first is done a few days later.
+ITEMS = (MARK + "完善内部监督制度，建立专项检查台账。", MARK + "对相关人员开展警示教育。")
+#: The 移送函 of the handed-over sample case, and the organ's answer (立案).
+LETTER, REPLY = "演示移〔2026〕1号（虚构）", "filed"
+#: Disposal by governing rule: when (partly) substantiated, and when not.
+_DISPOSALS = {
+    outcomes.Rule.INSURANCE: (outcomes.Disposal.OPENED, outcomes.Disposal.NOT_OPENED),
+    outcomes.Rule.DISCIPLINE: (outcomes.Disposal.VERIFY, outcomes.Disposal.CLOSE),
+    outcomes.Rule.PETITION: (outcomes.Disposal.HANDLED, outcomes.Disposal.NOT_HANDLED),
+}
+
+
+def sample_finding(number: int, fate: str) -> Finding | None:
+    """The finding the sample case `number` of PLAN is concluded with (None: not concluded)."""
+    if fate == "reward_claimed":
+        return Finding.SUBSTANTIATED
+    return _FINDINGS[number % 3] if fate == "concluded" else None
 
 
 @dataclass(frozen=True)
@@ -207,7 +248,10 @@ def add_sample_cases(
             if police is None:
                 raise LookupError("the taxonomy lists no hand-over target 'police'")
             police_bureau = bureaus.get(police.bureau) if police.bureau else None
-            casework.hand_over(report, key, actor(next_day()), police, police_bureau)
+            day = next_day()
+            casework.hand_over(report, key, actor(day), police, police_bureau, LETTER, day)
+            answered = next_day()
+            casework.hand_over_reply(report, actor(answered), REPLY, answered)
         elif fate == "overdue_conclusion" and supervisor is not None:
             casework.mark_major(report, actor(next_day()), True)
             supervise = casework.Actor(
@@ -215,8 +259,21 @@ def add_sample_cases(
             )
             casework.supervise(report, supervise, MARK + "请加快核查进度，按期办结。")
         elif fate in ("concluded", "reward_claimed"):
-            finding = Finding.SUBSTANTIATED if fate == "reward_claimed" else _FINDINGS[number % 3]
-            casework.conclude(report, key, actor(next_day()), MARK + _OUTCOMES[finding], finding)
+            finding = sample_finding(number, fate) or Finding.NOT_SUBSTANTIATED
+            _conclude(db, report, key, actor, next_day, finding)
+            if fate == "reward_claimed" and supervisor is not None:
+                typical = casework.propose_typical(
+                    report, actor(next_day()), MARK + "某民营医院虚构住院套取医保基金案",
+                    MARK + "经查，某民营医院（虚构）以“免费体检”为名收集参保人医保卡，虚构住院记录"
+                    "套取医保基金。医保部门追回基金并处罚款，暂停其医保服务协议。",
+                )  # fmt: skip
+                db.add(typical)
+                casework.approve_typical(
+                    typical,
+                    casework.Actor(
+                        supervisor, dt.datetime.now(dt.UTC), today, secret_key=settings.secret_key
+                    ),
+                )
             if fate == "reward_claimed" and casework.reward_open(report, settings):
                 claim = casework.RewardClaim(
                     "演示举报人（虚构）", "00000000000", "演示银行账户（虚构）"
@@ -224,6 +281,29 @@ def add_sample_cases(
                 casework.claim_reward(report, key, settings, next_day(), claim)
         db.commit()
     return SampleCases(references)
+
+
+def _conclude(
+    db: Session,
+    report: Report,
+    key: bytes,
+    actor: Callable[[dt.date], casework.Actor],
+    next_day: _Days,
+    finding: Finding,
+) -> None:
+    """办结 with the outcomes a sample case of its category and finding records."""
+    found = finding != Finding.NOT_SUBSTANTIATED
+    yes, no = _DISPOSALS[outcomes.governing_rule(report)]
+    casework.conclude(
+        report, key, actor(next_day()), MARK + _OUTCOMES[finding], finding,
+        disposal=yes if found else no,
+        measures=MEASURES.get(report.category, {}) if found else {},
+        items=ITEMS if found else (),
+    )  # fmt: skip
+    if found:
+        db.flush()  # the items' ids
+        first = min(item.id for item in report.rectifications)
+        casework.update_outcome(report, key, actor(next_day()), {}, done={first})
 
 
 class _Days:

@@ -83,6 +83,7 @@ ROLE_NAMES = {
 }
 STAT_COLUMNS: dict[str, Wording] = {
     "received": _l("Received"),
+    "repeats": _l("Repeats, not counted as received (其中重复件)"),
     "accepted": _l("Accepted (受理)"),
     "not_accepted": _l("Not accepted (不予受理)"),
     "transferred_in": _l("Transferred in"),

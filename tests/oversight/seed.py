@@ -111,7 +111,8 @@ def seed_month(
                 lead, key = to, (to, category, channel)
             if rng.random() < 0.15:
                 day += dt.timedelta(days=rng.randint(1, 5))
-                target = rng.choice(("police", "discipline"))
+                # Any target the taxonomy lists, not only the police and the commission.
+                target = rng.choice([t.code for t in taxonomy.hand_over])
                 organ = taxonomy.hand_over_target(target)
                 assert organ is not None
                 casework.hand_over(report, data_key, actor(day), organ, None)

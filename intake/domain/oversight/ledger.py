@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from intake.domain.cases.outcomes import Kind, totals
@@ -57,6 +57,10 @@ class LedgerLine:
     told_on: dt.date | None
     concluded_on: dt.date | None
     content: Content | None
+    #: 重复件 (docs/rules.md §9): how many reports were marked as repeats of this case, and for
+    #: a repeat the reference of the first case it was joined to.
+    repeats: int = 0
+    repeat_of: str | None = None
 
     @property
     def crossed_off(self) -> bool:
@@ -97,6 +101,7 @@ def lines(db: Session, bureau: Bureau, bureau_private: bytes | None) -> Iterator
         )
         .execution_options(yield_per=1000)
     )
+    counts, firsts = _repeats(db)
     for r in reports:
         yield LedgerLine(
             reference=r.reference,
@@ -120,7 +125,27 @@ def lines(db: Session, bureau: Bureau, bureau_private: bytes | None) -> Iterator
             told_on=r.concluded_on if r.public_reason is not None else None,
             concluded_on=r.concluded_on,
             content=_content(r, bureau, bureau_private) if bureau_private is not None else None,
+            repeats=counts.get(r.id, 0),
+            repeat_of=firsts.get(r.repeat_of_id) if r.repeat_of_id else None,
         )
+
+
+def _repeats(db: Session) -> tuple[dict[str, int], dict[str, str]]:
+    """Repeats per first case, and the first cases' references by id: two small queries on
+    ix_reports_repeat_of_id (repeats are few), not one per line."""
+    counts = {
+        first: n
+        for first, n in db.execute(
+            select(Report.repeat_of_id, func.count())
+            .where(Report.repeat_of_id.is_not(None))
+            .group_by(Report.repeat_of_id)
+        )
+        if first is not None
+    }
+    firsts = dict(
+        db.execute(select(Report.id, Report.reference).where(Report.id.in_(list(counts)))).all()
+    )
+    return counts, firsts
 
 
 def digest(references: list[str]) -> str:

@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 from intake.domain.models import StatisticMonth
 from intake.domain.oversight import statistics
 from intake.domain.oversight.statistics import (
-    COLUMNS,
     PUBLIC,
     Key,
     Row,
@@ -30,8 +29,7 @@ from intake.domain.oversight.statistics import (
     month_bounds,
     summarise,
 )
-
-SETTLE_DAYS = 2
+from intake.domain.oversight.statistics import SETTLE_DAYS as SETTLE_DAYS
 
 
 def settled(start: dt.date, today: dt.date) -> bool:
@@ -93,7 +91,6 @@ def merge(start: dt.date, end: dt.date, months: list[list[Row]]) -> Table:
     """Consecutive months' rows as one period: flows add up, the stock open at the end is the
     last month's."""
     rows: dict[Key, Row] = {}
-    flows = [column for column in COLUMNS if column != "open_at_end"]
     for index, lines in enumerate(months):
         last = index == len(months) - 1
         for line in lines:
@@ -102,8 +99,9 @@ def merge(start: dt.date, end: dt.date, months: list[list[Row]]) -> Table:
             if target is None:
                 target = rows[key] = Row(*key)
             counts, adding = target.counts, line.counts
-            for column in flows:
-                counts[column] += adding[column]
+            for column, n in adding.items():
+                if column != "open_at_end":
+                    counts[column] = counts.get(column, 0) + n
             if last:
                 counts["open_at_end"] = adding["open_at_end"]
             target.days.update(line.days)

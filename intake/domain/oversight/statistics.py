@@ -5,7 +5,10 @@ step counted for, split by the report's category and channel:
 
 - received, accepted, not accepted, concluded: events of that kind;
 - transferred out / in: a transfer counts out for the bureau it left, in for the one it went to;
-- handed over to the police / the discipline commission: 移送 events by target;
+- handed over (移送): events by target, one column per target the 移送 went to (the
+  taxonomy's [[hand_over]] list, and any target an older case was handed to);
+- repeats (其中重复件, docs/rules.md §9): reports marked as a repeat of an earlier case, counted on
+  the first case's row and not again as received (see `count_repeats`);
 - substantiated / partly / not substantiated: conclusions by finding;
 - overdue: deadlines `qingfeng tick` flagged as passed in the period;
 - open at the end: received by the last day and not concluded then (current lead bureau);
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,12 +50,11 @@ WITH_MEASURES = "cases_with_measures"
 
 COLUMNS = (
     "received",
+    "repeats",
     "accepted",
     "not_accepted",
     "transferred_in",
     "transferred_out",
-    "handed_over_police",
-    "handed_over_discipline",
     "concluded",
     *Finding,
     "overdue",
@@ -65,6 +68,27 @@ RATES = ("acceptance_rate", "on_time_rate", "substantiated_rate")
 PUBLIC = ("received", "concluded", WITH_MEASURES, Kind.FUND_RECOVERED.value)
 
 Key = tuple[str, str, str]  # bureau, category, channel
+#: A hand-over column is this prefix and the target's code (handed_over_police…).
+HANDED_OVER = "handed_over_"
+#: A month can no longer change from this many days after its last (settled_months).
+SETTLE_DAYS = 2
+
+
+def hand_over_column(target: str) -> str:
+    """The column counting hand-overs (移送) to `target`."""
+    return HANDED_OVER + target
+
+
+def columns(targets: Iterable[str]) -> tuple[str, ...]:
+    """Every column of a table, with one hand-over column per target code after the transfers."""
+    at = COLUMNS.index("transferred_out") + 1
+    extra = tuple(hand_over_column(t) for t in dict.fromkeys(targets))
+    return (*COLUMNS[:at], *extra, *COLUMNS[at:])
+
+
+def hand_over_targets(table: Table) -> list[str]:
+    """The targets the table counts hand-overs to, in order of their codes."""
+    return sorted({c[len(HANDED_OVER) :] for c in table.total.counts if c.startswith(HANDED_OVER)})
 
 
 @dataclass
@@ -151,14 +175,7 @@ def _days_between_sqlite(element: days_between, compiler: SQLCompiler, **kw: Any
     return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
 
-_EVENT_COLUMNS = {
-    ("received", None): "received",
-    ("accepted", None): "accepted",
-    ("not_accepted", None): "not_accepted",
-    ("handed_over", "police"): "handed_over_police",
-    ("handed_over", "discipline"): "handed_over_discipline",
-    ("overdue", None): "overdue",
-}
+_EVENT_COLUMNS = {"received", "accepted", "not_accepted", "overdue"}
 
 
 def compute(db: Session, start: dt.date, end: dt.date) -> Table:
@@ -199,15 +216,17 @@ def count_rows(db: Session, start: dt.date, end: dt.date) -> dict[Key, Row]:
         if kind == "transferred":
             row((bureau or "", category, channel)).counts["transferred_out"] += count
             row((value or "", category, channel)).counts["transferred_in"] += count
+        elif kind == "handed_over":
+            counts = row((bureau or "", category, channel)).counts
+            over = hand_over_column(value or "")
+            counts[over] = counts.get(over, 0) + count
         elif kind == "concluded":
             target = row((bureau or "", category, channel)).counts
             target["concluded"] += count
             if value is not None and value in Finding.__members__.values():
                 target[value] += count
-        else:
-            column = _EVENT_COLUMNS.get((kind, value)) or _EVENT_COLUMNS.get((kind, None))
-            if column:
-                row((bureau or "", category, channel)).counts[column] += count
+        elif kind in _EVENT_COLUMNS:
+            row((bureau or "", category, channel)).counts[kind] += count
 
     # Outcomes: a period's measure entries, summed per kind from ix_measures_statistics alone.
     measured = db.execute(
@@ -265,7 +284,69 @@ def count_rows(db: Session, start: dt.date, end: dt.date) -> dict[Key, Row]:
         )
         for bureau_id, category, channel, count in still_open:
             row((codes[bureau_id], category, channel)).counts["open_at_end"] += count
+    count_repeats(db, start, end, row)
     return rows
+
+
+def repeat_counted_on(received_on: dt.date, marked_on: dt.date) -> dt.date:
+    """The day a repeat (重复件) counts on: its day of receipt if it was marked before its month
+    settled, so the month counts the matter once; else the day it was marked, since the month it
+    came in was counted and kept with it as received (docs/rules.md §7: kept months stay kept)."""
+    last = month_bounds(received_on.strftime("%Y-%m"))[1]
+    return received_on if marked_on < last + dt.timedelta(days=SETTLE_DAYS) else marked_on
+
+
+def count_repeats(db: Session, start: dt.date, end: dt.date, row: Callable[[Key], Row]) -> None:
+    """Repeats of the period [start, end] (docs/rules.md §9): each on the first case's row
+    (the `repeat_linked` step on it), and, when counted on its day of receipt, taken out of the
+    `received` of the row it was received in: the matter is counted once.
+
+    A repeat marked after its month settled stays among that month's received; it shows under
+    `repeats` in the month it was marked.
+    """
+    last = month_bounds(end.strftime("%Y-%m"))[1] + dt.timedelta(days=SETTLE_DAYS)
+    # Markings of the period, and those a few days after it of repeats received in it.
+    marked = db.execute(
+        select(Event.report_id, Event.occurred_on, Event.received_on).where(
+            Event.kind == "marked_repeat", Event.occurred_on.between(start, last)
+        )
+    ).all()
+    # Each repeat counted in the period → whether it counts on its day of receipt.
+    counted = {
+        report_id: on == received_on
+        for report_id, marked_on, received_on in marked
+        if start <= (on := repeat_counted_on(received_on, marked_on)) <= end
+    }
+    if not counted:
+        return
+    repeats = db.execute(
+        select(Report.id, Report.reference, Report.category, Report.channel).where(
+            Report.id.in_(list(counted))
+        )
+    ).all()
+    # The first case's row: bureau, category and channel of its `repeat_linked` step, whose
+    # value is the repeat's reference.
+    linked = {
+        reference: (bureau or "", category, channel)
+        for reference, bureau, category, channel in db.execute(
+            select(Event.value, Event.bureau, Event.category, Event.channel).where(
+                Event.kind == "repeat_linked", Event.value.in_([r.reference for r in repeats])
+            )
+        )
+    }
+    receipts = dict(
+        db.execute(
+            select(Event.report_id, Event.bureau).where(
+                Event.report_id.in_(list(counted)), Event.kind == "received"
+            )
+        ).all()
+    )
+    for report_id, reference, category, channel in repeats:
+        own = (receipts.get(report_id) or "", category, channel)
+        # Every marking writes both steps; a lost one counts the repeat on its own row.
+        row(linked.get(reference, own)).counts["repeats"] += 1
+        if counted[report_id]:
+            row(own).counts["received"] -= 1
 
 
 def summarise(start: dt.date, end: dt.date, rows: dict[Key, Row]) -> Table:
@@ -276,8 +357,8 @@ def summarise(start: dt.date, end: dt.date, rows: dict[Key, Row]) -> Table:
     for line in detail:
         bureau_total = per_bureau.setdefault(line.bureau, Row(line.bureau, ALL, ALL))
         for target in (bureau_total, total):
-            for column in COLUMNS:
-                target.counts[column] += line.counts[column]
+            for column, n in line.counts.items():
+                target.counts[column] = target.counts.get(column, 0) + n
             target.days.update(line.days)
     return Table(start, end, detail, [per_bureau[b] for b in sorted(per_bureau)], total)
 
