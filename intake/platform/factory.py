@@ -14,7 +14,7 @@ from intake.config import ROOT, Settings
 from intake.domain.cases.content import LIMITS
 from intake.domain.cases.deadlines import clock_for
 from intake.domain.cases.taxonomy import Taxonomy, load_taxonomy
-from intake.platform import context, db, errors, headers, i18n, ratelimit, uploads
+from intake.platform import context, db, errors, headers, i18n, ratelimit, uploads, widgets
 from intake.platform.markup import plain_text_to_html
 from intake.platform.spool import SpoolingRequest
 from intake.public import views as public
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None, *, taxonomy: Taxonomy | None = 
     # The API authenticates with bearer tokens, not cookies, so CSRF does not apply to it.
     csrf.exempt(api.bp)
     headers.init_app(app)
+    widgets.install()
     app.jinja_env.globals.update(html_lang=i18n.html_lang, languages=i18n.LANGUAGES, limits=LIMITS)
     app.jinja_env.filters["plain"] = plain_text_to_html
     app.jinja_env.filters["local_time"] = context.local_time

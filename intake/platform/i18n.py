@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from functools import cache
 
-from babel import Locale
+from babel import Locale, support
 from flask import Flask, Response, request
 from flask_babel import Babel, get_locale, gettext
 from werkzeug.wrappers import Response as WerkzeugResponse
+from wtforms.i18n import messages_path
 
 from intake.domain import wording
 
@@ -28,6 +29,18 @@ def select_locale() -> Locale:
 def _parsed(code: str) -> Locale:
     # Babel would parse the code again on every request (it scans every locale it knows).
     return Locale.parse(code)
+
+
+@cache
+def _wtforms_catalog(locale: str) -> support.NullTranslations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+def _wtforms_translations() -> None:
+    # Flask-WTF reads WTForms' own catalog (its built-in messages) from disk again on every
+    # request that builds a form; a catalog is read-only once loaded, so one per language serves
+    # every request (bench/README.md, "Where a request's time goes").
+    request.wtforms_translations = _wtforms_catalog(str(get_locale()))  # type: ignore[attr-defined]
 
 
 def current() -> str:
@@ -61,3 +74,4 @@ def init_app(app: Flask) -> None:
     # The domain's messages are translated by the same catalog, in the request's language.
     wording.use_translator(gettext)
     app.after_request(_remember_query_choice)
+    app.before_request(_wtforms_translations)
