@@ -43,7 +43,9 @@ DONE = {
     "unmajor": _l("Case %(ref)s is no longer marked as a major lead."),
     "message": _l("Your message was sent; the reporter reads it with their receipt code."),
     "note": _l("Your note was added."),
-    "reward": _l("The reward of case %(ref)s was recorded."),
+    "reward_propose": _l("The reward of case %(ref)s was proposed."),
+    "reward_approve": _l("The reward of case %(ref)s was approved; the reporter is told."),
+    "reward_pay": _l("The payment of the reward of case %(ref)s was recorded."),
 }
 
 

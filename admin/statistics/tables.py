@@ -22,7 +22,7 @@ from intake.domain.labels import (
     TOTAL_NAME,
 )
 from intake.domain.oversight.ledger import LedgerLine
-from intake.domain.oversight.statistics import ALL, COLUMNS, RATES, Row, Table
+from intake.domain.oversight.statistics import ALL, COLUMNS, RATES, REWARD_AMOUNTS, Row, Table
 
 
 def _name(kind: str, code: str) -> str:
@@ -58,7 +58,7 @@ def stats_row(row: Row) -> list[Cell]:
 
 def _figure(column: str, value: int) -> Cell:
     # Amounts are kept in fen; a 统计表 shows yuan.
-    return round(value / 100, 2) if column in AMOUNTS else value
+    return round(value / 100, 2) if column in AMOUNTS or column in REWARD_AMOUNTS else value
 
 
 def _percent(rate: float | None) -> Cell:
