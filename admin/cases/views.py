@@ -319,7 +319,7 @@ def _render_case(
         repeats=repeats.page_part(report, repeat_form),
         reviews=reviews.page_part(report),
         next_case=_next_case(report),
-        reward_scheme=rewards.scheme_for(report.category),
+        reward_scheme=rewards.scheme_for(report.category, context.reward_schemes()),
         id_check=_id_check(report, data_key),
         id_types=ID_TYPE_NAMES,
         paid_by_names=PAID_BY_NAMES,
@@ -508,14 +508,9 @@ def _apply(action: str, report: Report, data_key: bytes, form: Any) -> dict[str,
         case "note":
             casework.add_note(report, data_key, who, form.text.data)
         case "reward_propose":
-            rewards.propose(
-                report,
-                db.session(),
-                who,
-                form.basis_fen(),
-                form.grade.data,
-                form.excluded.data or None,
-            )
+            table, excluded = context.reward_schemes(), form.excluded.data or None
+            basis, grade = form.basis_fen(), form.grade.data
+            rewards.propose(report, db.session(), who, table, basis, grade, excluded)
             return {"amount": report.reward_amount, "excluded": report.reward_excluded}
         case "reward_approve":
             rewards.approve(report, who)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -244,3 +245,35 @@ def test_the_statistics_count_rewards_proposed_approved_paid_and_lapsed(
     assert (this_month["rewards_paid"], this_month["rewards_paid_fen"]) == (1, 6000_00)
     assert (later["rewards_lapsed"], later["rewards_lapsed_fen"]) == (1, 9000_00)
     assert later["rewards_proposed"] == 0
+
+
+def test_the_market_regulation_scheme_pays_a_share_of_the_fines_up_to_a_million() -> None:
+    market = rewards.scheme_for(
+        "advertising_pricing", rewards.load(None, {"advertising_pricing", "unapproved_products",
+                                                    "insurance_fraud", "pharmacy_card_fraud"})
+    )  # fmt: skip
+    assert market is not None
+    assert market.amount(1_000_000_00, 1) == 50_000_00  # 5 % of a million yuan of fines
+    assert market.amount(1_000_000_00, 3) == 10_000_00
+    assert market.amount(100_000_000_00, 1) == 1_000_000_00  # at most a million yuan
+    with pytest.raises(CaseworkError):
+        market.amount(1_000_00, 4)
+
+
+def test_the_province_s_grade_table_is_configuration(
+    make_app: Callable[..., Flask], tmp_path: Path
+) -> None:
+    custom = tmp_path / "rewards.toml"
+    custom.write_text(
+        '[[schemes]]\ncode = "province"\nbasis = "case_value"\nmin_yuan = 200\n'
+        'max_yuan = 200000\ncategories = ["insurance_fraud"]\n'
+        'grades = [{ grade = 1, percent = "4", floor_yuan = 500 }]\n',
+        encoding="utf-8",
+    )
+    app = make_app(rewards_path=custom)
+    (scheme,) = app.extensions["qingfeng.rewards"]
+    assert scheme.amount(100_000_00, 1) == 4_000_00
+    assert scheme.amount(1_000_00, 1) == 500_00
+    custom.write_text(custom.read_text().replace("insurance_fraud", "no_such_category"))
+    with pytest.raises(ValueError, match="no_such_category"):
+        make_app(rewards_path=custom)

@@ -17,9 +17,9 @@ import datetime as dt
 import json
 import re
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
 from pathlib import Path
 
 from sqlalchemy import select
@@ -121,15 +121,18 @@ def parse(text: str) -> tuple[Scheme, ...]:
     return tuple(schemes)
 
 
-@cache
-def schemes(path: Path = DEFAULT_PATH) -> tuple[Scheme, ...]:
-    """The installation's schemes, read once."""
-    return parse(path.read_text(encoding="utf-8"))
+def load(path: Path | None, categories: Collection[str]) -> tuple[Scheme, ...]:
+    """The schemes of `path` (rewards.toml when None), each category one the taxonomy has."""
+    table = parse((path or DEFAULT_PATH).read_text(encoding="utf-8"))
+    unknown = {c for s in table for c in s.categories} - set(categories)
+    if unknown:
+        raise ValueError(f"rewards: categories not in the taxonomy: {sorted(unknown)}")
+    return table
 
 
-def scheme_for(category: str, table: tuple[Scheme, ...] | None = None) -> Scheme | None:
-    """The scheme that covers `category`, if any."""
-    return next((s for s in table or schemes() if category in s.categories), None)
+def scheme_for(category: str, table: Collection[Scheme]) -> Scheme | None:
+    """The scheme of `table` that covers `category`, if any."""
+    return next((s for s in table if category in s.categories), None)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -160,12 +163,13 @@ def propose(
     report: Report,
     db: Session,
     actor: Actor,
+    table: Collection[Scheme],
     basis: int,
     grade: int,
     excluded: str | None = None,
 ) -> None:
     """Propose the reward (or record why there is none); replaces an unapproved proposal."""
-    scheme = scheme_for(report.category)
+    scheme = scheme_for(report.category, table)
     if scheme is None or report.state != State.CONCLUDED or report.finding not in TRUE_FINDINGS:
         raise CaseworkError(_l("This case carries no reward."))
     first = first_case(report, db)
