@@ -27,7 +27,7 @@ Login = Callable[[str], Staff]
 BUREAU = "healthcare_security"
 
 
-def _today(app: Flask) -> dt.date:
+def check_today(app: Flask) -> dt.date:
     with app.test_request_context():
         return context.today()
 
@@ -42,7 +42,7 @@ def _concluded(staff: Login, submit: Submit, **fields: str) -> tuple[str, str]:
     return code, ref
 
 
-def _colleague(app: Flask, accounts: dict[str, DemoAccount]) -> Staff:
+def reward_colleague(app: Flask, accounts: dict[str, DemoAccount]) -> Staff:
     add_colleague(app, accounts[BUREAU], BUREAU, "insurer-colleague")
     colleague = Staff(
         app, DemoAccount("insurer-colleague", "insurer-colleague-password", BUREAU, "")
@@ -60,7 +60,7 @@ def test_a_reward_goes_from_proposal_to_approval_to_payment(
     accounts: dict[str, DemoAccount],
 ) -> None:
     code, ref = _concluded(staff, submit)
-    insurer, colleague = staff(BUREAU), _colleague(app, accounts)
+    insurer, colleague = staff(BUREAU), reward_colleague(app, accounts)
     # 1 % of 5,000 yuan is 50, under grade 3's floor and the national minimum: 200 yuan.
     assert insurer.act(ref, "reward_propose", basis="5000", grade=3).status_code == 303
     assert report_row(app, ref).reward_amount == 200_00
@@ -77,7 +77,7 @@ def test_a_reward_goes_from_proposal_to_approval_to_payment(
     assert report_row(app, ref).reward_approved_on is None
     assert colleague.act(ref, "reward_approve").status_code == 303
     row = report_row(app, ref)
-    today = _today(app)
+    today = check_today(app)
     assert row.reward_approved_on == today
     assert row.reward_claim_until == rewards.add_months(today, 2)
 
@@ -111,12 +111,12 @@ def test_the_id_check_is_sealed_to_its_own_case(
 ) -> None:
     _code, ref = _concluded(staff, submit)
     _code2, other = _concluded(staff, submit)
-    insurer, colleague = staff(BUREAU), _colleague(app, accounts)
+    insurer, colleague = staff(BUREAU), reward_colleague(app, accounts)
     insurer.act(ref, "reward_propose", basis="200000", grade=2)
     colleague.act(ref, "reward_approve")
     colleague.act(
         ref, "reward_pay", id_type="passport", last_four="9876", paid_by="cash",
-        paid_on=_today(app).isoformat(),
+        paid_on=check_today(app).isoformat(),
     )  # fmt: skip
     # An attacker with write access moves the sealed check to another case: it does not open.
     with app.app_context():
@@ -137,7 +137,7 @@ def test_an_excluded_reporter_gets_no_reward(
     app: Flask, client: FlaskClient, staff: Login, submit: Submit, accounts: dict[str, DemoAccount]
 ) -> None:
     code, ref = _concluded(staff, submit)
-    insurer, colleague = staff(BUREAU), _colleague(app, accounts)
+    insurer, colleague = staff(BUREAU), reward_colleague(app, accounts)
     assert "/status/reward" in status_page(client, code)
     response = insurer.act(
         ref, "reward_propose", basis="200000", grade=1, excluded="insurance_staff"
@@ -223,9 +223,9 @@ def test_an_unclaimed_reward_lapses_the_day_after_two_calendar_months(
 def test_the_statistics_count_rewards_proposed_approved_paid_and_lapsed(
     app: Flask, staff: Login, submit: Submit, accounts: dict[str, DemoAccount]
 ) -> None:
-    insurer, colleague = staff(BUREAU), _colleague(app, accounts)
+    insurer, colleague = staff(BUREAU), reward_colleague(app, accounts)
     references = [_concluded(staff, submit)[1] for _ in range(3)]
-    today = _today(app)
+    today = check_today(app)
     for ref, basis in zip(references, ("200000", "300000", "100000"), strict=True):
         insurer.act(ref, "reward_propose", basis=basis, grade=1)  # 6,000, 9,000, 3,000 yuan
     colleague.act(references[0], "reward_approve")
