@@ -22,7 +22,15 @@ from intake.domain.labels import (
     TOTAL_NAME,
 )
 from intake.domain.oversight.ledger import LedgerLine
-from intake.domain.oversight.statistics import ALL, COLUMNS, RATES, REWARD_AMOUNTS, Row, Table
+from intake.domain.oversight.statistics import (
+    ALL,
+    COLUMNS,
+    RATES,
+    REWARD_AMOUNTS,
+    REWARD_COLUMNS,
+    Row,
+    Table,
+)
 
 
 def _name(kind: str, code: str) -> str:
@@ -194,14 +202,18 @@ def document_sheet(table: Table, office: str) -> Sheet:
             [name, *(_cell(r, c) for c in columns)] for name, r in zip(names, lines, strict=True)
         ]
 
-    flow, outcomes = part(FLOW), part(OUTCOMES)
+    flow, outcomes, paid = part(FLOW), part(OUTCOMES), part(REWARD_COLUMNS)
     return Sheet(
         title=_("Campaign outcome statistics (治理情况统计表)"),
         office_line=_("Reporting office (主办单位): %(office)s", office=office),
         period_line=_(
             "Period: %(start)s to %(end)s", start=table.start.isoformat(), end=table.end.isoformat()
         ),
-        tables=[(_("1. Leads received and handled"), *flow), (_("2. Outcomes"), *outcomes)],
+        tables=[
+            (_("1. Leads received and handled"), *flow),
+            (_("2. Outcomes"), *outcomes),
+            (_("3. Rewards (举报奖励)"), *paid),
+        ],
         signature_line=_(
             "Filled in by (填报人): ________    Checked by (审核人): ________    Date: ________"
         ),

@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
+from admin.statistics.tables import document_sheet
 from intake.domain.cases import rewards
 from intake.domain.cases.casework import Actor, CaseworkError
 from intake.domain.installation import DemoAccount
@@ -240,11 +241,18 @@ def test_the_statistics_count_rewards_proposed_approved_paid_and_lapsed(
         tick.tick(session, lapse_day)
         this_month = statistics.compute(session, today.replace(day=1), today).total.counts
         later = statistics.compute(session, lapse_day, lapse_day).total.counts
+        with app.test_request_context():
+            sheet = document_sheet(statistics.compute(session, today, today), "虚构办公室")
     assert (this_month["rewards_proposed"], this_month["rewards_proposed_fen"]) == (3, 18000_00)
     assert (this_month["rewards_approved"], this_month["rewards_approved_fen"]) == (2, 15000_00)
     assert (this_month["rewards_paid"], this_month["rewards_paid_fen"]) == (1, 6000_00)
     assert (later["rewards_lapsed"], later["rewards_lapsed_fen"]) == (1, 9000_00)
     assert later["rewards_proposed"] == 0
+    # The 统计表 sent upward has the rewards as a table of their own, amounts in yuan.
+    _title, header, lines = sheet.tables[2]
+    assert "已发放奖励（件）" in header
+    total = lines[-1]
+    assert total[header.index("已发放奖励金额（元）")] == 6000
 
 
 def test_the_market_regulation_scheme_pays_a_share_of_the_fines_up_to_a_million() -> None:

@@ -41,7 +41,7 @@ def test_the_word_document_carries_office_period_seal_and_the_figures(
     assert "填报人" in text
     assert "审核人" in text
     assert "盖章" in text
-    flow, outcomes = (
+    flow, outcomes, rewards = (
         {row.cells[0].text: [c.text for c in row.cells] for row in table.rows}
         for table in document.tables
     )
@@ -54,6 +54,9 @@ def test_the_word_document_carries_office_period_seal_and_the_figures(
     assert insurer_outcomes["行政处罚（件）"] == "2"
     assert insurer_outcomes["立案数"] == "1"
     assert dict(zip(out_header, outcomes["合计"], strict=True))["立案数"] == "1"
+    # Rewards (docs/rules.md §5) are a table of their own; none was proposed here.
+    reward_header = next(iter(rewards.values()))
+    assert dict(zip(reward_header, rewards["合计"], strict=True))["拟奖励（件）"] == "0"
 
     pdf = supervisor.client.get("/admin/stats/export?month=2026-02&format=pdf")
     assert pdf.status_code == 200
