@@ -86,6 +86,8 @@ class Settings:
     session_cookie_secure: bool = False
     trusted_proxies: int = 0
     taxonomy_path: Path | None = None
+    # Reward schemes (docs/rules.md §5); None: intake/domain/cases/rewards.toml.
+    rewards_path: Path | None = None
     display_timezone: str = "Asia/Shanghai"
     # Who runs the site, shown on every public page (主办单位, address, ICP 备案号, emblem).
     # The defaults are a demonstration's and say they are invented.
@@ -152,6 +154,7 @@ class Settings:
             session_cookie_secure=env.get("QINGFENG_SECURE_COOKIES", "0") == "1",
             trusted_proxies=_count(env, "QINGFENG_TRUSTED_PROXIES"),
             taxonomy_path=Path(env["QINGFENG_TAXONOMY"]) if "QINGFENG_TAXONOMY" in env else None,
+            rewards_path=Path(env["QINGFENG_REWARDS"]) if "QINGFENG_REWARDS" in env else None,
             display_timezone=_zone(env, "QINGFENG_DISPLAY_TIMEZONE", "Asia/Shanghai"),
             issuer=env.get("QINGFENG_ISSUER", DEMO_ISSUER),
             issuer_en=env.get("QINGFENG_ISSUER_EN", DEMO_ISSUER_EN),

@@ -280,3 +280,36 @@ def old_table(name: str, row: dict[str, object]) -> TableClause:
     """A table as it was before the newest migrations: only the columns `row` names."""
     columns = Base.metadata.tables[name].c
     return table(name, *(column(n, columns[n].type) for n in row))
+
+
+def test_a_reward_recorded_in_yuan_is_kept_in_fen(engine: Engine) -> None:
+    migrate.upgrade(engine, "312f692efbff")
+    inspector = inspect(engine)
+    required = {
+        c["name"]: c["type"]
+        for c in inspector.get_columns("reports")
+        if not c["nullable"] and c.get("default") is None
+    }
+    case: dict[str, object] = {
+        "id": "r1", "reference": "QF-R1", "lookup_tag": b"r" * 32, "channel": "web",
+        "category": "insurance_fraud", "state": "concluded", "received_on": dt.date(2026, 3, 4),
+        "decision_due": dt.date(2026, 3, 19), "lead_bureau_id": 1, "official_involved": False,
+        "real_name": False, "routing": {"lead": "healthcare_security", "co": [], "rule": "r",
+        "taxonomy_version": 1}, "content": b"sealed", "extended": False, "major": False,
+        "awaiting_staff": False, "key_epoch": 0, "reward_amount": 5000,
+        "reward_paid_on": dt.date(2026, 6, 1),
+    }  # fmt: skip
+    assert set(required) <= set(case), set(required) - set(case)
+    with engine.begin() as connection:
+        connection.execute(insert(models.Bureau), {"id": 1, "code": "healthcare_security"})
+        connection.execute(insert(old_table("reports", case)), [case])
+    migrate.upgrade(engine)
+    with Session(engine) as session:
+        report = session.get(Report, "r1")
+        assert report is not None
+        assert (report.reward_amount, report.reward_paid_on) == (5000_00, dt.date(2026, 6, 1))
+        assert report.reward_approved_on is None
+    migrate.downgrade(engine, "312f692efbff")
+    with engine.connect() as connection:
+        amount = connection.execute(text("SELECT reward_amount FROM reports")).scalar_one()
+    assert amount == 5000

@@ -43,10 +43,12 @@ DONE = {
     "unmajor": _l("Case %(ref)s is no longer marked as a major lead."),
     "message": _l("Your message was sent; the reporter reads it with their receipt code."),
     "note": _l("Your note was added."),
-    "reward": _l("The reward of case %(ref)s was recorded."),
     "hand_over_reply": _l("The receiving organ's answer on case %(ref)s was recorded."),
     "outcome": _l("The outcome of case %(ref)s was updated."),
     "typical": _l("The typical case from %(ref)s was sent to the supervisors for approval."),
+    "reward_propose": _l("The reward of case %(ref)s was proposed."),
+    "reward_approve": _l("The reward of case %(ref)s was approved; the reporter is told."),
+    "reward_pay": _l("The payment of the reward of case %(ref)s was recorded."),
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -37,7 +39,13 @@ from intake.domain.cases.outcomes import (
     Kind,
 )
 from intake.domain.cases.text import normalise_text
-from intake.domain.labels import HAND_OVER_REPLY_NAMES, MEASURE_NAMES
+from intake.domain.labels import (
+    HAND_OVER_REPLY_NAMES,
+    ID_TYPE_NAMES,
+    MEASURE_NAMES,
+    PAID_BY_NAMES,
+    REWARD_EXCLUSION_NAMES,
+)
 
 #: Consequential choices start empty: nobody concludes 属实 or hands a case to the police
 #: because that was the first line of a list.
@@ -212,11 +220,42 @@ class MajorForm(FlaskForm):
     major = BooleanField(_l("Major lead (重大线索)"))
 
 
-class RewardForm(FlaskForm):
-    """The reward decided and its payment."""
+def _choices(names: dict[str, Any]) -> list[SelectChoice]:
+    return [SelectChoice(code, name) for code, name in names.items()]
 
-    amount = IntegerField(
-        _l("Amount decided (yuan)"),
-        validators=[InputRequired(message=REQUIRED), NumberRange(min=0, max=10_000_000)],
+
+class RewardProposeForm(FlaskForm):
+    """A reward proposed from the basis and the grade, or the reason the reporter gets none."""
+
+    basis = DecimalField(
+        _l("Case value or fines (yuan)"),
+        places=2,
+        validators=[Optional(), NumberRange(min=0, max=AMOUNT_MAX_FEN // 100), _whole_fen],
     )
-    paid_on = DateField(_l("Paid on"), validators=[Optional()])
+    grade = SelectField(
+        _l("Grade"), coerce=int, choices=[SelectChoice(n, str(n)) for n in (1, 2, 3)]
+    )
+    excluded = SelectField(
+        _l("Excluded"),
+        choices=[
+            SelectChoice("", _l("No: propose the sum")),
+            *(SelectChoice(k, v) for k, v in REWARD_EXCLUSION_NAMES.items()),
+        ],
+        validators=[Optional()],
+    )
+
+    def basis_fen(self) -> int:
+        """The basis in fen (0 when blank)."""
+        return int((self.basis.data or 0) * 100)
+
+
+class RewardPayForm(FlaskForm):
+    """The payment: the ID document checked and how the reward was paid."""
+
+    id_type = SelectField(_l("ID document checked"), choices=_choices(ID_TYPE_NAMES))
+    last_four = StringField(
+        _l("Its last four characters"),
+        validators=[InputRequired(message=REQUIRED), Length(min=4, max=4)],
+    )
+    paid_by = SelectField(_l("Paid by"), choices=_choices(PAID_BY_NAMES))
+    paid_on = DateField(_l("Paid on"), validators=[InputRequired(message=REQUIRED)])

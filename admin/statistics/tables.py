@@ -28,6 +28,8 @@ from intake.domain.oversight.statistics import (
     COLUMNS,
     HANDED_OVER,
     RATES,
+    REWARD_AMOUNTS,
+    REWARD_COLUMNS,
     Row,
     Table,
     columns,
@@ -85,7 +87,7 @@ def stats_row(row: Row, shown: tuple[str, ...] = COLUMNS) -> list[Cell]:
 
 def _figure(column: str, value: int) -> Cell:
     # Amounts are kept in fen; a 统计表 shows yuan.
-    return round(value / 100, 2) if column in AMOUNTS else value
+    return round(value / 100, 2) if column in AMOUNTS or column in REWARD_AMOUNTS else value
 
 
 def _percent(rate: float | None) -> Cell:
@@ -235,13 +237,18 @@ def document_sheet(table: Table, office: str) -> Sheet:
 
     over = tuple(c for c in table_columns(table) if c.startswith(HANDED_OVER))
     flow, outcomes = part(FLOW), part((*OUTCOMES, *over))
+    paid = part(REWARD_COLUMNS)
     return Sheet(
         title=_("Campaign outcome statistics (治理情况统计表)"),
         office_line=_("Reporting office (主办单位): %(office)s", office=office),
         period_line=_(
             "Period: %(start)s to %(end)s", start=table.start.isoformat(), end=table.end.isoformat()
         ),
-        tables=[(_("1. Leads received and handled"), *flow), (_("2. Outcomes"), *outcomes)],
+        tables=[
+            (_("1. Leads received and handled"), *flow),
+            (_("2. Outcomes"), *outcomes),
+            (_("3. Rewards (举报奖励)"), *paid),
+        ],
         signature_line=_(
             "Filled in by (填报人): ________    Checked by (审核人): ________    Date: ________"
         ),

@@ -100,6 +100,14 @@ STAT_COLUMNS: dict[str, Wording] = {
     "rectification_items": _l("Rectification items (整改问题数)"),
     "rectification_done": _l("Rectification items done"),
     "cases_with_measures": _l("Cases with measures recorded"),
+    "rewards_proposed": _l("Rewards proposed"),
+    "rewards_proposed_fen": _l("Rewards proposed (yuan)"),
+    "rewards_approved": _l("Rewards approved"),
+    "rewards_approved_fen": _l("Rewards approved (yuan)"),
+    "rewards_paid": _l("Rewards paid"),
+    "rewards_paid_fen": _l("Rewards paid (yuan)"),
+    "rewards_lapsed": _l("Rewards lapsed"),
+    "rewards_lapsed_fen": _l("Rewards lapsed (yuan)"),
     "median_days": _l("Median days to conclusion"),
     "acceptance_rate": _l("Acceptance rate (受理率, %)"),
     "on_time_rate": _l("Concluded on time (按期办结率, %)"),
@@ -126,6 +134,11 @@ EVENT_NAMES = {
     "reporter_files": _l("files added by the reporter"),
     "reward_claimed": _l("reward claimed"),
     "reward_decided": _l("reward recorded"),
+    "reward_proposed": _l("reward proposed"),
+    "reward_excluded": _l("reporter excluded from a reward"),
+    "reward_approved": _l("reward approved and the reporter told"),
+    "reward_paid": _l("reward paid"),
+    "reward_lapsed": _l("reward lapsed: not collected in time"),
     "due_soon": _l("deadline near"),
     "overdue": _l("deadline passed"),
     "supervised": _l("supervision note (督办)"),
@@ -190,6 +203,9 @@ AUDIT_ACTION_NAMES = {
     "case_reviewed": _l("review result recorded (回头看)"),
     "case_typical": _l("typical case proposed (典型案例)"),
     "typical_approved": _l("typical case approved for publication"),
+    "case_reward_propose": _l("reward proposed"),
+    "case_reward_approve": _l("reward approved"),
+    "case_reward_pay": _l("reward paid"),
 }
 
 RULE_SEPARATOR = _l("; ")
@@ -221,3 +237,22 @@ def rule_name(rule: str, category_name: Callable[[str], str]) -> str:
 def audit_action_name(action: str) -> str:
     """An audit action in words, or its code when it is unknown (an older version's)."""
     return str(AUDIT_ACTION_NAMES.get(action, action))
+
+
+#: Why a reporter gets no reward (intake/domain/cases/rewards.py, docs/rules.md §5).
+REWARD_EXCLUSION_NAMES: dict[str, Wording] = {
+    "insurance_staff": _l("The reporter is 医保 staff"),
+    "own_conduct": _l("The report is about the reporter's own conduct"),
+}
+ID_TYPE_NAMES: dict[str, Wording] = {
+    "resident_id": _l("Resident identity card"),
+    "passport": _l("Passport"),
+    "hk_macao_permit": _l("Mainland travel permit (Hong Kong, Macao)"),
+    "taiwan_permit": _l("Mainland travel permit (Taiwan)"),
+    "other": _l("Other document"),
+}
+PAID_BY_NAMES: dict[str, Wording] = {
+    "bank_transfer": _l("Bank transfer"),
+    "cash": _l("Cash"),
+    "other": _l("Other"),
+}

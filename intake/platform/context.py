@@ -8,6 +8,7 @@ import zoneinfo
 from flask import current_app
 
 from intake.config import Settings
+from intake.domain.cases.rewards import Scheme
 from intake.domain.cases.taxonomy import Taxonomy
 
 #: Campaign dates are Chinese civil dates, whatever the server's time zone.
@@ -22,6 +23,11 @@ def settings() -> Settings:
 def taxonomy() -> Taxonomy:
     """The current app's taxonomy."""
     return current_app.extensions["qingfeng.taxonomy"]
+
+
+def reward_schemes() -> tuple[Scheme, ...]:
+    """The current app's reward schemes (docs/rules.md §5)."""
+    return current_app.extensions["qingfeng.rewards"]
 
 
 def today() -> dt.date:

@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import admin
 from intake.api import views as api
 from intake.config import ROOT, Settings
+from intake.domain.cases import rewards
 from intake.domain.cases.content import LIMITS
 from intake.domain.cases.deadlines import clock_for
 from intake.domain.cases.taxonomy import Taxonomy, load_taxonomy
@@ -25,8 +26,9 @@ def create_app(settings: Settings | None = None, *, taxonomy: Taxonomy | None = 
     settings = settings or Settings.from_env()
     # A malformed taxonomy stops start-up here, with the file and line in the message.
     taxonomy = taxonomy or load_taxonomy(settings.taxonomy_path)
-    # So is a malformed working-day calendar.
+    # So is a malformed working-day calendar, and a reward scheme naming an unknown category.
     clock_for(settings)
+    reward_schemes = rewards.load(settings.rewards_path, {c.code for c in taxonomy.categories})
 
     app = Flask(
         "intake",
@@ -52,6 +54,7 @@ def create_app(settings: Settings | None = None, *, taxonomy: Taxonomy | None = 
         )
     app.extensions["qingfeng.settings"] = settings
     app.extensions["qingfeng.taxonomy"] = taxonomy
+    app.extensions["qingfeng.rewards"] = reward_schemes
 
     database = db.Database(settings.database_url)
     db.init_app(app, database)

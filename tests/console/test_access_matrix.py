@@ -86,6 +86,11 @@ def matrix(
                 only({"intake": 404, "handler": 404}),
                 {"note-text": "matrix note"},
             ),
+            # Rewards are the lead bureau's (docs/rules.md §5): nothing proposed yet, so the
+            # handler is refused with a message, everyone else before that.
+            Check(f"/admin/cases/{own}/reward_approve", only({"intake": 403, "handler": 422})),
+            Check(f"/admin/cases/{own}/reward_pay", only({"intake": 403, "handler": 422})),
+            Check(f"/admin/cases/{other}/reward_propose", only({"intake": 404, "handler": 404})),
         ],
         # Only the lead bureau (the handler's) marks a repeat; an empty form is refused.
         ("admin.repeats.mark", "POST"): [

@@ -14,9 +14,11 @@ from sqlalchemy import select
 from crypto import aead
 from crypto.errors import DecryptionError
 from intake.domain.cases.reports import field_aad
+from intake.domain.installation import DemoAccount
 from intake.domain.models import Message, Note, Report, StaffSession
 from intake.platform import db
 from tests.console.console import Staff
+from tests.console.test_rewards import check_today, reward_colleague
 from tests.helpers import check_status, form_values
 from tests.security.test_anonymity import ADDRESS, USER_AGENT, database_bytes
 from tests.security.test_at_rest import encodings, every_stored_secret
@@ -26,6 +28,7 @@ ANSWER = "二〇二六年十月三日晚上(虚构测试回答)"
 NOTE = "内部:与医保稽核科联合核查(虚构测试备注)"
 OUTCOME = "经查属实,追回医保基金十二万元(虚构测试结论)"
 BANK = "6222 0212 3456 7890(虚构测试账号)"
+ID_LAST_FOUR = "731X"
 
 
 @pytest.fixture
@@ -34,6 +37,7 @@ def worked_case(
     client: FlaskClient,
     staff: Callable[[str], Staff],
     submit: Callable[..., tuple[str, str]],
+    accounts: dict[str, DemoAccount],
 ) -> str:
     client.environ_base.update({"REMOTE_ADDR": ADDRESS, "HTTP_USER_AGENT": USER_AGENT})
     code, ref = submit(category="insurance_fraud")
@@ -59,12 +63,21 @@ def worked_case(
         },
     )
     assert response.status_code == 200
+    # The reward proposed, approved by a colleague and paid: the ID document checked is sealed.
+    insurer.act(ref, "reward_propose", basis="120000", grade=1)
+    colleague = reward_colleague(app, accounts)
+    colleague.act(ref, "reward_approve")
+    paid = colleague.act(
+        ref, "reward_pay", id_type="resident_id", last_four=ID_LAST_FOUR, paid_by="cash",
+        paid_on=check_today(app).isoformat(),
+    )  # fmt: skip
+    assert paid.status_code == 303
     return ref
 
 
 def test_a_dump_holds_no_message_note_outcome_or_claim(app: Flask, worked_case: str) -> None:
     dump = database_bytes(app)
-    for secret in (QUESTION, ANSWER, NOTE, OUTCOME, BANK):
+    for secret in (QUESTION, ANSWER, NOTE, OUTCOME, BANK, ID_LAST_FOUR):
         for encoded in encodings(secret):
             assert encoded not in dump, (secret, encoded[:20])
     for needle in (ADDRESS, USER_AGENT):
@@ -96,6 +109,7 @@ def test_nothing_at_rest_opens_them_even_with_a_live_staff_session(
             for n in session.scalars(select(Note).where(Note.report_id == report.id))
         ]
         sealed += [(report.public_reason, "public_reason"), (report.reward_claim, "reward")]
+        sealed += [(report.reward_id_check, "reward_id_check")]
         for (blob, field), key in itertools.product(sealed, candidates):
             assert blob is not None
             with pytest.raises(DecryptionError):

@@ -48,7 +48,7 @@ def test_the_word_document_carries_office_period_seal_and_the_figures(
     assert "填报人" in text
     assert "审核人" in text
     assert "盖章" in text
-    flow, outcomes = (
+    flow, outcomes, rewards = (
         {row.cells[0].text: [c.text for c in row.cells] for row in table.rows}
         for table in document.tables
     )
@@ -61,6 +61,9 @@ def test_the_word_document_carries_office_period_seal_and_the_figures(
     assert insurer_outcomes["行政处罚（件）"] == "2"
     assert insurer_outcomes["立案数"] == "1"
     assert dict(zip(out_header, outcomes["合计"], strict=True))["立案数"] == "1"
+    # Rewards (docs/rules.md §5) are a table of their own; none was proposed here.
+    reward_header = next(iter(rewards.values()))
+    assert dict(zip(reward_header, rewards["合计"], strict=True))["拟奖励（件）"] == "0"
 
     page = supervisor.client.get("/admin/stats?month=2026-02").get_data(as_text=True)
     assert "month=2026-02&amp;format=docx" in page

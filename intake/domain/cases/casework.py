@@ -538,6 +538,8 @@ def reward_open(report: Report, settings: Settings) -> bool:
         report.state == State.CONCLUDED
         and report.finding in TRUE_FINDINGS
         and report.category in settings.reward_categories
+        and report.reward_excluded is None
+        and report.reward_lapsed_on is None
     )
 
 
@@ -567,27 +569,6 @@ def reward_claim(report: Report, data_key: bytes) -> RewardClaim | None:
     except DecryptionError as exc:
         raise ReportUnreadable(report.reference) from exc
     return RewardClaim.from_bytes(plain)
-
-
-def decide_reward(
-    report: Report, actor: Actor, settings: Settings, amount: int, paid_on: dt.date | None
-) -> None:
-    """Record the amount decided (within the configured bounds) and, later, the payment."""
-    if report.reward_claim is None:
-        raise CaseworkError(_l("No claim has been made."))
-    if not settings.reward_min_yuan <= amount <= settings.reward_max_yuan:
-        raise CaseworkError(
-            _l(
-                "The amount must be between %(min)d and %(max)d yuan.",
-                min=settings.reward_min_yuan,
-                max=settings.reward_max_yuan,
-            )
-        )
-    if paid_on is not None and paid_on > actor.today:
-        raise CaseworkError(_l("The payment date cannot be in the future."))
-    report.reward_amount = amount
-    report.reward_paid_on = paid_on
-    _event(report, actor, "reward_decided", amount=amount, paid=paid_on is not None)
 
 
 def _not_recused(report: Report, bureau: Bureau) -> None:

@@ -26,7 +26,9 @@ ACTIONS = (
     "major",
     "message",
     "note",
-    "reward",
+    "reward_propose",
+    "reward_approve",
+    "reward_pay",
 )
 TRIAGE_ACTIONS = frozenset({"transfer", "share", "note", "major"})
 HOLDER_ACTIONS = frozenset({"note"})

@@ -99,11 +99,29 @@ class Report(Base):
     awaiting_staff: Mapped[bool] = mapped_column(default=False)
     # What the reporter is told: the reason for not accepting, or the outcome (sealed).
     public_reason: Mapped[bytes | None] = mapped_column(LargeBinary)
-    # Reward (举报奖励): the claim is sealed; the amounts decided and paid are metadata.
+    # Reward (举报奖励, docs/rules.md §5; intake/domain/cases/rewards.py): the reporter's claim
+    # and the ID document checked at payment are sealed; the rest is metadata for the 统计表.
     reward_claim: Mapped[bytes | None] = mapped_column(LargeBinary)
     reward_claimed_on: Mapped[dt.date | None] = mapped_column(Date)
+    reward_scheme: Mapped[str | None] = mapped_column(String(32))
+    reward_grade: Mapped[int | None] = mapped_column(Integer)
+    # What the percentage applies to (案值 or the fines), and the reward, in fen.
+    reward_basis: Mapped[int | None] = mapped_column(Integer)
     reward_amount: Mapped[int | None] = mapped_column(Integer)
+    # Why the reporter gets none (医保 staff, own conduct), recorded instead of an amount.
+    reward_excluded: Mapped[str | None] = mapped_column(String(24))
+    reward_proposed_on: Mapped[dt.date | None] = mapped_column(Date)
+    # Staff ids, without a foreign key: a second key to staff would make every join of
+    # reports and staff ambiguous, and staff rows are deactivated, never deleted.
+    reward_proposed_by: Mapped[int | None] = mapped_column(Integer)
+    # Approval is the notice to the reporter: the claim window runs from that day.
+    reward_approved_on: Mapped[dt.date | None] = mapped_column(Date)
+    reward_approved_by: Mapped[int | None] = mapped_column(Integer)
+    reward_claim_until: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    reward_id_check: Mapped[bytes | None] = mapped_column(LargeBinary)
+    reward_paid_by: Mapped[str | None] = mapped_column(String(16))
     reward_paid_on: Mapped[dt.date | None] = mapped_column(Date)
+    reward_lapsed_on: Mapped[dt.date | None] = mapped_column(Date)
     # The deadlines `qingfeng tick` already warned about or flagged, so each is recorded once.
     warned_for: Mapped[dt.date | None] = mapped_column(Date)
     overdue_for: Mapped[dt.date | None] = mapped_column(Date)

@@ -47,6 +47,12 @@ from intake.domain.models import Bureau, Event, Measure, Report
 OUTCOME_COLUMNS = (CASES_OPENED, CONCLUDED_LATE, *Kind, ITEMS_ADDED, ITEMS_DONE)
 #: Cases that had a measure of §11 recorded in the period (each case once per period).
 WITH_MEASURES = "cases_with_measures"
+#: Rewards (docs/rules.md §5) by the step taken in the period: how many, and their sum in fen.
+REWARD_STEPS = ("proposed", "approved", "paid", "lapsed")
+REWARD_COLUMNS = tuple(
+    f"rewards_{step}{suffix}" for step in REWARD_STEPS for suffix in ("", "_fen")
+)
+REWARD_AMOUNTS = frozenset(c for c in REWARD_COLUMNS if c.endswith("_fen"))
 
 COLUMNS = (
     "received",
@@ -61,6 +67,7 @@ COLUMNS = (
     "open_at_end",
     *OUTCOME_COLUMNS,
     WITH_MEASURES,
+    *REWARD_COLUMNS,
 )
 ALL = "*"
 RATES = ("acceptance_rate", "on_time_rate", "substantiated_rate")
@@ -285,7 +292,34 @@ def count_rows(db: Session, start: dt.date, end: dt.date) -> dict[Key, Row]:
         for bureau_id, category, channel, count in still_open:
             row((codes[bureau_id], category, channel)).counts["open_at_end"] += count
     count_repeats(db, start, end, row)
+    for key, counts in count_rewards(db, start, end).items():
+        row(key).counts.update(counts)
     return rows
+
+
+def count_rewards(db: Session, start: dt.date, end: dt.date) -> dict[Key, dict[str, int]]:
+    """The reward columns: rewards proposed, approved, paid and lapsed in the period, with
+    their sums in fen, under the case's lead bureau (an exclusion proposes no sum)."""
+    codes = {bureau_id: code for bureau_id, code in db.execute(select(Bureau.id, Bureau.code))}
+    out: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(REWARD_COLUMNS, 0))
+    for step in REWARD_STEPS:
+        on = getattr(Report, f"reward_{step}_on")
+        counted = db.execute(
+            select(
+                Report.lead_bureau_id,
+                Report.category,
+                Report.channel,
+                func.count(),
+                func.coalesce(func.sum(Report.reward_amount), 0),
+            )
+            .where(on.between(start, end), Report.reward_amount.is_not(None))
+            .group_by(Report.lead_bureau_id, Report.category, Report.channel)
+        )
+        for bureau_id, category, channel, count, total in counted:
+            counts = out[(codes[bureau_id], category, channel)]
+            counts[f"rewards_{step}"] += count
+            counts[f"rewards_{step}_fen"] += int(total or 0)
+    return out
 
 
 def repeat_counted_on(received_on: dt.date, marked_on: dt.date) -> dt.date:

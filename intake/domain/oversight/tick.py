@@ -1,4 +1,5 @@
-"""`qingfeng tick`: mark cases due soon and overdue, once per deadline, and tell the bureau.
+"""`qingfeng tick`: mark cases due soon and overdue, once per deadline, and tell the bureau;
+let rewards not collected in time lapse (docs/rules.md §5).
 
 Run from cron or a systemd timer (docs/operations.md). Each deadline is warned about once and
 flagged overdue once; the events it records feed the overdue board and the statistics. A
@@ -17,6 +18,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from intake.config import Settings
+from intake.domain.cases import rewards
 from intake.domain.models import BureauMembership, Event, Report, StaffMember
 from intake.domain.oversight import due
 
@@ -28,6 +30,8 @@ class TickResult:
     due_soon: list[Report] = field(default_factory=list)
     overdue: list[Report] = field(default_factory=list)
     mailed: list[str] = field(default_factory=list)
+    #: Rewards not collected by their last day (docs/rules.md §5).
+    lapsed: list[Report] = field(default_factory=list)
 
 
 def _stage(report: Report) -> str:
@@ -48,6 +52,7 @@ def tick(db: Session, today: dt.date) -> TickResult:
         report.warned_for = _current_deadline(report)
         report.events.append(_event(report, "due_soon", today))
         result.due_soon.append(report)
+    result.lapsed = rewards.lapse(db, today)
     db.commit()
     return result
 
