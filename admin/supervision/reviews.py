@@ -17,6 +17,8 @@ from admin.console import actor, requires
 from admin.forms import REQUIRED
 from admin.labels import bureau_name, category_name
 from intake.domain.cases.casework import CaseworkError
+from intake.domain.cases.name_index import INSTITUTION, name_tag
+from intake.domain.cases.names import institution_key
 from intake.domain.codes import Role
 from intake.domain.labels import FINDING_NAMES, REVIEW_RESULT_NAMES
 from intake.domain.models import Bureau, ReviewRound
@@ -27,6 +29,13 @@ from intake.platform.report_form import TOO_LONG
 bp = Blueprint("reviews", __name__)
 
 
+#: As long as the report form lets a citizen name an institution.
+INSTITUTION_INPUT_LIMIT = 200
+VAGUE_INSTITUTION = _l(
+    "That name says nothing specific (for example only “医院”): type the institution's own name."
+)
+
+
 class OpenRoundForm(FlaskForm):
     """A round of 回头看: which concluded cases, and by when they are reviewed."""
 
@@ -35,6 +44,14 @@ class OpenRoundForm(FlaskForm):
         validators=[DataRequired(message=REQUIRED), Length(max=100, message=TOO_LONG)],
     )
     category = SelectField(_l("Category"), validators=[Optional()])
+    institution = StringField(
+        _l("Institution named in the reports"),
+        description=_l(
+            "Matched like repeat reports: the same name written differently is found "
+            "(full-width letters, spaces, 有限公司 and similar endings)."
+        ),
+        validators=[Optional(), Length(max=INSTITUTION_INPUT_LIMIT, message=TOO_LONG)],
+    )
     bureau = SelectField(_l("Lead bureau"), validators=[Optional()])
     concluded_from = DateField(_l("Concluded on or after"), validators=[Optional()])
     concluded_to = DateField(_l("Concluded on or before"), validators=[Optional()])
@@ -88,7 +105,15 @@ def open_round() -> Response | tuple[str, int]:
         if bureau is None:
             abort(400)
         bureau_id = bureau.id
+    institution_tag = None
+    if (form.institution.data or "").strip():
+        key = institution_key(form.institution.data)
+        if key is None:
+            form.institution.errors = [str(VAGUE_INSTITUTION)]
+            return _page(form), 422
+        institution_tag = name_tag(context.settings().index_key, INSTITUTION, key)
     selection = reviews.Selection(
+        institution_tag=institution_tag,
         category=form.category.data or None,
         bureau_id=bureau_id,
         concluded_from=form.concluded_from.data,

@@ -8,8 +8,9 @@ from collections.abc import Callable
 
 from flask import Flask
 from sqlalchemy import select
+from werkzeug.test import TestResponse as Response
 
-from intake.domain.models import Report, ReviewItem
+from intake.domain.models import Report, ReviewItem, ReviewRound
 from intake.platform import db
 from tests.console.console import Staff
 
@@ -104,3 +105,35 @@ def test_a_round_from_selection_to_results(app: Flask, staff: Login, submit: Sub
 
 def test_only_supervisors_open_rounds(staff: Login) -> None:
     assert staff("health").client.get("/admin/reviews").status_code in (302, 303, 403)
+
+
+def test_a_round_selects_the_cases_that_named_an_institution(
+    app: Flask, staff: Login, submit: Submit
+) -> None:
+    health, supervisor = staff("health"), staff("supervisor")
+    _code, named = submit(institution="康宁医院有限公司(虚构)", people="周某(虚构)")
+    _code, other = submit(institution="另一家医院(虚构)", people="吴某(虚构)")
+    for reference in (named, other):
+        _conclude(health, reference)
+    due = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+
+    def open_round(institution: str) -> Response:
+        return supervisor.post(
+            "/admin/reviews",
+            {"title": "回头看(虚构)", "category": "", "bureau": "", "institution": institution,
+             "due": due},
+        )  # fmt: skip
+
+    vague = open_round("医院")
+    assert vague.status_code == 422
+    assert "医院" in vague.get_data(as_text=True)
+    # Written differently (full-width, a space, without the company ending), still the same.
+    response = open_round("康宁 医院")
+    assert response.status_code == 303, response.get_data(as_text=True)
+    page = supervisor.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert named in page
+    assert other not in page
+    with app.app_context():
+        kept = db.session().scalars(select(ReviewRound.selection)).all()
+    # The round keeps that an institution was given, never its name.
+    assert "康宁" not in repr(kept)

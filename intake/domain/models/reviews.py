@@ -21,7 +21,8 @@ class ReviewRound(Base):
     title: Mapped[str] = mapped_column(String(100))
     opened_on: Mapped[dt.date] = mapped_column(Date)
     opened_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
-    #: The selection: category, bureau, concluded from and to (any may be absent).
+    #: The selection: category, bureau, concluded from and to, whether an institution was
+    #: given (never its name); any may be absent.
     selection: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     due: Mapped[dt.date] = mapped_column(Date)
 

@@ -1,6 +1,7 @@
 """回头看 in batches (docs/rules.md §3 and §9): a supervisor selects concluded cases by
-category, bureau and period of conclusion and opens a review round; every case in it gets a
-review deadline and, from its lead bureau, a review result kept apart from its first finding.
+category, institution, bureau and period of conclusion and opens a review round; every case
+in it gets a review deadline and, from its lead bureau, a review result kept apart from its
+first finding.
 
 A concluded case that a later report names the same institution or person as (through the
 blind index of names, or marked as its repeat) is proposed for the next round: seed 000's
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session, aliased
 
 from intake.domain.cases.casework import Actor, CaseworkError
 from intake.domain.cases.lifecycle import State
+from intake.domain.cases.name_index import INSTITUTION
 from intake.domain.codes import ReviewResult
 from intake.domain.models import Event, NameTag, Report, ReviewItem, ReviewRound
 from intake.domain.wording import _l
@@ -33,10 +35,15 @@ class Selection:
     bureau_id: int | None = None
     concluded_from: dt.date | None = None
     concluded_to: dt.date | None = None
+    #: The blind-index tag of an institution (intake/domain/cases/name_index.py): the cases
+    #: whose report named it. The round keeps only that one was given, never the name or tag,
+    #: so the database says no more about it than the name index already does.
+    institution_tag: bytes | None = None
 
     def to_dict(self) -> dict[str, object]:
         """As the round keeps it."""
         return {
+            "institution": self.institution_tag is not None,
             "category": self.category,
             "bureau_id": self.bureau_id,
             "concluded_from": self.concluded_from.isoformat() if self.concluded_from else None,
@@ -63,6 +70,11 @@ def selected(db: Session, selection: Selection) -> list[Report]:
         query = query.where(Report.concluded_on >= selection.concluded_from)
     if selection.concluded_to:
         query = query.where(Report.concluded_on <= selection.concluded_to)
+    if selection.institution_tag is not None:
+        named = select(NameTag.report_id).where(
+            NameTag.kind == INSTITUTION, NameTag.tag == selection.institution_tag
+        )
+        query = query.where(Report.id.in_(named))
     order = (Report.concluded_on, Report.reference)
     return list(db.scalars(query.order_by(*order).limit(ROUND_LIMIT + 1)))
 
