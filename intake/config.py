@@ -211,7 +211,8 @@ def _instance_secrets(instance: Path, env: Mapping[str, str]) -> dict[str, str]:
 
 
 _SECRETS = {
-    "secret_key": "QINGFENG_SECRET_KEY",
+    # Names of environment variables, not secrets.
+    "secret_key": "QINGFENG_SECRET_KEY",  # nosec B105
     "receipt_salt": "QINGFENG_RECEIPT_SALT",
     "index_key": "QINGFENG_INDEX_KEY",
 }

@@ -28,7 +28,7 @@ def html_params(**kwargs: object) -> Markup:
         elif value is not False:
             params.append(f'{name}="{escape(value).replace(_QUOTE, _ENTITY)}"')
     # Every part is escaped already.
-    return Markup(" ".join(params))  # noqa: S704  (every part escaped above)
+    return Markup(" ".join(params))  # noqa: S704  # nosec B704 - every part escaped above
 
 
 def install() -> None:
