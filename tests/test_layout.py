@@ -7,6 +7,7 @@ A module belongs to the longest package prefix that names it.
 from __future__ import annotations
 
 import ast
+import os
 import re
 import subprocess
 import sys
@@ -204,6 +205,6 @@ def test_the_repository_stands_alone() -> None:
 def test_the_outside_check_catches_a_citation() -> None:
     quote = '"'
     assert OUTSIDE.search("ROOT.parent / " + quote + "shared" + quote + " / " + quote + "tools")
-    assert OUTSIDE.search("Run through ../" + "shared/tools/runner.mjs")
+    assert OUTSIDE.search("Run through " + "/".join((os.pardir, "shared", "tools", "runner.mjs")))
     assert OUTSIDE.search("cd /" + "work/main && make")
     assert not OUTSIDE.search('_event(report, actor, "shared", value=code)  # co-bureau access')

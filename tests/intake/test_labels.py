@@ -31,7 +31,9 @@ def _source() -> str:
 def event_kinds() -> set[str]:
     """Every kind of case event the code records (its timeline)."""
     source = _source()
-    found = set(re.findall(r'_event\(\s*report,\s*(?:actor,\s*)?"([a-z_]+)"', source))
+    found = set(
+        re.findall(r'(?:_public_event|staff_step)\(\s*[\w.]+,\s*(?:actor,\s*)?"([a-z_]+)"', source)
+    )
     found |= set(re.findall(r'kind="([a-z_]+)"', source))
     found |= set(re.findall(r'"([a-z_]+_major)" if major else "([a-z_]+)"', source)[0])
     return found

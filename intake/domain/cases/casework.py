@@ -125,7 +125,7 @@ def _text(value: str, limit: int = TEXT_LIMIT) -> str:
     return value
 
 
-def _event(
+def staff_step(
     report: Report,
     actor: Actor,
     kind: str,
@@ -184,7 +184,7 @@ def accept(
         report.conclusion_due = clock_for(settings).due(actor.today, settings.conclusion_days)
     if report.lead_bureau.code != intake_desk:
         data_key = _drop_wrap(report, intake_desk, data_key, actor.secret_key)
-    _event(report, actor, "accepted")
+    staff_step(report, actor, "accepted")
     return data_key
 
 
@@ -200,7 +200,7 @@ def not_accept(
     report.public_reason = _seal(data_key, report, "public_reason", reason)
     report.concluded_on = actor.today
     periods.enter_period(report, actor.secret_key)
-    _event(report, actor, "not_accepted")
+    staff_step(report, actor, "not_accepted")
 
 
 def assign(report: Report, actor: Actor, handler: StaffMember) -> None:
@@ -209,7 +209,7 @@ def assign(report: Report, actor: Actor, handler: StaffMember) -> None:
     report.assigned_staff = handler
     if report.state == State.ACCEPTED:
         report.state = next_state("start", report.state)
-    _event(report, actor, "assigned", handler=handler.id)
+    staff_step(report, actor, "assigned", handler=handler.id)
 
 
 def share(report: Report, data_key: bytes, actor: Actor, bureau: Bureau) -> None:
@@ -219,7 +219,7 @@ def share(report: Report, data_key: bytes, actor: Actor, bureau: Bureau) -> None
     if _has_wrap(report, bureau.code):
         raise CaseworkError(_l("That bureau can already read this case."))
     _add_wrap(report, data_key, bureau, actor.secret_key)
-    _event(report, actor, "shared", value=bureau.code)
+    staff_step(report, actor, "shared", value=bureau.code)
 
 
 def transfer(report: Report, data_key: bytes, actor: Actor, to: Bureau, keep_as_co: bool) -> bytes:
@@ -235,7 +235,7 @@ def transfer(report: Report, data_key: bytes, actor: Actor, to: Bureau, keep_as_
     if not keep_as_co:
         data_key = _drop_wrap(report, old.code, data_key, actor.secret_key)
     # Counted as transferred out of the old bureau and into the new one.
-    _event(report, actor, "transferred", bureau=old.code, value=to.code, kept=keep_as_co)
+    staff_step(report, actor, "transferred", bureau=old.code, value=to.code, kept=keep_as_co)
     report.lead_bureau = to
     mark_lead(report, to)
     report.assigned_staff = None
@@ -266,7 +266,7 @@ def hand_over(
     report.hand_over_reply = report.hand_over_reply_on = None
     if to is not None and to.public_key is not None and not _has_wrap(report, to.code):
         _add_wrap(report, data_key, to, actor.secret_key)
-    _event(report, actor, "handed_over", value=target.code, letter=bool(letter))
+    staff_step(report, actor, "handed_over", value=target.code, letter=bool(letter))
 
 
 def hand_over_reply(report: Report, actor: Actor, reply: str, replied_on: dt.date) -> None:
@@ -280,7 +280,7 @@ def hand_over_reply(report: Report, actor: Actor, reply: str, replied_on: dt.dat
         raise CaseworkError(_l("The reply's date cannot be in the future."))
     report.hand_over_reply = reply
     report.hand_over_reply_on = replied_on
-    _event(report, actor, "hand_over_replied", value=reply, on=replied_on.isoformat())
+    staff_step(report, actor, "hand_over_replied", value=reply, on=replied_on.isoformat())
 
 
 def conclude(
@@ -315,7 +315,7 @@ def conclude(
     if report.conclusion_due is not None and actor.today > report.conclusion_due:
         _derived(report, actor, late=True)
     periods.enter_period(report, actor.secret_key)
-    _event(
+    staff_step(
         report, actor, "concluded", value=finding, disposal=chosen, measures=changes,
         items=len(sealed),
     )  # fmt: skip
@@ -342,7 +342,7 @@ def update_outcome(
     _derived(report, actor, items=added, done=marked)
     if not (changes or added or marked):
         raise CaseworkError(_l("Nothing was changed."))
-    _event(report, actor, "outcome_updated", measures=changes, items=added, done=marked)
+    staff_step(report, actor, "outcome_updated", measures=changes, items=added, done=marked)
 
 
 def _derived(
@@ -385,7 +385,7 @@ def propose_typical(report: Report, actor: Actor, title: str, summary: str) -> T
         written_on=actor.today,
         written_by=actor.staff.id,
     )
-    _event(report, actor, "typical_proposed")
+    staff_step(report, actor, "typical_proposed")
     return typical
 
 
@@ -434,7 +434,7 @@ def reopen(report: Report, data_key: bytes, actor: Actor, settings: Settings, re
     report.conclusion_due = clock_for(settings).due(actor.today, settings.conclusion_days)
     report.extended = False
     add_note(report, data_key, actor, reason)
-    _event(report, actor, "reopened")
+    staff_step(report, actor, "reopened")
 
 
 def extend(report: Report, data_key: bytes, actor: Actor, settings: Settings, reason: str) -> None:
@@ -446,13 +446,13 @@ def extend(report: Report, data_key: bytes, actor: Actor, settings: Settings, re
     report.conclusion_due = clock_for(settings).due(report.conclusion_due, settings.extension_days)
     report.extended = True
     add_note(report, data_key, actor, reason)
-    _event(report, actor, "extended", until=report.conclusion_due.isoformat())
+    staff_step(report, actor, "extended", until=report.conclusion_due.isoformat())
 
 
 def mark_major(report: Report, actor: Actor, major: bool) -> None:
     """重大线索: put the case on the supervisors' board, or take it off."""
     report.major = major
-    _event(report, actor, "marked_major" if major else "unmarked_major")
+    staff_step(report, actor, "marked_major" if major else "unmarked_major")
 
 
 def add_note(report: Report, data_key: bytes, actor: Actor, text: str) -> None:
@@ -494,7 +494,7 @@ def send_to_reporter(report: Report, data_key: bytes, actor: Actor, text: str) -
         occurred_on=actor.today,
         occurred_at=actor.now,
     )
-    _event(report, actor, "message_sent")
+    staff_step(report, actor, "message_sent")
 
 
 def reporter_writes(report: Report, data_key: bytes, today: dt.date, text: str) -> None:
@@ -628,7 +628,7 @@ def supervise(report: Report, actor: Actor, text: str) -> None:
         )
     )
     report.supervised_on = actor.today
-    _event(report, actor, "supervised")
+    staff_step(report, actor, "supervised")
 
 
 def supervision_notes(

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from intake.domain.cases.casework import Actor, CaseworkError
-from intake.domain.models import Event, KeyWrap, NameTag, Report
+from intake.domain.cases.casework import Actor, CaseworkError, staff_step
+from intake.domain.models import KeyWrap, NameTag, Report
 from intake.domain.wording import _l
 
 
@@ -110,19 +110,6 @@ def mark_repeat(db: Session, report: Report, original: Report, actor: Actor) -> 
     if db.scalars(select(Report.id).where(Report.repeat_of_id == report.id)).first():
         raise CaseworkError(_l("Other reports repeat this one: it cannot itself be a repeat."))
     report.repeat_of_id = original.id
-    for case, kind, value in (
-        (report, "marked_repeat", original.reference),
-        (original, "repeat_linked", report.reference),
-    ):
-        case.events.append(
-            Event(
-                kind=kind,
-                occurred_on=actor.today,
-                occurred_at=actor.now,
-                actor_staff_id=actor.staff.id,
-                bureau=case.lead_bureau.code,
-                value=value,
-                detail={},
-            )
-        )
+    staff_step(report, actor, "marked_repeat", value=original.reference)
+    staff_step(original, actor, "repeat_linked", value=report.reference)
     return original

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from crypto import aead
 from crypto.errors import DecryptionError
-from intake.domain.cases.casework import Actor, CaseworkError, _event
+from intake.domain.cases.casework import Actor, CaseworkError, staff_step
 from intake.domain.cases.lifecycle import State
 from intake.domain.cases.reports import ReportUnreadable, field_aad
 from intake.domain.codes import TRUE_FINDINGS
@@ -191,14 +191,14 @@ def propose(
             raise CaseworkError(_l("Please choose a reason from the list."))
         report.reward_excluded = excluded
         report.reward_grade = report.reward_basis = report.reward_amount = None
-        _event(report, actor, "reward_excluded", value=excluded)
+        staff_step(report, actor, "reward_excluded", value=excluded)
         return
     if basis <= 0:
         raise CaseworkError(_l("Please fill this in."))
     report.reward_amount = scheme.amount(basis, grade)
     report.reward_excluded = None
     report.reward_grade, report.reward_basis = grade, basis
-    _event(report, actor, "reward_proposed", value=scheme.code, amount=report.reward_amount)
+    staff_step(report, actor, "reward_proposed", value=scheme.code, amount=report.reward_amount)
 
 
 def approve(report: Report, actor: Actor) -> None:
@@ -212,7 +212,7 @@ def approve(report: Report, actor: Actor) -> None:
     report.reward_approved_on = actor.today
     report.reward_approved_by = actor.staff.id
     report.reward_claim_until = last_claim_day(actor.today)
-    _event(report, actor, "reward_approved", amount=report.reward_amount)
+    staff_step(report, actor, "reward_approved", amount=report.reward_amount)
 
 
 @dataclass(frozen=True)
@@ -254,7 +254,7 @@ def pay(
     report.reward_id_check = aead.seal(data_key, plain, field_aad(report.id, _AAD))
     report.reward_paid_by = paid_by
     report.reward_paid_on = paid_on
-    _event(report, actor, "reward_paid", value=paid_by, amount=report.reward_amount)
+    staff_step(report, actor, "reward_paid", value=paid_by, amount=report.reward_amount)
 
 
 def id_check(report: Report, data_key: bytes) -> IdCheck | None:

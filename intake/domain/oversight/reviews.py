@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from intake.domain.cases.casework import Actor, CaseworkError
+from intake.domain.cases.casework import Actor, CaseworkError, staff_step
 from intake.domain.cases.lifecycle import State
 from intake.domain.cases.name_index import INSTITUTION
 from intake.domain.codes import ReviewResult
-from intake.domain.models import Event, NameTag, Report, ReviewItem, ReviewRound
+from intake.domain.models import NameTag, Report, ReviewItem, ReviewRound
 from intake.domain.wording import _l
 
 #: At most this many cases in one round: a round is worked through by people.
@@ -136,7 +136,7 @@ def open_round(
     )
     for report in sorted(cases.values(), key=lambda r: (r.concluded_on, r.reference)):
         review.items.append(ReviewItem(report=report, due=due, proposed=report.id in flagged))
-        _event(report, actor, "review_listed", None)
+        staff_step(report, actor, "review_listed")
     db.add(review)
     return review
 
@@ -149,7 +149,7 @@ def record_result(item: ReviewItem, actor: Actor, result: str) -> None:
         raise CaseworkError(_l("The review result was already recorded."))
     item.result = result
     item.reviewed_on = actor.today
-    _event(item.report, actor, "reviewed", result)
+    staff_step(item.report, actor, "reviewed", value=result)
 
 
 def waiting_items(report: Report) -> list[ReviewItem]:
@@ -162,19 +162,5 @@ def waiting_items(report: Report) -> list[ReviewItem]:
             select(ReviewItem)
             .where(ReviewItem.report_id == report.id)
             .order_by(ReviewItem.id.desc())
-        )
-    )
-
-
-def _event(report: Report, actor: Actor, kind: str, value: str | None) -> None:
-    report.events.append(
-        Event(
-            kind=kind,
-            occurred_on=actor.today,
-            occurred_at=actor.now,
-            actor_staff_id=actor.staff.id,
-            bureau=report.lead_bureau.code,
-            value=value,
-            detail={},
         )
     )
