@@ -50,7 +50,7 @@ from admin.console import (
 )
 from admin.labels import bureau_name
 from crypto.errors import DecryptionError
-from intake.domain.cases import casework, outcomes, rewards
+from intake.domain.cases import casework, outcomes, profiles, rewards
 from intake.domain.cases.deadlines import current_deadline
 from intake.domain.cases.lifecycle import IllegalTransition, State
 from intake.domain.cases.opened import open_case
@@ -314,6 +314,7 @@ def _render_case(
         names=names,
         alert=alert,
         deadline=current_deadline(report.state, report.decision_due, report.conclusion_due),
+        limits=profiles.shown(report, taxonomy, context.settings(), locale),
         settings=context.settings(),
         locale=locale,
         repeats=repeats.page_part(report, repeat_form),

@@ -83,6 +83,11 @@ class Report(Base):
     accepted_on: Mapped[dt.date | None] = mapped_column(Date)
     conclusion_due: Mapped[dt.date | None] = mapped_column(Date)
     extended: Mapped[bool] = mapped_column(default=False)
+    # The deadline profile chosen at receipt (cases/profiles.py); None for older cases, which
+    # count by the default. A conclusion date set from outside the profile (a 交办 order,
+    # deadlines.override) keeps its source here, shown as the date's basis.
+    deadline_profile: Mapped[str | None] = mapped_column(String(40))
+    conclusion_basis: Mapped[str | None] = mapped_column(String(200))
     concluded_on: Mapped[dt.date | None] = mapped_column(Date)
     finding: Mapped[str | None] = mapped_column(String(24))
     # 处置方式 under the rule that governs the case (cases/outcomes.py).
