@@ -12,9 +12,11 @@ from sqlalchemy import select
 
 from intake.domain.cases.content import ReportContent
 from intake.domain.cases.reports import Submission, submit_report
+from intake.domain.installation import DemoAccount
 from intake.domain.models import Report
 from intake.platform import context, db
 from tests.console.console import Staff
+from tests.console.test_extensions import allow_to_approve, colleague
 
 Login = Callable[[str], Staff]
 
@@ -97,6 +99,7 @@ def _on(monkeypatch: pytest.MonkeyPatch, day: dt.date) -> None:
 def test_each_profile_counts_its_own_days_and_names_its_rule(
     app: Flask,
     staff: Login,
+    accounts: dict[str, DemoAccount],
     monkeypatch: pytest.MonkeyPatch,
     category: str,
     official: bool,
@@ -122,6 +125,10 @@ def test_each_profile_counts_its_own_days_and_names_its_rule(
     assert f'{conclude} <span class="basis">依据：{rule}，{counts[1]}</span>' in page
 
     assert member.act(reference, "extend", reason="需要调取外地票据").status_code == 303
+    assert str(_row(app, reference).conclusion_due) == conclude
+    head = colleague(app, accounts, bureau, f"{bureau}-head")
+    allow_to_approve(staff, app, f"{bureau}-head")
+    assert head.act(reference, "extend_approve").status_code == 303
     assert str(_row(app, reference).conclusion_due) == extended
     page = member.client.get(f"/admin/cases/{reference}").get_data(as_text=True)
     assert f"依据：{rule}，{counts[2]}</span>" in page

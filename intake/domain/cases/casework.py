@@ -433,20 +433,11 @@ def reopen(report: Report, data_key: bytes, actor: Actor, settings: Settings, re
     report.conclusion_due = profiles.conclusion_due(report, settings, actor.today)
     report.conclusion_basis = None
     report.extended = False
+    report.extension_requested_on = report.extension_approved_on = None
+    report.extension_requested_by = report.extension_approved_by = None
+    report.extension_reason = None
     add_note(report, data_key, actor, reason)
     staff_step(report, actor, "reopened")
-
-
-def extend(report: Report, data_key: bytes, actor: Actor, settings: Settings, reason: str) -> None:
-    """Extend the conclusion deadline once, with a reason (信访工作条例: at most 30 days)."""
-    reason = _text(reason)
-    next_state("extend", report.state)
-    if report.extended or report.conclusion_due is None:
-        raise CaseworkError(_l("The deadline can be extended only once, after acceptance."))
-    report.conclusion_due = profiles.extended_due(report, settings)
-    report.extended = True
-    add_note(report, data_key, actor, reason)
-    staff_step(report, actor, "extended", until=report.conclusion_due.isoformat())
 
 
 def mark_major(report: Report, actor: Actor, major: bool) -> None:
