@@ -156,11 +156,13 @@ def test_a_date_set_from_outside_the_profile_shows_its_own_source(app: Flask, st
 
     reference = _receive(app, "kickbacks", False, "web")
     health = staff("health")
-    health.act(reference, "accept")
     with app.app_context():
         session = db.session()
         report = session.scalars(select(Report).where(Report.reference == reference)).one()
         deadlines.override(report, dt.date(2026, 11, 20), "市专项整治办交办（测试〔2026〕1号）")
         session.commit()
+    # Accepting keeps the date the order set rather than counting the profile's 60 days.
+    assert health.act(reference, "accept").status_code == 303
+    assert _row(app, reference).conclusion_due == dt.date(2026, 11, 20)
     page = health.client.get(f"/admin/cases/{reference}").get_data(as_text=True)
     assert '2026-11-20 <span class="basis">依据：市专项整治办交办（测试〔2026〕1号）</span>' in page

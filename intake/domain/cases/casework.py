@@ -180,7 +180,8 @@ def accept(
     report.state = next_state("accept", report.state)
     if report.accepted_on is None:
         report.accepted_on = actor.today
-        report.conclusion_due = profiles.conclusion_due(report, settings, actor.today)
+        if report.conclusion_basis is None:  # a 交办 date set before acceptance stays
+            report.conclusion_due = profiles.conclusion_due(report, settings, actor.today)
     if report.lead_bureau.code != intake_desk:
         data_key = _drop_wrap(report, intake_desk, data_key, actor.secret_key)
     staff_step(report, actor, "accepted")
