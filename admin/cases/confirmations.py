@@ -38,7 +38,10 @@ DONE = {
     "hand_over": _l("Case %(ref)s handed over to %(target)s."),
     "conclude": _l("Case %(ref)s concluded: %(finding)s."),
     "reopen": _l("Case %(ref)s reopened for review."),
-    "extend": _l("The deadline of case %(ref)s was extended."),
+    "extend": _l("The extension of case %(ref)s was asked for; a 负责人 approves it."),
+    "extend_approve": _l(
+        "The extension of case %(ref)s was approved; the reporter reads the reason."
+    ),
     "major": _l("Case %(ref)s is marked as a major lead."),
     "unmajor": _l("Case %(ref)s is no longer marked as a major lead."),
     "message": _l("Your message was sent; the reporter reads it with their receipt code."),

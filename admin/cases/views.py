@@ -50,7 +50,7 @@ from admin.console import (
 )
 from admin.labels import bureau_name
 from crypto.errors import DecryptionError
-from intake.domain.cases import casework, outcomes, rewards
+from intake.domain.cases import casework, extensions, outcomes, profiles, rewards
 from intake.domain.cases.deadlines import current_deadline
 from intake.domain.cases.lifecycle import IllegalTransition, State
 from intake.domain.cases.opened import open_case
@@ -242,6 +242,7 @@ def _forms(report: Report, data_key: bytes) -> dict[str, FlaskForm]:
         "typical": TypicalForm(prefix="typical"),
         "reopen": ReopenForm(prefix="reopen"),
         "extend": ExtendForm(prefix="extend"),
+        "extend_approve": FlaskForm(prefix="extend_approve"),
         "major": MajorForm(prefix="major", data={"major": report.major}),
         "message": MessageForm(prefix="message"),
         "note": NoteForm(prefix="note"),
@@ -314,6 +315,8 @@ def _render_case(
         names=names,
         alert=alert,
         deadline=current_deadline(report.state, report.decision_due, report.conclusion_due),
+        limits=profiles.shown(report, taxonomy, context.settings(), locale),
+        extension=extensions.page_part(report, data_key, staff()),
         settings=context.settings(),
         locale=locale,
         repeats=repeats.page_part(report, repeat_form),
@@ -499,7 +502,10 @@ def _apply(action: str, report: Report, data_key: bytes, form: Any) -> dict[str,
         case "reopen":
             casework.reopen(report, data_key, who, settings, form.reason.data)
         case "extend":
-            casework.extend(report, data_key, who, settings, form.reason.data)
+            extensions.request(report, data_key, who, form.reason.data)
+        case "extend_approve":
+            extensions.approve(report, who, settings)
+            return {"until": str(report.conclusion_due)}
         case "major":
             casework.mark_major(report, who, bool(form.major.data))
             return {"major": bool(form.major.data)}

@@ -92,20 +92,34 @@ def _accounts_page(
 ) -> str:
     members = db.session().scalars(select(StaffMember).order_by(StaffMember.username)).all()
     return render_template(
-        "admin/accounts.html", form=form, members=members, created=created, alert=alert
+        "admin/accounts.html",
+        form=form,
+        members=members,
+        created=created,
+        alert=alert,
+        case_roles=CASE_ROLES,
     )
 
 
 @bp.post("/accounts/<int:staff_id>/<action>")
 @requires("admin")
 def account_action(staff_id: int, action: str) -> Response | str:
-    """Deactivate an account, reset its second factor, or give it new keys (lost everything)."""
-    if action not in ("deactivate", "reset-2fa", "reset-password"):
+    """Deactivate an account, reset its second factor, or give it new keys (lost everything);
+    allow a case worker to approve a colleague's requests (负责人), or withdraw it."""
+    if action not in ("deactivate", "reset-2fa", "reset-password", "approver-on", "approver-off"):
         abort(404)
     database = db.session()
     member = database.get(StaffMember, staff_id)
     if member is None:
         abort(404)
+    if action.startswith("approver-"):
+        # Only case workers act on cases; a supervisor or an administrator approves nothing.
+        if member.role not in CASE_ROLES:
+            abort(400)
+        member.may_approve = action == "approver-on"
+        record_audit(f"account_{action.replace('-', '_')}", username=member.username)
+        database.commit()
+        return redirect(url_for("admin.people.accounts"), code=303)
     password = None
     try:
         if action == "deactivate":

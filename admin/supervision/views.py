@@ -7,6 +7,7 @@ public key, which needs none.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -17,13 +18,13 @@ from werkzeug.wrappers import Response
 from admin import audit
 from admin.console import actor, record_audit, requires
 from admin.supervision.forms import SuperviseForm
-from intake.domain.cases import casework
+from intake.domain.cases import casework, profiles
 from intake.domain.cases.deadlines import current_deadline
 from intake.domain.codes import Role
 from intake.domain.labels import STATE_NAMES
 from intake.domain.models import Bureau, Report, StaffMember, TypicalCase
 from intake.domain.oversight import due
-from intake.platform import context, db
+from intake.platform import context, db, i18n
 
 bp = Blueprint("supervision", __name__)
 
@@ -91,6 +92,12 @@ def overdue() -> str:
         pages=max(1, -(-total // BOARD_PAGE)),
         today=today,
         deadline=current_deadline,
+        basis=functools.partial(
+            profiles.current_basis,
+            taxonomy=context.taxonomy(),
+            settings=context.settings(),
+            locale=i18n.current(),
+        ),
         state_names=STATE_NAMES,
         form=SuperviseForm(),
         is_overdue=lambda r: (

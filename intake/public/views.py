@@ -28,7 +28,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from crypto.errors import ReceiptChecksumError, ReceiptFormatError
 from crypto.receipts import format_receipt, normalise_receipt
 from intake.config import ROOT
-from intake.domain.cases import casework, rewards
+from intake.domain.cases import casework, extensions, rewards
 from intake.domain.cases.deadlines import current_deadline
 from intake.domain.cases.lifecycle import reporter_label
 from intake.domain.cases.outcomes import Kind, fen_to_yuan
@@ -360,6 +360,7 @@ def _render_case(
         next_deadline=current_deadline(report.state, report.decision_due, report.conclusion_due),
         messages=casework.messages(report, opened.data_key),
         public_reason=casework.public_reason(report, opened.data_key),
+        extension=extensions.told(report, opened.data_key),
         reward_open=casework.reward_open(report, settings) and report.reward_claim is None,
         reward_claimed=report.reward_claim is not None,
         reward_notice=rewards.notice(report, context.today()),

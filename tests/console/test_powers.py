@@ -82,6 +82,7 @@ def test_reopening_gives_a_new_deadline_and_clears_the_finding(
     assert reopened.conclusion_due is not None
     assert reopened.conclusion_due > dt.date.today()
     assert health.act(ref, "extend", reason="复查需要").status_code == 303
+    assert row(app, ref).extension_requested_on is not None
 
 
 def test_a_refused_case_is_not_reopened(app: Flask, staff: Login, submit: Submit) -> None:

@@ -16,8 +16,7 @@ from typing import Any, TypeVar
 from crypto import aead, keywrap
 from crypto.errors import DecryptionError
 from intake.config import Settings
-from intake.domain.cases import bound, outcomes
-from intake.domain.cases.deadlines import clock_for
+from intake.domain.cases import bound, outcomes, profiles
 from intake.domain.cases.lifecycle import IllegalTransition, State, next_state
 from intake.domain.cases.reports import ReportUnreadable, field_aad
 from intake.domain.cases.routing import RoutingDecision
@@ -181,7 +180,8 @@ def accept(
     report.state = next_state("accept", report.state)
     if report.accepted_on is None:
         report.accepted_on = actor.today
-        report.conclusion_due = clock_for(settings).due(actor.today, settings.conclusion_days)
+        if report.conclusion_basis is None:  # a 交办 date set before acceptance stays
+            report.conclusion_due = profiles.conclusion_due(report, settings, actor.today)
     if report.lead_bureau.code != intake_desk:
         data_key = _drop_wrap(report, intake_desk, data_key, actor.secret_key)
     staff_step(report, actor, "accepted")
@@ -431,22 +431,14 @@ def reopen(report: Report, data_key: bytes, actor: Actor, settings: Settings, re
     periods.leave_period(report, data_key, actor.secret_key)
     report.finding = None
     report.disposal = None  # decided again at the next conclusion; the measures stay
-    report.conclusion_due = clock_for(settings).due(actor.today, settings.conclusion_days)
+    report.conclusion_due = profiles.conclusion_due(report, settings, actor.today)
+    report.conclusion_basis = None
     report.extended = False
+    report.extension_requested_on = report.extension_approved_on = None
+    report.extension_requested_by = report.extension_approved_by = None
+    report.extension_reason = None
     add_note(report, data_key, actor, reason)
     staff_step(report, actor, "reopened")
-
-
-def extend(report: Report, data_key: bytes, actor: Actor, settings: Settings, reason: str) -> None:
-    """Extend the conclusion deadline once, with a reason (信访工作条例: at most 30 days)."""
-    reason = _text(reason)
-    next_state("extend", report.state)
-    if report.extended or report.conclusion_due is None:
-        raise CaseworkError(_l("The deadline can be extended only once, after acceptance."))
-    report.conclusion_due = clock_for(settings).due(report.conclusion_due, settings.extension_days)
-    report.extended = True
-    add_note(report, data_key, actor, reason)
-    staff_step(report, actor, "extended", until=report.conclusion_due.isoformat())
 
 
 def mark_major(report: Report, actor: Actor, major: bool) -> None:

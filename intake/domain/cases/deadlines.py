@@ -12,9 +12,12 @@ from pathlib import Path
 
 from intake.config import Settings
 from intake.domain.cases.workdays import WorkCalendar, add_days, load_calendar
+from intake.domain.models import Report
 
 #: How many days before a deadline a case counts as due soon.
 DUE_SOON_DAYS = 3
+#: Characters kept of the source of an overriding date (Report.conclusion_basis).
+SOURCE_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,24 @@ class Clock:
 def clock_for(settings: Settings) -> Clock:
     """The clock the settings ask for; the calendar file is read once per path."""
     return Clock(settings.deadline_mode, _calendar(settings.calendar_path))
+
+
+def calendar_for(settings: Settings) -> WorkCalendar:
+    """The installation's working-day calendar (read once per path)."""
+    return _calendar(settings.calendar_path)
+
+
+def override(report: Report, due: dt.date, source: str) -> None:
+    """Set the conclusion deadline of `report` from outside its profile (a 交办 order's own
+    date, docs/rules.md §9): the date replaces the profile's, and `source` (the order's
+    issuer and number, as pages should read it) is shown as its basis instead of the rule.
+    Set before acceptance, the date is kept when the case is accepted; an approved extension
+    moves it by the profile's days; a 回头看 counts anew by the profile. The caller records
+    the step on the case's timeline."""
+    if not source.strip() or len(source) > SOURCE_LIMIT:
+        raise ValueError(f"the source must be 1 to {SOURCE_LIMIT} characters")
+    report.conclusion_due = due
+    report.conclusion_basis = source
 
 
 @functools.cache

@@ -23,6 +23,7 @@ ACTIONS = (
     "typical",
     "reopen",
     "extend",
+    "extend_approve",
     "major",
     "message",
     "note",

@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 from crypto import aead, keywrap, receipts
 from crypto.errors import DecryptionError
 from intake.config import Settings
+from intake.domain.cases import profiles
 from intake.domain.cases.content import Contact, ReportContent
-from intake.domain.cases.deadlines import clock_for
 from intake.domain.cases.lifecycle import State
 from intake.domain.cases.name_index import index_report
 from intake.domain.cases.routing import RoutingDecision, route
@@ -141,6 +141,13 @@ def submit_report(
 
     report_id = str(uuid.uuid4())
     data_key = aead.new_data_key()
+    chosen = profiles.profile(
+        profiles.choose(
+            taxonomy, submission.category, submission.channel, submission.official_involved
+        ),
+        taxonomy,
+        settings,
+    )
     report = Report(
         id=report_id,
         reference=_new_reference(),
@@ -150,7 +157,8 @@ def submit_report(
         category=submission.category if taxonomy.category(submission.category or "") else "other",
         state=State.RECEIVED,
         received_on=today,
-        decision_due=clock_for(settings).due(today, settings.decision_days),
+        decision_due=profiles.decision_due(chosen, settings, today),
+        deadline_profile=chosen.code,
         lead_bureau=lead,
         routing=decision.to_dict(),
         official_involved=submission.official_involved,

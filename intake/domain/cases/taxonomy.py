@@ -82,6 +82,34 @@ class Category:
 
 
 @dataclass(frozen=True)
+class DeadlineProfile:
+    """The time limits of one kind of case (docs/rules.md §4, §8): the rule that sets them,
+    whether they count calendar or working days, and which reports they apply to."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    rule_zh: str
+    rule_en: str
+    mode: str
+    decision_days: int
+    conclusion_days: int
+    extension_days: int
+    categories: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    # Reports naming a public official fall under the 纪检 rule whatever their category.
+    officials: bool = False
+
+    def name(self, locale: str) -> str:
+        """The profile's name in `locale`."""
+        return self.name_en if _is_english(locale) else self.name_zh
+
+    def rule(self, locale: str) -> str:
+        """The rule's name in `locale`."""
+        return self.rule_en if _is_english(locale) else self.rule_zh
+
+
+@dataclass(frozen=True)
 class Taxonomy:
     """The whole taxonomy; its version is recorded with every routing decision."""
 
@@ -92,6 +120,7 @@ class Taxonomy:
     police: str
     discipline: str
     hand_over: tuple[HandOverTarget, ...] = ()
+    profiles: tuple[DeadlineProfile, ...] = ()
 
     def bureau(self, code: str) -> Bureau:
         """The bureau with `code`; KeyError if there is none."""
@@ -225,8 +254,74 @@ def _build(raw: dict[str, Any], source: _Source) -> Taxonomy:
     hand_over = tuple(
         _target(entry, source, set(codes)) for entry in raw.get("hand_over", []) or []
     )
+    profiles = tuple(
+        _profile(entry, source, set(category_codes)) for entry in raw.get("profiles", []) or []
+    )
     return Taxonomy(
-        version=version, bureaus=bureaus, categories=categories, hand_over=hand_over, **targets
+        version=version,
+        bureaus=bureaus,
+        categories=categories,
+        hand_over=hand_over,
+        profiles=profiles,
+        **targets,
+    )
+
+
+#: Channels a profile may name (those of intake/domain/cases/reports.py).
+PROFILE_CHANNELS = frozenset({"web", "hotline", "letter", "visit", "email", "referred"})
+_PROFILE_DAYS = ("decision_days", "conclusion_days", "extension_days")
+
+
+def _profile(entry: Any, source: _Source, categories: set[str]) -> DeadlineProfile:
+    if not isinstance(entry, dict):
+        raise source.error(source.line_of("[[profiles]]"), "[[profiles]] must be a table")
+    code = _code(entry, "profiles", source)
+    line = source.entry_line("profiles", code)
+    if code == "default":
+        raise source.error(line, "'default' is the installation's own profile (its settings)")
+    mode = entry.get("days")
+    if mode not in ("calendar", "working"):
+        raise source.error(
+            source.key_line("days", after=line - 1), '\'days\' must be "calendar" or "working"'
+        )
+    days = {}
+    for key in _PROFILE_DAYS:
+        value = entry.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 365:
+            raise source.error(
+                source.key_line(key, after=line - 1), f"'{key}' must be a number from 1 to 365"
+            )
+        days[key] = value
+    named = _strings(entry, "categories", "profiles", source)
+    for category in named:
+        if category not in categories:
+            raise source.error(
+                source.key_line("categories", after=line - 1),
+                f"profile '{code}' names unknown category '{category}'",
+            )
+    channels = _strings(entry, "channels", "profiles", source)
+    for channel in channels:
+        if channel not in PROFILE_CHANNELS:
+            raise source.error(
+                source.key_line("channels", after=line - 1),
+                f"profile '{code}' names unknown channel '{channel}'",
+            )
+    officials = entry.get("officials", False)
+    if not isinstance(officials, bool):
+        raise source.error(
+            source.key_line("officials", after=line - 1), "'officials' must be true or false"
+        )
+    return DeadlineProfile(
+        code=code,
+        name_zh=_string(entry, "name_zh", "profiles", source),
+        name_en=_string(entry, "name_en", "profiles", source),
+        rule_zh=_string(entry, "rule_zh", "profiles", source),
+        rule_en=_string(entry, "rule_en", "profiles", source),
+        mode=mode,
+        categories=named,
+        channels=channels,
+        officials=officials,
+        **days,
     )
 
 

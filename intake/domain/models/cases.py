@@ -83,6 +83,18 @@ class Report(Base):
     accepted_on: Mapped[dt.date | None] = mapped_column(Date)
     conclusion_due: Mapped[dt.date | None] = mapped_column(Date)
     extended: Mapped[bool] = mapped_column(default=False)
+    # The deadline profile chosen at receipt (cases/profiles.py); None for older cases, which
+    # count by the default. A conclusion date set from outside the profile (a 交办 order,
+    # deadlines.override) keeps its source here, shown as the date's basis.
+    deadline_profile: Mapped[str | None] = mapped_column(String(40))
+    conclusion_basis: Mapped[str | None] = mapped_column(String(200))
+    # An extension (延期) asked for by one member and approved by a 负责人 (cases/extensions.py);
+    # the reason is sealed with the data key, for the reporter to read once approved.
+    extension_requested_on: Mapped[dt.date | None] = mapped_column(Date)
+    extension_requested_by: Mapped[int | None] = mapped_column(Integer)
+    extension_reason: Mapped[bytes | None] = mapped_column(LargeBinary)
+    extension_approved_on: Mapped[dt.date | None] = mapped_column(Date)
+    extension_approved_by: Mapped[int | None] = mapped_column(Integer)
     concluded_on: Mapped[dt.date | None] = mapped_column(Date)
     finding: Mapped[str | None] = mapped_column(String(24))
     # 处置方式 under the rule that governs the case (cases/outcomes.py).

@@ -64,6 +64,9 @@ class StaffMember(Base):
     # The last time step accepted, so one code cannot be used twice.
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # 负责人: may approve a colleague's request in the bureaus they belong to (an extension,
+    # cases/extensions.py); set by an administrator.
+    may_approve: Mapped[bool] = mapped_column(default=False)
 
     memberships: Mapped[list[BureauMembership]] = relationship(back_populates="staff")
 

@@ -56,7 +56,7 @@ def destroy(report: Report, today: dt.date) -> None:
     report.attachments.clear()
     report.content = b""
     report.contact = None
-    report.public_reason = None
+    report.public_reason = report.extension_reason = None
     report.reward_claim = report.reward_id_check = None
     report.earlier_keys = None
     report.reporter_public_key = report.reporter_public_key_mac = None
