@@ -217,3 +217,30 @@ def test_a_swapped_reporter_key_gets_no_new_case_key(
         report.reporter_public_key = genuine
         session.commit()
     assert insurer.act(ref, "accept").status_code == 303
+
+
+def test_what_was_written_before_a_change_of_holders_still_reads_after_it(
+    app: Flask,
+    client: FlaskClient,
+    staff: Callable[[str], Staff],
+    submit: Callable[..., tuple[str, str]],
+) -> None:
+    """Re-keying must not cost the current holders the file: notes and messages sealed under
+    an earlier key open through the current one, for staff and for the reporter."""
+    code, ref = submit(category="kickbacks")
+    desk = staff("intake")
+    health = staff("health")
+    assert desk.act(ref, "note", text=NOTE).status_code == 303
+    assert health.act(ref, "message", text="请提供票据(虚构)").status_code == 303
+    reporter_posts(client, code, "/status/reply", text=REPLY)
+
+    assert health.act(ref, "accept").status_code == 303
+    assert health.act(ref, "transfer", bureau="healthcare_security").status_code == 303
+    with app.app_context():
+        report = db.session().scalars(select(Report).where(Report.reference == ref)).one()
+        assert report.key_epoch >= 2  # both steps re-keyed the case
+
+    page = staff("healthcare_security").client.get(f"/admin/cases/{ref}").get_data(as_text=True)
+    for text in (NOTE, "请提供票据(虚构)", REPLY):
+        assert text in page
+    assert "请提供票据(虚构)" in check_status(client, code).get_data(as_text=True)

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from crypto import aead
 from crypto.errors import DecryptionError
 from intake.domain.cases.reports import field_aad
-from intake.domain.models import Message, Note
+from intake.domain.keys import epochs
+from intake.domain.models import Message, Note, Report
 
 #: First byte of a bound body (a plain seal starts with aead.VERSION, 0x01).
 BOUND = b"\x02"
@@ -79,3 +80,15 @@ def open_text(data_key: bytes, report_id: str, place: Place, body: bytes) -> str
         return plain.decode("utf-8")
     except (DecryptionError, UnicodeDecodeError):
         return None
+
+
+def open_in_case(report: Report, data_key: bytes, place: Place, body: bytes) -> str | None:
+    """The text, opened with whichever of the case's keys sealed it: a note or message written
+    before an acceptance or a transfer re-keyed the case is sealed under an earlier key, which
+    the current key opens (docs/design.md, "Key epochs"). A former holder's key opens only
+    what was written while it was current."""
+    for key in epochs.case_keys(report, data_key):
+        text = open_text(key, report.id, place, body)
+        if text is not None:
+            return text
+    return None

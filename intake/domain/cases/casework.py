@@ -463,7 +463,7 @@ def add_note(report: Report, data_key: bytes, actor: Actor, text: str) -> None:
 def notes(report: Report, data_key: bytes) -> list[tuple[Note, str | None]]:
     """The case's notes with their text; None for a note that is not where it was written."""
     return [
-        (note, bound.open_text(data_key, report.id, bound.place_of_note(note), note.body))
+        (note, bound.open_in_case(report, data_key, bound.place_of_note(note), note.body))
         for note in report.notes
     ]
 
@@ -511,7 +511,7 @@ def messages(report: Report, data_key: bytes) -> list[ShownMessage]:
             m.staff_id,
             m.occurred_on,
             m.occurred_at,
-            bound.open_text(data_key, report.id, bound.place_of_message(m), m.body),
+            bound.open_in_case(report, data_key, bound.place_of_message(m), m.body),
         )
         for m in report.messages
     ]
