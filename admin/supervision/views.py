@@ -119,12 +119,14 @@ def _board(today: dt.date) -> Subquery:
         Report.reference,
     )
     major = case((Report.major.is_(True), 1), else_=0)
+    # A case under 挂牌督办 or 联合督办 (cases/grading.py) is on the board like a major lead.
+    flagged = or_(Report.major.is_(True), Report.listing.is_not(None))
     kept = Report.destroyed_on.is_(None)
     return union_all(
         select(*columns, literal(1).label("late"), major.label("major")).where(deciding, kept),
         select(*columns, literal(1), major).where(concluding, kept),
-        select(*columns, literal(0), literal(1)).where(
-            Report.major.is_(True), kept, or_(deciding, concluding).is_not(true())
+        select(*columns, literal(0), major).where(
+            flagged, kept, or_(deciding, concluding).is_not(true())
         ),
     ).subquery()
 
