@@ -12,7 +12,7 @@ import functools
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import Subquery, case, func, literal, or_, select, true, union_all
+from sqlalchemy import Subquery, and_, case, func, literal, or_, select, true, union_all
 from werkzeug.wrappers import Response
 
 from admin import audit
@@ -119,8 +119,10 @@ def _board(today: dt.date) -> Subquery:
         Report.reference,
     )
     major = case((Report.major.is_(True), 1), else_=0)
-    # A case under 挂牌督办 or 联合督办 (cases/grading.py) is on the board like a major lead.
-    flagged = or_(Report.major.is_(True), Report.listing.is_not(None))
+    # A case under 挂牌督办 or 联合督办 (cases/grading.py) is on the board like a major lead,
+    # until it is concluded: the supervision is over then.
+    listed = and_(Report.listing.is_not(None), Report.state.not_in(due.CLOSED))
+    flagged = or_(Report.major.is_(True), listed)
     kept = Report.destroyed_on.is_(None)
     return union_all(
         select(*columns, literal(1).label("late"), major.label("major")).where(deciding, kept),

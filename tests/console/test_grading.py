@@ -11,7 +11,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from intake.domain.installation import DemoAccount
-from intake.domain.models import CaseStudy, Event
+from intake.domain.models import CaseStudy, Event, Report
+from intake.domain.oversight import retention
 from intake.platform import db
 from tests.console.console import Staff
 from tests.console.test_casework import status_page
@@ -178,6 +179,12 @@ def test_a_listed_case_is_on_the_supervisors_board(
     assert "挂牌督办" in board
     assert "挂牌督办" in health.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
     assert "case_listing" in audited(app, ref)
+    # Concluded, the case leaves the board: the supervision is over.
+    health.act(
+        ref, "conclude", outcome="已查实并处理（虚构）", finding="substantiated", disposal="handled"
+    )
+    assert row(app, ref).state == "concluded"
+    assert ref not in supervisor.client.get("/admin/overdue").get_data(as_text=True)
 
 
 def test_a_dump_holds_no_conclusion_or_reason(
@@ -193,3 +200,25 @@ def test_a_dump_holds_no_conclusion_or_reason(
     for secret in (FIRST, REASON):
         for encoded in encodings(secret):
             assert encoded not in dump, (secret, encoded[:20])
+
+
+def test_retention_destroys_the_conclusions_and_keeps_the_grades(
+    app: Flask, staff: Login, submit: Submit, accounts: dict[str, DemoAccount]
+) -> None:
+    _code, ref = submit()
+    health = staff("health")
+    health.act(ref, "accept")
+    colleague(app, accounts, "health", "health-second")
+    assert study(health, app, ref, "major", FIRST, health.username, "health-second") == 303
+    assert health.act(ref, "escalate", body=UPPER, reason=REASON).status_code == 303
+    with app.app_context():
+        session = db.session()
+        report = session.scalars(select(Report).where(Report.reference == ref)).one()
+        retention.destroy(report, check_today(app))
+        session.commit()
+    destroyed = row(app, ref)
+    assert destroyed.escalation_reason is None
+    assert (destroyed.grade, destroyed.escalated_to) == ("major", UPPER)
+    with app.app_context():
+        rounds = db.session().scalars(select(CaseStudy)).all()
+        assert [(s.grade, s.conclusion) for s in rounds] == [("major", b"")]
