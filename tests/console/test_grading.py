@@ -222,3 +222,20 @@ def test_retention_destroys_the_conclusions_and_keeps_the_grades(
     with app.app_context():
         rounds = db.session().scalars(select(CaseStudy)).all()
         assert [(s.grade, s.conclusion) for s in rounds] == [("major", b"")]
+
+
+def test_a_study_regraded_in_the_database_no_longer_opens(
+    app: Flask, staff: Login, submit: Submit, accounts: dict[str, DemoAccount]
+) -> None:
+    _code, ref = submit()
+    health = staff("health")
+    health.act(ref, "accept")
+    colleague(app, accounts, "health", "health-second")
+    assert study(health, app, ref, "ordinary", FIRST, health.username, "health-second") == 303
+    with app.app_context():
+        session = db.session()
+        session.scalars(select(CaseStudy)).one().grade = "major"
+        session.commit()
+    page = health.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
+    assert FIRST not in page
+    assert "该结论无法在原位置打开" in page
