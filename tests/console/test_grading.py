@@ -5,6 +5,7 @@ record, and 挂牌督办 on the supervisors' board."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -18,6 +19,7 @@ from tests.console.console import Staff
 from tests.console.test_casework import status_page
 from tests.console.test_extensions import allow_to_approve, audited, colleague, row, staff_id
 from tests.console.test_rewards import check_today
+from tests.console.test_valid_html import validate
 from tests.security.test_anonymity import database_bytes
 from tests.security.test_at_rest import encodings
 
@@ -239,3 +241,28 @@ def test_a_study_regraded_in_the_database_no_longer_opens(
     page = health.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
     assert FIRST not in page
     assert "该结论无法在原位置打开" in page
+
+
+def test_pages_with_grading_are_valid_html(
+    app: Flask, staff: Login, submit: Submit, accounts: dict[str, DemoAccount], tmp_path: Path
+) -> None:
+    _code, ref = submit()
+    health = staff("health")
+    health.act(ref, "accept")
+    colleague(app, accounts, "health", "health-second")
+    allow_to_approve(staff, app, "health-second")
+    refused = health.act(ref, "grade", grade="", conclusion="")
+    assert refused.status_code == 422
+    assert study(health, app, ref, "major", FIRST, health.username, "health-second") == 303
+    health.act(ref, "leader", leader=staff_id(app, "health-second"))
+    today = check_today(app).isoformat()
+    health.act(ref, "listing", kind="joint", body="市纪委监委", since=today)
+    health.act(ref, "escalate", body=UPPER, reason=REASON)
+    pages = {
+        "refused": refused.get_data(as_text=True),
+        "case": health.client.get(f"/admin/cases/{ref}").get_data(as_text=True),
+        "queue": health.client.get("/admin/queue?view=all").get_data(as_text=True),
+        "board": staff("supervisor").client.get("/admin/overdue").get_data(as_text=True),
+    }
+    assert "联合督办" in pages["board"]
+    assert validate(pages, tmp_path) == []
