@@ -97,18 +97,17 @@ class ListingForm(FlaskForm):
 
 def forms(report: Report) -> dict[str, FlaskForm]:
     """The four forms, with the lead bureau's members as their choices."""
-    session = db.session()
+    everyone = grading.members(db.session(), report)
     out: dict[str, FlaskForm] = {
         "grade": GradeForm(prefix="grade"),
         "leader": LeaderForm(prefix="leader"),
         "escalate": EscalateForm(prefix="escalate"),
         "listing": ListingForm(prefix="listing"),
     }
-    out["grade"].participants.choices = [
-        (m.id, m.username) for m in grading.members(session, report)
-    ]
+    out["grade"].participants.choices = [(m.id, m.username) for m in everyone]
+    # The 负责人 among them, as grading.leaders has it.
     out["leader"].leader.choices = [CHOOSE] + [
-        SelectChoice(m.id, m.username) for m in grading.leaders(session, report)
+        SelectChoice(m.id, m.username) for m in everyone if m.may_approve
     ]
     return out
 
@@ -136,9 +135,10 @@ def apply(action: str, report: Report, data_key: bytes, form: Any, who: Actor) -
                 form.letter_on.data,
             )  # fmt: skip
             return {"to": report.escalated_to}
-        case _:
+        case "listing":
             grading.list_case(report, who, form.kind.data, form.body.data, form.since.data)
             return {"listing": report.listing, "by": report.listed_by}
+    abort(404)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from intake.domain.installation import DemoAccount
 from intake.domain.models import CaseStudy, Event, Report
-from intake.domain.oversight import retention
+from intake.domain.oversight import retention, statistics
 from intake.platform import db
 from tests.console.console import Staff
 from tests.console.test_casework import status_page
@@ -156,6 +156,11 @@ def test_an_escalated_case_is_handed_above_and_stays_on_record(
     today = check_today(app).isoformat()
     assert health.act(ref, "hand_over_reply", reply="filed", replied_on=today).status_code == 303
     assert row(app, ref).hand_over_reply == "filed"
+    # The 统计表 counts it as a hand-over to the level above.
+    with app.app_context():
+        day = check_today(app)
+        table = statistics.compute(db.session(), day.replace(day=1), day)
+    assert table.total.counts[statistics.hand_over_column("upper_level")] == 1
     # The reporter reads that the case went on, never why or where.
     status = status_page(client, code)
     assert "已移送有关机关" in status
