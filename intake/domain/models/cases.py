@@ -61,6 +61,8 @@ class Report(Base):
             "ix_reports_major", "major", "destroyed_on", "state", "accepted_on", "decision_due",
             "conclusion_due", "lead_bureau_id", "category", "received_on", "reference",
         ),
+        # The supervisors' board: the few cases under 挂牌 or 联合督办 (cases/grading.py).
+        Index("ix_reports_listing", "listing", "destroyed_on", "state", "major"),
         # On SQLite a table keyed by text has a hidden rowid counting insertions: none here.
         {"sqlite_with_rowid": False},
     )  # fmt: skip

@@ -51,10 +51,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("listing", sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column("listed_by", sa.String(length=100), nullable=True))
         batch_op.add_column(sa.Column("listed_on", sa.Date(), nullable=True))
+        batch_op.create_index(
+            "ix_reports_listing", ["listing", "destroyed_on", "state", "major"], unique=False
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("reports", schema=None) as batch_op:
+        batch_op.drop_index("ix_reports_listing")
         batch_op.drop_column("listed_on")
         batch_op.drop_column("listed_by")
         batch_op.drop_column("listing")
