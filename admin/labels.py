@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from intake.domain.cases.grading import UPPER_LEVEL
 from intake.domain.cases.outcomes import AMOUNTS, Kind, fen_to_yuan
 from intake.domain.codes import Role
 from intake.domain.labels import (
@@ -11,8 +12,10 @@ from intake.domain.labels import (
     DISPOSAL_NAMES,
     EVENT_NAMES,
     FINDING_NAMES,
+    GRADE_NAMES,
     HAND_OVER_NAMES,
     HAND_OVER_REPLY_NAMES,
+    LISTING_NAMES,
     MEASURE_NAMES,
     ROLE_NAMES,
     RULE_NAMES,
@@ -41,6 +44,8 @@ def category_name(code: str) -> str:
 def hand_over_name(code: str) -> str:
     """A hand-over target's name, or its code when the taxonomy no longer lists it."""
     target = context.taxonomy().hand_over_target(code)
+    if target is None and code == UPPER_LEVEL.code:  # 提级办理 (cases/grading.py)
+        target = UPPER_LEVEL
     return target.name(i18n.current()) if target else code
 
 
@@ -68,4 +73,6 @@ def template_globals() -> dict[str, Any]:
         "rule_name": lambda rule: rule_name(rule, category_name),
         "audit_action_name": audit_action_name,
         "taxonomy_categories": lambda: context.taxonomy().categories,
+        "grade_names": GRADE_NAMES,
+        "listing_names": LISTING_NAMES,
     }

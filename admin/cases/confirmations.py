@@ -11,13 +11,14 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from admin.cases.grading import grading_values
 from admin.labels import bureau_name, hand_over_name
 from intake.domain.labels import FINDING_NAMES
 from intake.domain.models import Report, StaffMember
 from intake.platform import db
 
 #: Asked once more before they are taken.
-CONFIRM = frozenset({"not_accept", "transfer", "hand_over", "conclude"})
+CONFIRM = frozenset({"not_accept", "transfer", "hand_over", "conclude", "escalate"})
 
 NOT_TAKEN = _l("The action was not taken: please correct the form marked below.")
 
@@ -27,6 +28,7 @@ QUESTIONS = {
     "transfer_keep": _l("Transfer case %(ref)s to %(bureau)s, keeping access as co-bureau?"),
     "hand_over": _l("Hand case %(ref)s over to %(target)s?"),
     "conclude": _l("Conclude case %(ref)s as “%(finding)s”? The reporter reads the outcome."),
+    "escalate": _l("Escalate case %(ref)s to %(body)s (提级办理)? This bureau keeps it on record."),
 }
 
 DONE = {
@@ -52,6 +54,10 @@ DONE = {
     "reward_propose": _l("The reward of case %(ref)s was proposed."),
     "reward_approve": _l("The reward of case %(ref)s was approved; the reporter is told."),
     "reward_pay": _l("The payment of the reward of case %(ref)s was recorded."),
+    "grade": _l("The collective study of case %(ref)s was recorded; the case is graded %(grade)s."),
+    "leader": _l("%(name)s now leads case %(ref)s (领导包案)."),
+    "escalate": _l("Case %(ref)s was escalated to %(body)s (提级办理)."),
+    "listing": _l("Case %(ref)s is recorded as “%(listing)s”."),
 }
 
 
@@ -66,6 +72,8 @@ def _values(action: str, report: Report, form: Any) -> dict[str, str]:
     elif action == "assign":
         handler = db.session().get(StaffMember, form.staff_id.data)
         values["name"] = handler.username if handler else ""
+    elif action in ("grade", "leader", "escalate", "listing"):
+        values.update(grading_values(action, form))
     return values
 
 

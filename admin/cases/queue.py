@@ -44,6 +44,7 @@ class Filters:
     state: str | None = None
     received_from: dt.date | None = None
     received_to: dt.date | None = None
+    grade: str | None = None  # of the latest 集体研判 (cases/grading.py)
 
     def conditions(self) -> list[ColumnElement[bool]]:
         """SQL conditions for the filters that are set."""
@@ -58,6 +59,8 @@ class Filters:
             out.append(Report.received_on >= self.received_from)
         if self.received_to:
             out.append(Report.received_on <= self.received_to)
+        if self.grade:
+            out.append(Report.grade == self.grade)
         return out
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from admin.cases import confirmations, queue, repeats, reviews
+from admin.cases import confirmations, grading, queue, repeats, reviews
 from admin.cases.forms import (
     CHOOSE,
     AssignForm,
@@ -58,7 +58,7 @@ from intake.domain.cases.outcomes import DISPOSALS, governing_rule
 from intake.domain.cases.powers import ACTIONS, can, powers
 from intake.domain.cases.reports import CHANNELS, ReportUnreadable, open_with_key
 from intake.domain.cases.routing import RoutingDecision
-from intake.domain.codes import CASE_ROLES
+from intake.domain.codes import CASE_ROLES, Grade
 from intake.domain.evidence import attachments
 from intake.domain.keys.keyring import bureau_private_key, data_key_for_bureau
 from intake.domain.labels import (
@@ -116,6 +116,7 @@ def queue_page() -> Response | str:
         state=_choice_arg("state", tuple(State)),
         received_from=_date_arg("from"),
         received_to=_date_arg("to"),
+        grade=_choice_arg("grade", tuple(Grade)),
     )
     try:
         number = max(1, min(int(request.args.get("page", "1")), 100_000))
@@ -140,6 +141,7 @@ def queue_page() -> Response | str:
         deadline=current_deadline,
         state_names=STATE_NAMES,
         channels=CHANNELS,
+        leaders=grading.leader_names(cases),
     )
 
 
@@ -269,6 +271,7 @@ def _forms(report: Report, data_key: bytes) -> dict[str, FlaskForm]:
     forms["share"].bureau.choices = [
         (b.code, bureau_name(b.code)) for b in others if b.id not in holders
     ]
+    forms.update(grading.forms(report))
     return forms
 
 
@@ -317,6 +320,7 @@ def _render_case(
         deadline=current_deadline(report.state, report.decision_due, report.conclusion_due),
         limits=profiles.shown(report, taxonomy, context.settings(), locale),
         extension=extensions.page_part(report, data_key, staff()),
+        grading=grading.page_part(report, data_key, names),
         settings=context.settings(),
         locale=locale,
         repeats=repeats.page_part(report, repeat_form),
@@ -521,6 +525,8 @@ def _apply(action: str, report: Report, data_key: bytes, form: Any) -> dict[str,
         case "reward_approve":
             rewards.approve(report, who)
             return {"amount": report.reward_amount}
+        case "grade" | "leader" | "escalate" | "listing":
+            return grading.apply(action, report, data_key, form, who)
         case "reward_pay":
             check = rewards.IdCheck(form.id_type.data, form.last_four.data.strip())
             rewards.pay(report, data_key, who, check, form.paid_by.data, form.paid_on.data)

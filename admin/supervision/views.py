@@ -12,7 +12,7 @@ import functools
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import Subquery, case, func, literal, or_, select, true, union_all
+from sqlalchemy import Subquery, and_, case, func, literal, or_, select, true, union_all
 from werkzeug.wrappers import Response
 
 from admin import audit
@@ -20,7 +20,7 @@ from admin.console import actor, record_audit, requires
 from admin.supervision.forms import SuperviseForm
 from intake.domain.cases import casework, profiles
 from intake.domain.cases.deadlines import current_deadline
-from intake.domain.codes import Role
+from intake.domain.codes import Listing, Role
 from intake.domain.labels import STATE_NAMES
 from intake.domain.models import Bureau, Report, StaffMember, TypicalCase
 from intake.domain.oversight import due
@@ -109,8 +109,9 @@ def overdue() -> str:
 
 def _board(today: dt.date) -> Subquery:
     """The cases on the board, each once: overdue while deciding, overdue while concluding,
-    and major leads that are neither. Three parts, so each is read along its own index
-    (a planner given the whole OR reads every report)."""
+    major leads that are neither, and cases under 挂牌督办 or 联合督办 (cases/grading.py) that are
+    none of these. Four parts, so each is read along its own index (a planner given the whole
+    OR reads every report)."""
     deciding, concluding = due.overdue_parts(today)
     columns = (
         Report.lead_bureau_id.label("bureau_id"),
@@ -120,11 +121,16 @@ def _board(today: dt.date) -> Subquery:
     )
     major = case((Report.major.is_(True), 1), else_=0)
     kept = Report.destroyed_on.is_(None)
+    # A listed case stays until it is concluded: the supervision is over then.
+    listed = and_(Report.listing.in_(tuple(Listing)), Report.state.not_in(due.CLOSED))
     return union_all(
         select(*columns, literal(1).label("late"), major.label("major")).where(deciding, kept),
         select(*columns, literal(1), major).where(concluding, kept),
         select(*columns, literal(0), literal(1)).where(
             Report.major.is_(True), kept, or_(deciding, concluding).is_not(true())
+        ),
+        select(*columns, literal(0), literal(0)).where(
+            listed, Report.major.is_not(True), kept, or_(deciding, concluding).is_not(true())
         ),
     ).subquery()
 

@@ -39,3 +39,18 @@ class ReviewResult(StrEnum):
     UPHELD = "upheld"  # 维持原结论
     CHANGED = "changed"  # 改变原结论
     RECTIFY = "rectify"  # 需整改或重新办理
+
+
+class Grade(StrEnum):
+    """How serious a lead is, as a collective study (集体研判) graded it (docs/rules.md §9)."""
+
+    ORDINARY = "ordinary"  # 一般
+    IMPORTANT = "important"  # 重要
+    MAJOR = "major"  # 重大
+
+
+class Listing(StrEnum):
+    """督办 a body imposes on one case (docs/rules.md §9)."""
+
+    LISTED = "listed"  # 挂牌督办
+    JOINT = "joint"  # 联合督办

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from intake.domain.cases.lifecycle import State
 from intake.domain.cases.outcomes import Disposal, Kind, Rule
-from intake.domain.codes import Finding, ReviewResult, Role
+from intake.domain.codes import Finding, Grade, Listing, ReviewResult, Role
 from intake.domain.wording import Wording, _l
 
 STATE_NAMES = {
@@ -148,6 +148,9 @@ EVENT_NAMES = {
     "repeat_linked": _l("a repeat report (重复件) was joined to this case"),
     "review_listed": _l("listed in a review round (回头看)"),
     "reviewed": _l("review result recorded (回头看)"),
+    "studied": _l("collective study recorded (集体研判)"),
+    "leader_named": _l("leader responsible named (领导包案)"),
+    "listed": _l("listed for supervision (挂牌督办 or 联合督办)"),
 }
 REVIEW_RESULT_NAMES: dict[str, Wording] = {
     ReviewResult.UPHELD: _l("Conclusion upheld (维持原结论)"),
@@ -210,6 +213,10 @@ AUDIT_ACTION_NAMES = {
     "case_reward_propose": _l("reward proposed"),
     "case_reward_approve": _l("reward approved"),
     "case_reward_pay": _l("reward paid"),
+    "case_grade": _l("collective study recorded (集体研判)"),
+    "case_leader": _l("leader responsible named (领导包案)"),
+    "case_escalate": _l("escalated to the level above (提级办理)"),
+    "case_listing": _l("listed for supervision (挂牌督办 or 联合督办)"),
 }
 
 RULE_SEPARATOR = _l("; ")
@@ -259,4 +266,15 @@ PAID_BY_NAMES: dict[str, Wording] = {
     "bank_transfer": _l("Bank transfer"),
     "cash": _l("Cash"),
     "other": _l("Other"),
+}
+
+#: How serious a lead is (cases/grading.py, docs/rules.md §9).
+GRADE_NAMES: dict[str, Wording] = {
+    Grade.ORDINARY: _l("Ordinary (一般)"),
+    Grade.IMPORTANT: _l("Important (重要)"),
+    Grade.MAJOR: _l("Major (重大)"),
+}
+LISTING_NAMES: dict[str, Wording] = {
+    Listing.LISTED: _l("Listed for supervision (挂牌督办)"),
+    Listing.JOINT: _l("Joint supervision (联合督办)"),
 }

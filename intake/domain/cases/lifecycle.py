@@ -67,6 +67,12 @@ TRANSITIONS: dict[str, tuple[tuple[State, ...], State | None]] = {
     "extend": ((*_OPEN, State.HANDED_OVER), None),
     "assign": ((State.RECEIVED, *_OPEN, State.HANDED_OVER), None),
     "share": ((State.RECEIVED, *_OPEN, State.HANDED_OVER), None),
+    # Grading and disposal while the case is worked (cases/grading.py, docs/rules.md §9);
+    # 提级办理 hands the case to the level above, as a hand-over does.
+    "grade": ((State.RECEIVED, *_OPEN, State.HANDED_OVER), None),
+    "leader": ((State.RECEIVED, *_OPEN, State.HANDED_OVER), None),
+    "listing": ((State.RECEIVED, *_OPEN, State.HANDED_OVER), None),
+    "escalate": (_OPEN, State.HANDED_OVER),
 }
 
 

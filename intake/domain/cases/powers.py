@@ -30,6 +30,10 @@ ACTIONS = (
     "reward_propose",
     "reward_approve",
     "reward_pay",
+    "grade",
+    "leader",
+    "escalate",
+    "listing",
 )
 TRIAGE_ACTIONS = frozenset({"transfer", "share", "note", "major"})
 HOLDER_ACTIONS = frozenset({"note"})

@@ -19,6 +19,7 @@ from intake.domain.models.cases import (
     UsedFormToken,
 )
 from intake.domain.models.evidence import Attachment, AttachmentChunk
+from intake.domain.models.grading import CaseStudy
 from intake.domain.models.hotline import HotlineToken, IdempotencyRecord
 from intake.domain.models.outcomes import Measure, Rectification, TypicalCase
 from intake.domain.models.repeats import NameTag
@@ -40,6 +41,7 @@ __all__ = [
     "Base",
     "Bureau",
     "BureauMembership",
+    "CaseStudy",
     "Event",
     "HotlineToken",
     "IdempotencyRecord",

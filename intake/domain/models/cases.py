@@ -24,6 +24,7 @@ from intake.domain.models.base import Base, RandomId, next_ordinal, random_id
 
 if TYPE_CHECKING:  # only for annotations: the mapper resolves the names itself
     from intake.domain.models.evidence import Attachment
+    from intake.domain.models.grading import CaseStudy
     from intake.domain.models.outcomes import Measure, Rectification
     from intake.domain.models.staff import Bureau, StaffMember
 
@@ -60,6 +61,8 @@ class Report(Base):
             "ix_reports_major", "major", "destroyed_on", "state", "accepted_on", "decision_due",
             "conclusion_due", "lead_bureau_id", "category", "received_on", "reference",
         ),
+        # The supervisors' board: the few cases under 挂牌 or 联合督办 (cases/grading.py).
+        Index("ix_reports_listing", "listing", "destroyed_on", "state", "major"),
         # On SQLite a table keyed by text has a hidden rowid counting insertions: none here.
         {"sqlite_with_rowid": False},
     )  # fmt: skip
@@ -138,6 +141,17 @@ class Report(Base):
     warned_for: Mapped[dt.date | None] = mapped_column(Date)
     overdue_for: Mapped[dt.date | None] = mapped_column(Date)
     supervised_on: Mapped[dt.date | None] = mapped_column(Date)
+    # Grading and disposal (cases/grading.py, docs/rules.md §9): the grade of the latest
+    # 集体研判 (for the queue), the 包案 leader (a staff id, see reward_proposed_by), the
+    # 提级办理 (the body above, the day, the reason sealed) and a 挂牌 or 联合督办 flag.
+    grade: Mapped[str | None] = mapped_column(String(16))
+    leader_staff_id: Mapped[int | None] = mapped_column(Integer)
+    escalated_to: Mapped[str | None] = mapped_column(String(100))
+    escalated_on: Mapped[dt.date | None] = mapped_column(Date)
+    escalation_reason: Mapped[bytes | None] = mapped_column(LargeBinary)
+    listing: Mapped[str | None] = mapped_column(String(16))
+    listed_by: Mapped[str | None] = mapped_column(String(100))
+    listed_on: Mapped[dt.date | None] = mapped_column(Date)
     # 重复件: the earlier case this report repeats (docs/rules.md §9). The report is kept and
     # worked with that case; the statistics count the case once, with its repeats.
     repeat_of_id: Mapped[str | None] = mapped_column(ForeignKey("reports.id"), index=True)
@@ -179,6 +193,9 @@ class Report(Base):
     )
     rectifications: Mapped[list[Rectification]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="Rectification.id"
+    )
+    studies: Mapped[list[CaseStudy]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="CaseStudy.ordinal"
     )
 
 

@@ -57,6 +57,9 @@ def destroy(report: Report, today: dt.date) -> None:
     report.content = b""
     report.contact = None
     report.public_reason = report.extension_reason = None
+    report.escalation_reason = None
+    for study in report.studies:
+        study.conclusion = b""  # the round, its date and grade stay (cases/grading.py)
     report.reward_claim = report.reward_id_check = None
     report.earlier_keys = None
     report.reporter_public_key = report.reporter_public_key_mac = None
