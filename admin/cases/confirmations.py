@@ -27,6 +27,7 @@ QUESTIONS = {
     "transfer_keep": _l("Transfer case %(ref)s to %(bureau)s, keeping access as co-bureau?"),
     "hand_over": _l("Hand case %(ref)s over to %(target)s?"),
     "conclude": _l("Conclude case %(ref)s as “%(finding)s”? The reporter reads the outcome."),
+    "feedback": _l("Record the objection with new evidence and reopen case %(ref)s for checking?"),
 }
 
 DONE = {
@@ -52,6 +53,10 @@ DONE = {
     "reward_propose": _l("The reward of case %(ref)s was proposed."),
     "reward_approve": _l("The reward of case %(ref)s was approved; the reporter is told."),
     "reward_pay": _l("The payment of the reward of case %(ref)s was recorded."),
+    "feedback": _l("The feedback to the reporter of case %(ref)s was recorded."),
+    "feedback_reopened": _l(
+        "The objection was recorded and case %(ref)s reopened to check the new evidence."
+    ),
 }
 
 
@@ -69,6 +74,13 @@ def _values(action: str, report: Report, form: Any) -> dict[str, str]:
     return values
 
 
+def asks(action: str, form: Any) -> bool:
+    """Whether the action is asked once more: always for CONFIRM, and for a feedback whose
+    objection brings new evidence, which reopens the case."""
+    reopens = action == "feedback" and bool(form.new_evidence.data)
+    return action in CONFIRM or reopens
+
+
 def question(action: str, report: Report, form: Any) -> str:
     """The confirmation asked before a consequential action."""
     key = "transfer_keep" if action == "transfer" and form.keep_as_co.data else action
@@ -78,4 +90,6 @@ def question(action: str, report: Report, form: Any) -> str:
 def done(action: str, report: Report, form: Any) -> str:
     """The sentence shown after the action was taken."""
     key = "unmajor" if action == "major" and not form.major.data else action
+    if action == "feedback" and form.new_evidence.data:
+        key = "feedback_reopened"
     return str(DONE[key] % _values(action, report, form))

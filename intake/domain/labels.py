@@ -112,6 +112,13 @@ STAT_COLUMNS: dict[str, Wording] = {
     "acceptance_rate": _l("Acceptance rate (受理率, %)"),
     "on_time_rate": _l("Concluded on time (按期办结率, %)"),
     "substantiated_rate": _l("Substantiated (属实率, %)"),
+    "named_concluded": _l("Real-name cases concluded"),
+    "named_fed_back": _l("Real-name results given"),
+    "visits_satisfied": _l("Return visits: satisfied"),
+    "visits_basically": _l("Return visits: basically satisfied"),
+    "visits_dissatisfied": _l("Return visits: dissatisfied"),
+    "named_feedback_rate": _l("Real-name feedback (实名反馈率, %)"),
+    "satisfaction_rate": _l("Satisfaction (满意率, %)"),
 }
 EVENT_NAMES = {
     "received": _l("received"),
@@ -148,6 +155,8 @@ EVENT_NAMES = {
     "repeat_linked": _l("a repeat report (重复件) was joined to this case"),
     "review_listed": _l("listed in a review round (回头看)"),
     "reviewed": _l("review result recorded (回头看)"),
+    "feedback_given": _l("feedback given to the real-name reporter"),
+    "feedback_overdue": _l("feedback to the real-name reporter overdue"),
 }
 REVIEW_RESULT_NAMES: dict[str, Wording] = {
     ReviewResult.UPHELD: _l("Conclusion upheld (维持原结论)"),
@@ -210,6 +219,7 @@ AUDIT_ACTION_NAMES = {
     "case_reward_propose": _l("reward proposed"),
     "case_reward_approve": _l("reward approved"),
     "case_reward_pay": _l("reward paid"),
+    "case_feedback": _l("feedback to the real-name reporter recorded"),
 }
 
 RULE_SEPARATOR = _l("; ")
@@ -259,4 +269,22 @@ PAID_BY_NAMES: dict[str, Wording] = {
     "bank_transfer": _l("Bank transfer"),
     "cash": _l("Cash"),
     "other": _l("Other"),
+}
+
+#: Feedback to real-name reporters (intake/domain/cases/feedback.py, docs/rules.md §8).
+FEEDBACK_KIND_NAMES: dict[str, Wording] = {
+    "notice": _l("Notice whether accepted (受理告知)"),
+    "result": _l("Result (结果反馈)"),
+    "visit": _l("Return visit (回访)"),
+}
+FEEDBACK_WAY_NAMES: dict[str, Wording] = {
+    "phone": _l("By telephone"),
+    "in_person": _l("In person"),
+    "letter": _l("By letter"),
+    "status_page": _l("On the status page"),
+}
+SATISFACTION_NAMES: dict[str, Wording] = {
+    "satisfied": _l("Satisfied (满意)"),
+    "basically": _l("Basically satisfied (基本满意)"),
+    "dissatisfied": _l("Dissatisfied (不满意)"),
 }

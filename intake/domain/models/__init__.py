@@ -19,6 +19,7 @@ from intake.domain.models.cases import (
     UsedFormToken,
 )
 from intake.domain.models.evidence import Attachment, AttachmentChunk
+from intake.domain.models.feedback import ReporterFeedback
 from intake.domain.models.hotline import HotlineToken, IdempotencyRecord
 from intake.domain.models.outcomes import Measure, Rectification, TypicalCase
 from intake.domain.models.repeats import NameTag
@@ -51,6 +52,7 @@ __all__ = [
     "Note",
     "Rectification",
     "Report",
+    "ReporterFeedback",
     "RetentionKey",
     "ReviewItem",
     "ReviewRound",
