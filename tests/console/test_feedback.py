@@ -152,6 +152,41 @@ def test_a_real_name_case_is_told_in_time_and_an_objection_with_new_evidence_reo
     assert audit.count("case_feedback") == 2
 
 
+def test_an_insurance_report_is_told_within_5_working_days_of_the_decision(
+    app: Flask, staff: Login, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with app.test_request_context():
+        receipt = submit_report(
+            db.session(),
+            context.settings(),
+            context.taxonomy(),
+            Submission(
+                "insurance_fraud",
+                False,
+                ReportContent("诱导住院（虚构）"),
+                contact=Contact("测试实名举报人（虚构）", "13800000000"),
+            ),
+            RECEIVED,
+        )
+        reference = receipt.report.reference
+    insurer = staff("healthcare_security")
+    _on(monkeypatch, RECEIVED)
+    page = _page(insurer, reference)
+    assert "受理告知" not in page.split('id="feedback-title"')[1].split("<form")[0]
+    assert insurer.act(reference, "accept").status_code == 303
+    # 5 working days after 30 Sep: 8, 9, 10 (调休), 12, 13 Oct.
+    page = _page(insurer, reference)
+    assert "应于 2026-10-13 前" in page
+    assert "依据：《医疗保障基金使用监督管理举报处理暂行办法》，5个工作日" in page
+    # New evidence reopens a concluded case only.
+    refused = _feedback(
+        insurer, reference, kind="notice", given_on="2026-09-30", way="phone",
+        objection=OBJECTION, new_evidence="y",
+    )  # fmt: skip
+    assert refused.status_code == 422
+    assert _row(app, reference).state == "accepted"
+
+
 def test_an_anonymous_report_owes_no_feedback(
     app: Flask, staff: Login, monkeypatch: pytest.MonkeyPatch
 ) -> None:

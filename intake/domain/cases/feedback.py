@@ -220,6 +220,10 @@ def record(
         raise CaseworkError(_l("The date must lie between receipt and today."))
     if given.kind != "notice" and report.state != State.CONCLUDED:
         raise CaseworkError(_l("The result is given, and visits are made, once it is concluded."))
+    if given.kind != "notice" and report.concluded_on and given.given_on < report.concluded_on:
+        raise CaseworkError(_l("The result is given on or after the day of conclusion."))
+    if given.new_evidence and report.state != State.CONCLUDED:
+        raise CaseworkError(_l("Only a concluded case is reopened to check new evidence."))
     if given.kind == "visit" and given.satisfaction not in SATISFACTION:
         raise CaseworkError(_l("Choose how satisfied the reporter is."))
     opinion, objection = _text(given.opinion), _text(given.objection)
