@@ -18,7 +18,7 @@ from intake.domain.cases import feedback
 from intake.domain.cases.content import Contact, ReportContent
 from intake.domain.cases.reports import Submission, submit_report
 from intake.domain.models import AuditEvent, Event, Report, ReporterFeedback
-from intake.domain.oversight import statistics, tick
+from intake.domain.oversight import retention, statistics, tick
 from intake.platform import context, db
 from tests.console.console import Staff
 from tests.security.test_anonymity import database_bytes
@@ -322,3 +322,10 @@ def test_the_reporters_words_are_not_in_the_database(
     for text in (OPINION, OBJECTION):
         assert text.encode("utf-8") not in stored
         assert text.encode("utf-16-le") not in stored
+    # Retention destroys the words with the case; the date and the way stay for the 统计表.
+    with app.app_context():
+        purged = retention.purge(db.session(), dt.date(2029, 1, 1), 730)
+        assert purged == [reference]
+        kept = db.session().scalars(select(ReporterFeedback)).one()
+        assert (kept.opinion, kept.objection_text) == (None, None)
+        assert (kept.given_on, kept.way, kept.objection) == (CONCLUDED, "letter", True)
