@@ -21,6 +21,7 @@ from intake.domain.models import AuditEvent, Event, Report, ReporterFeedback
 from intake.domain.oversight import retention, statistics, tick
 from intake.platform import context, db
 from tests.console.console import Staff
+from tests.oversight.test_ledger import ledger
 from tests.security.test_anonymity import database_bytes
 
 Login = Callable[[str], Staff]
@@ -301,6 +302,12 @@ def test_the_statistics_count_real_name_feedback_and_satisfaction(
     assert "实名反馈率（%）" in page
     assert "满意率（%）" in page
     assert "50.0" in page
+
+    # The 台账's 反馈情况 names the last result given to the real-name reporter, and how.
+    rows = {r["案件编号"]: r for r in ledger(health, "health")}
+    told_line = "2026-11-02已答复；已于 2026-11-04 向实名举报人反馈结果（电话）"
+    assert rows[told]["反馈情况"] == told_line
+    assert rows[untold]["反馈情况"] == "2026-11-02已答复"
 
 
 def test_the_reporters_words_are_not_in_the_database(
