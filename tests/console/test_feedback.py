@@ -6,25 +6,33 @@ the overdue board and the reminders, and the 统计表 counts 实名反馈率 an
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.test import TestResponse
 
 from intake.config import Settings
 from intake.domain.cases import feedback
 from intake.domain.cases.content import Contact, ReportContent
 from intake.domain.cases.reports import Submission, submit_report
-from intake.domain.models import AuditEvent, Event, Report, ReporterFeedback
+from intake.domain.models import AuditEvent, Event, Report, ReporterFeedback, StaffMember
 from intake.domain.oversight import retention, statistics, tick
 from intake.platform import context, db
+from tests.conftest import make_settings
 from tests.console.console import Staff
+from tests.oversight import test_tick
 from tests.oversight.test_ledger import ledger
+from tests.oversight.test_tick import Inbox
 from tests.security.test_anonymity import database_bytes
 
 Login = Callable[[str], Staff]
+#: The SMTP server the reminders go to (tests/oversight/test_tick.py).
+inbox = test_tick.inbox
 
 RECEIVED = dt.date(2026, 9, 30)  # the day before 国庆 (1-7 Oct; Sat 10 Oct is a 调休 workday)
 ACCEPTED = dt.date(2026, 10, 9)
@@ -221,7 +229,11 @@ def test_real_name_cases_come_first_in_the_queue_with_their_flag(
 
 
 def test_late_feedback_is_on_the_overdue_board_and_reminded_once(
-    app: Flask, staff: Login, monkeypatch: pytest.MonkeyPatch
+    app: Flask,
+    staff: Login,
+    monkeypatch: pytest.MonkeyPatch,
+    inbox: tuple[Inbox, int],
+    tmp_path: Path,
 ) -> None:
     reference = _receive(app)
     health = staff("health")
@@ -250,15 +262,23 @@ def test_late_feedback_is_on_the_overdue_board_and_reminded_once(
         assert [(late.report.reference, late.kind) for late in first.late_feedback] == [
             (reference, "result")
         ]
-        message = tick._message(
-            context_settings(app),
-            "health@example.test",
-            [("feedback_result", first.late_feedback[0].report)],
-            {(first.late_feedback[0].report.id, "feedback_result"): first.late_feedback[0].due},
-        ).get_content()
-        assert reference in message
-        assert RESULT_DUE in message
-        assert "实名结果反馈已超期" in message
+        session = db.session()
+        session.execute(
+            update(StaffMember)
+            .where(StaffMember.username == staff("health").username)
+            .values(email="health-desk@example.test")
+        )
+        settings = make_settings(
+            tmp_path, smtp_host="127.0.0.1", smtp_port=inbox[1], smtp_starttls=False
+        )
+        assert tick.notify(session, settings, first) == ["health-desk@example.test"]
+        ((_to, raw),) = inbox[0].messages
+        message = email.message_from_string(raw, policy=email.policy.default)
+        body = message.get_content()  # type: ignore[attr-defined]
+        assert reference in body
+        assert RESULT_DUE in body
+        assert "实名结果反馈已超期" in body
+        assert "收受红包" not in body  # never a word of the report
         again = tick.tick(db.session(), late_day + dt.timedelta(days=1), context_settings(app))
         assert again.late_feedback == []
 

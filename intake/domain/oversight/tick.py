@@ -134,17 +134,8 @@ def notify(db: Session, settings: Settings, result: TickResult) -> list[str]:
     per_member: dict[str, list[tuple[str, Report]]] = defaultdict(list)
     for kind, reports in (("overdue", result.overdue), ("due_soon", result.due_soon)):
         for report in reports:
-            members = db.scalars(
-                select(StaffMember)
-                .join(BureauMembership)
-                .where(
-                    BureauMembership.bureau_id == report.lead_bureau_id,
-                    StaffMember.active,
-                    StaffMember.email.is_not(None),
-                )
-            ).all()
-            for member in members:
-                per_member[member.email or ""].append((kind, report))
+            for address in _addresses(db, report):
+                per_member[address].append((kind, report))
     for late in result.late_feedback:
         for address in _addresses(db, late.report):
             per_member[address].append((f"feedback_{late.kind}", late.report))
@@ -162,6 +153,7 @@ def notify(db: Session, settings: Settings, result: TickResult) -> list[str]:
 
 
 def _addresses(db: Session, report: Report) -> list[str]:
+    """The addresses of the active members of the case's lead bureau who gave one."""
     return [
         member.email or ""
         for member in db.scalars(
