@@ -25,6 +25,7 @@ from intake.domain.oversight import retention, statistics, tick
 from intake.platform import context, db
 from tests.conftest import make_settings
 from tests.console.console import Staff
+from tests.console.test_valid_html import validate
 from tests.oversight import test_tick
 from tests.oversight.test_ledger import ledger
 from tests.oversight.test_tick import Inbox
@@ -255,7 +256,11 @@ def test_late_feedback_is_on_the_overdue_board_and_reminded_once(
     assert reference in part
     assert RESULT_DUE in part
     assert "结果反馈" in part
-    assert _page(health, reference).count('class="overdue"') >= 1
+    case_page = _page(health, reference)
+    assert case_page.count('class="overdue"') >= 1
+    queue = health.client.get("/admin/queue?view=all").get_data(as_text=True)
+    pages = {"case": case_page, "board": board, "queue": queue}
+    assert validate(pages, tmp_path) == []
 
     with app.app_context():
         first = tick.tick(db.session(), late_day, context_settings(app))
