@@ -29,6 +29,7 @@ QUESTIONS = {
     "hand_over": _l("Hand case %(ref)s over to %(target)s?"),
     "conclude": _l("Conclude case %(ref)s as “%(finding)s”? The reporter reads the outcome."),
     "escalate": _l("Escalate case %(ref)s to %(body)s (提级办理)? This bureau keeps it on record."),
+    "feedback": _l("Record the objection with new evidence and reopen case %(ref)s for checking?"),
 }
 
 DONE = {
@@ -58,6 +59,10 @@ DONE = {
     "leader": _l("%(name)s now leads case %(ref)s (领导包案)."),
     "escalate": _l("Case %(ref)s was escalated to %(body)s (提级办理)."),
     "listing": _l("Case %(ref)s is recorded as “%(listing)s”."),
+    "feedback": _l("The feedback to the reporter of case %(ref)s was recorded."),
+    "feedback_reopened": _l(
+        "The objection was recorded and case %(ref)s reopened to check the new evidence."
+    ),
 }
 
 
@@ -77,6 +82,13 @@ def _values(action: str, report: Report, form: Any) -> dict[str, str]:
     return values
 
 
+def asks(action: str, form: Any) -> bool:
+    """Whether the action is asked once more: always for CONFIRM, and for a feedback whose
+    objection brings new evidence, which reopens the case."""
+    reopens = action == "feedback" and bool(form.new_evidence.data)
+    return action in CONFIRM or reopens
+
+
 def question(action: str, report: Report, form: Any) -> str:
     """The confirmation asked before a consequential action."""
     key = "transfer_keep" if action == "transfer" and form.keep_as_co.data else action
@@ -86,4 +98,6 @@ def question(action: str, report: Report, form: Any) -> str:
 def done(action: str, report: Report, form: Any) -> str:
     """The sentence shown after the action was taken."""
     key = "unmajor" if action == "major" and not form.major.data else action
+    if action == "feedback" and form.new_evidence.data:
+        key = "feedback_reopened"
     return str(DONE[key] % _values(action, report, form))

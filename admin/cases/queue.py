@@ -113,16 +113,42 @@ def counts(db: Session, bureau_id: int, today: dt.date, filters: Filters) -> dic
 def page(
     db: Session, bureau_id: int, view: str, today: dt.date, filters: Filters, number: int
 ) -> list[Report]:
-    """One page of a tab, oldest first: the cases it leads and those it holds a copy of.
+    """One page of a tab: real-name cases first (优先办理, docs/rules.md §8), then the others,
+    each part oldest first. Each part is read along its own index with real_name fixed, so
+    the order costs no sort over the bureau's cases."""
+    end = number * PAGE_SIZE
+    references: list[str] = []
+    for named in (True, False):
+        if len(references) >= end:
+            break
+        part = _in_order(db, bureau_id, view, today, filters, Report.real_name == named, end)
+        references += part[: end - len(references)]
+    wanted_refs = references[end - PAGE_SIZE : end]
+    found = {
+        r.reference: r for r in db.scalars(select(Report).where(Report.reference.in_(wanted_refs)))
+    }
+    return [found[ref] for ref in wanted_refs if ref in found]
 
-    Each part is read in date order up to the end of the page (the led part along
-    ix_reports_lead_received, so page 20 of a hundred thousand cases reads a thousand), and
-    the two are merged here.
+
+def _in_order(
+    db: Session,
+    bureau_id: int,
+    view: str,
+    today: dt.date,
+    filters: Filters,
+    part: ColumnElement[bool],
+    end: int,
+) -> list[str]:
+    """The references of the first `end` cases of a tab within `part`, oldest first: the
+    cases the bureau leads and those it holds a copy of.
+
+    Each is read in date order up to the end of the page (the led part along
+    ix_reports_lead_named_received, so page 20 of a hundred thousand cases reads a
+    thousand), and the two are merged here.
     """
-    wanted = [view_condition(view, today), *filters.conditions()]
+    wanted = [view_condition(view, today), *filters.conditions(), part]
     # Date and reference, the order of a tab: the led part is read from an index alone.
     columns = (Report.received_on, Report.reference)
-    end = number * PAGE_SIZE
     held = [
         tuple(row)
         for row in db.execute(
@@ -138,8 +164,4 @@ def page(
     else:
         led_in_order = select(*columns).where(*_led(bureau_id), *wanted)
         led = [tuple(row) for row in db.execute(led_in_order.order_by(*columns).limit(end))]
-    wanted_refs = [row[1] for row in islice(merge(led, held), end - PAGE_SIZE, end)]
-    found = {
-        r.reference: r for r in db.scalars(select(Report).where(Report.reference.in_(wanted_refs)))
-    }
-    return [found[ref] for ref in wanted_refs if ref in found]
+    return [str(row[1]) for row in islice(merge(led, held), end)]

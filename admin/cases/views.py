@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from admin.cases import confirmations, grading, queue, repeats, reviews
+from admin.cases import feedback as real_name
 from admin.cases.forms import (
     CHOOSE,
     AssignForm,
@@ -252,6 +253,7 @@ def _forms(report: Report, data_key: bytes) -> dict[str, FlaskForm]:
         "reward_approve": FlaskForm(prefix="reward_approve"),
         "reward_pay": RewardPayForm(prefix="reward_pay"),
         "accept": FlaskForm(prefix="accept"),
+        "feedback": real_name.FeedbackForm(prefix="feedback"),
     }
     forms["hand_over"].target.choices = [CHOOSE] + [
         SelectChoice(t.code, t.name(i18n.current())) for t in context.taxonomy().hand_over
@@ -331,6 +333,7 @@ def _render_case(
         id_types=ID_TYPE_NAMES,
         paid_by_names=PAID_BY_NAMES,
         exclusions=REWARD_EXCLUSION_NAMES,
+        feedback=real_name.page_part(report, data_key),
     )
 
 
@@ -412,7 +415,7 @@ def case_action(reference: str, action: str) -> Response | str | tuple[str, int]
     form = forms[action]
     if not form.validate():
         return _render_case(report, forms, str(confirmations.NOT_TAKEN)), 422
-    if action in confirmations.CONFIRM and request.form.get("confirm") != "yes":
+    if confirmations.asks(action, form) and request.form.get("confirm") != "yes":
         # A consequential step is asked once more, on its own page, without JavaScript.
         return render_template(
             "admin/confirm.html",
@@ -531,4 +534,6 @@ def _apply(action: str, report: Report, data_key: bytes, form: Any) -> dict[str,
             check = rewards.IdCheck(form.id_type.data, form.last_four.data.strip())
             rewards.pay(report, data_key, who, check, form.paid_by.data, form.paid_on.data)
             return {"amount": report.reward_amount}
+        case "feedback":
+            return real_name.apply(report, data_key, who, form)
     return {}

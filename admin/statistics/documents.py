@@ -20,7 +20,8 @@ FLOW = (
     "received", "repeats", "accepted", "not_accepted", "transferred_in", "transferred_out",
     "concluded", "substantiated", "partly_substantiated", "not_substantiated", "overdue",
     "open_at_end",
-    "acceptance_rate", "on_time_rate", "substantiated_rate",
+    "acceptance_rate", "on_time_rate", "substantiated_rate", "named_feedback_rate",
+    "satisfaction_rate",
 )  # fmt: skip
 OUTCOMES = (
     "cases_opened", "fines", "fund_recovered", "kickbacks_returned", "admin_penalties",

@@ -15,6 +15,7 @@ from intake.domain.codes import Finding
 from intake.domain.labels import (
     CHANNEL_NAMES,
     DISPOSAL_NAMES,
+    FEEDBACK_WAY_NAMES,
     FINDING_NAMES,
     HAND_OVER_REPLY_NAMES,
     MEASURE_NAMES,
@@ -200,11 +201,26 @@ def ledger_row(line: LedgerLine, with_content: bool, names: _Names) -> list[Cell
         _measures(line) or None,
         f"{line.items_done} / {line.items}" if line.items else None,
         _hand_over(line),
-        names.get("told", line.told_on.isoformat()) if line.told_on else None,
+        _feedback(line, names),
         _iso(line.concluded_on) or None,
         "✓" if line.crossed_off else "",
         _repeat(line),
     ]
+
+
+def _feedback(line: LedgerLine, names: _Names) -> Cell:
+    # 反馈情况: the day /status told the outcome and, for a real-name reporter, the day and
+    # way the result was given (docs/rules.md §8).
+    from flask_babel import gettext as _
+
+    parts = [names.get("told", line.told_on.isoformat())] if line.told_on else []
+    if line.fed_back:
+        day, way = line.fed_back
+        parts.append(
+            _("Result given to the real-name reporter on %(date)s (%(way)s)",
+              date=day.isoformat(), way=FEEDBACK_WAY_NAMES[way])
+        )  # fmt: skip
+    return "；".join(parts) or None
 
 
 def _repeat(line: LedgerLine) -> Cell:

@@ -21,9 +21,9 @@ from admin.supervision.forms import SuperviseForm
 from intake.domain.cases import casework, profiles
 from intake.domain.cases.deadlines import current_deadline
 from intake.domain.codes import Listing, Role
-from intake.domain.labels import STATE_NAMES
+from intake.domain.labels import FEEDBACK_KIND_NAMES, STATE_NAMES
 from intake.domain.models import Bureau, Report, StaffMember, TypicalCase
-from intake.domain.oversight import due
+from intake.domain.oversight import due, feedback_due
 from intake.platform import context, db, i18n
 
 bp = Blueprint("supervision", __name__)
@@ -100,6 +100,12 @@ def overdue() -> str:
         ),
         state_names=STATE_NAMES,
         form=SuperviseForm(),
+        late_feedback=[
+            late
+            for late in feedback_due.late(database, context.settings(), today)
+            if chosen is None or late.report.lead_bureau_id == chosen.id
+        ],
+        feedback_kinds=FEEDBACK_KIND_NAMES,
         is_overdue=lambda r: (
             (d := current_deadline(r.state, r.decision_due, r.conclusion_due)) is not None
             and d < today

@@ -112,6 +112,13 @@ STAT_COLUMNS: dict[str, Wording] = {
     "acceptance_rate": _l("Acceptance rate (受理率, %)"),
     "on_time_rate": _l("Concluded on time (按期办结率, %)"),
     "substantiated_rate": _l("Substantiated (属实率, %)"),
+    "named_concluded": _l("Real-name cases concluded"),
+    "named_fed_back": _l("Real-name results given"),
+    "visits_satisfied": _l("Return visits: satisfied"),
+    "visits_basically": _l("Return visits: basically satisfied"),
+    "visits_dissatisfied": _l("Return visits: dissatisfied"),
+    "named_feedback_rate": _l("Real-name feedback (实名反馈率, %)"),
+    "satisfaction_rate": _l("Satisfaction (满意率, %)"),
 }
 EVENT_NAMES = {
     "received": _l("received"),
@@ -151,6 +158,8 @@ EVENT_NAMES = {
     "studied": _l("collective study recorded (集体研判)"),
     "leader_named": _l("leader responsible named (领导包案)"),
     "listed": _l("listed for supervision (挂牌督办 or 联合督办)"),
+    "feedback_given": _l("feedback given to the real-name reporter"),
+    "feedback_overdue": _l("feedback to the real-name reporter overdue"),
 }
 REVIEW_RESULT_NAMES: dict[str, Wording] = {
     ReviewResult.UPHELD: _l("Conclusion upheld (维持原结论)"),
@@ -217,6 +226,7 @@ AUDIT_ACTION_NAMES = {
     "case_leader": _l("leader responsible named (领导包案)"),
     "case_escalate": _l("escalated to the level above (提级办理)"),
     "case_listing": _l("listed for supervision (挂牌督办 or 联合督办)"),
+    "case_feedback": _l("feedback to the real-name reporter recorded"),
 }
 
 RULE_SEPARATOR = _l("; ")
@@ -277,4 +287,21 @@ GRADE_NAMES: dict[str, Wording] = {
 LISTING_NAMES: dict[str, Wording] = {
     Listing.LISTED: _l("Listed for supervision (挂牌督办)"),
     Listing.JOINT: _l("Joint supervision (联合督办)"),
+}
+#: Feedback to real-name reporters (intake/domain/cases/feedback.py, docs/rules.md §8).
+FEEDBACK_KIND_NAMES: dict[str, Wording] = {
+    "notice": _l("Notice whether accepted (受理告知)"),
+    "result": _l("Result (结果反馈)"),
+    "visit": _l("Return visit (回访)"),
+}
+FEEDBACK_WAY_NAMES: dict[str, Wording] = {
+    "phone": _l("By telephone"),
+    "in_person": _l("In person"),
+    "letter": _l("By letter"),
+    "status_page": _l("On the status page"),
+}
+SATISFACTION_NAMES: dict[str, Wording] = {
+    "satisfied": _l("Satisfied (满意)"),
+    "basically": _l("Basically satisfied (基本满意)"),
+    "dissatisfied": _l("Dissatisfied (不满意)"),
 }

@@ -277,12 +277,13 @@ def tick() -> None:
     app = create_app()
     with app.app_context():
         session = db.session()
-        result = ticking.tick(session, context.today())
+        result = ticking.tick(session, context.today(), context.settings())
         mailed = ticking.notify(session, context.settings(), result)
         months = settled_months.count_recent(session, context.today())
         base.refresh_statistics(session)
     click.echo(
-        f"{len(result.overdue)} newly overdue, {len(result.due_soon)} due soon; "
+        f"{len(result.overdue)} newly overdue, {len(result.due_soon)} due soon, "
+        f"{len(result.late_feedback)} real-name feedback(s) overdue; "
         f"{len(mailed)} reminder(s) sent; {months} finished month(s) of statistics counted."
     )
 

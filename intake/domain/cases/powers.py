@@ -34,6 +34,7 @@ ACTIONS = (
     "leader",
     "escalate",
     "listing",
+    "feedback",
 )
 TRIAGE_ACTIONS = frozenset({"transfer", "share", "note", "major"})
 HOLDER_ACTIONS = frozenset({"note"})

@@ -19,6 +19,7 @@ from intake.domain.models.cases import (
     UsedFormToken,
 )
 from intake.domain.models.evidence import Attachment, AttachmentChunk
+from intake.domain.models.feedback import ReporterFeedback
 from intake.domain.models.grading import CaseStudy
 from intake.domain.models.hotline import HotlineToken, IdempotencyRecord
 from intake.domain.models.outcomes import Measure, Rectification, TypicalCase
@@ -53,6 +54,7 @@ __all__ = [
     "Note",
     "Rectification",
     "Report",
+    "ReporterFeedback",
     "RetentionKey",
     "ReviewItem",
     "ReviewRound",

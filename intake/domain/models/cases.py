@@ -42,6 +42,11 @@ class Report(Base):
             "received_on", "reference",
         ),
         Index("ix_reports_lead_received", "lead_bureau_id", "received_on", "reference"),
+        # Real-name cases first (优先办理, cases/feedback.py): each part of a tab in date order.
+        Index(
+            "ix_reports_lead_named_received", "lead_bureau_id", "real_name", "received_on",
+            "reference",
+        ),
         # The overdue board and `qingfeng tick`: late cases by the deadline they missed. Each
         # part of the board reads one of these three alone, without touching a row.
         Index(

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from intake.domain.cases.outcomes import Kind, totals
 from intake.domain.cases.reports import ReportUnreadable, open_with_key
 from intake.domain.keys.keyring import bureau_holder, data_key_for_bureau
-from intake.domain.models import Bureau, KeyWrap, Report
+from intake.domain.models import Bureau, KeyWrap, Report, ReporterFeedback
 
 #: Characters of the report's own words in the 问题摘要 column.
 SUMMARY_LENGTH = 120
@@ -61,6 +61,8 @@ class LedgerLine:
     #: a repeat the reference of the first case it was joined to.
     repeats: int = 0
     repeat_of: str | None = None
+    #: The last result given to a real-name reporter (docs/rules.md §8): its day and way.
+    fed_back: tuple[dt.date, str] | None = None
 
     @property
     def crossed_off(self) -> bool:
@@ -102,6 +104,7 @@ def lines(db: Session, bureau: Bureau, bureau_private: bytes | None) -> Iterator
         .execution_options(yield_per=1000)
     )
     counts, firsts = _repeats(db)
+    fed_back = _results_given(db)
     for r in reports:
         yield LedgerLine(
             reference=r.reference,
@@ -127,7 +130,20 @@ def lines(db: Session, bureau: Bureau, bureau_private: bytes | None) -> Iterator
             content=_content(r, bureau, bureau_private) if bureau_private is not None else None,
             repeats=counts.get(r.id, 0),
             repeat_of=firsts.get(r.repeat_of_id) if r.repeat_of_id else None,
+            fed_back=fed_back.get(r.id),
         )
+
+
+def _results_given(db: Session) -> dict[str, tuple[dt.date, str]]:
+    """The last result given to each real-name reporter, in one query (they are few)."""
+    out: dict[str, tuple[dt.date, str]] = {}
+    for report_id, given_on, way in db.execute(
+        select(ReporterFeedback.report_id, ReporterFeedback.given_on, ReporterFeedback.way)
+        .where(ReporterFeedback.kind == "result")
+        .order_by(ReporterFeedback.given_on)
+    ):
+        out[report_id] = (given_on, way)
+    return out
 
 
 def _repeats(db: Session) -> tuple[dict[str, int], dict[str, str]]:

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from intake.domain.keys import periods
-from intake.domain.models import Event, NameTag, Report
+from intake.domain.models import Event, NameTag, Report, ReporterFeedback
 from intake.domain.models.base import write_back
 from intake.domain.oversight import due
 
@@ -80,6 +80,12 @@ def purge(db: Session, today: dt.date, days: int, dry_run: bool = False) -> list
         destroy(report, today)
         # The tags said which names the report gave; a destroyed report gives none.
         db.execute(delete(NameTag).where(NameTag.report_id == report.id))
+        # The reporter's words about a feedback go too; its date, way and codes stay.
+        db.execute(
+            update(ReporterFeedback)
+            .where(ReporterFeedback.report_id == report.id)
+            .values(opinion=None, objection_text=None)
+        )
     db.flush()
     periods.destroy_expired(db, today, days)
     db.commit()

@@ -17,8 +17,14 @@ step counted for, split by the report's category and channel:
   kind — cases opened (立案), conclusions after their deadline, the amounts in fen and the
   counts, 整改 items added and done. A measure that landed after conclusion counts in the month
   it was recorded;
+- real-name feedback (docs/rules.md §8, `count_feedback`): conclusions of real-name cases, the
+  real-name cases given their result in the period (each case once), and return visits (回访)
+  by the reporter's satisfaction;
 - rates, from the columns: 受理率 = accepted / (accepted + not accepted); 按期办结率 =
-  (concluded − concluded late) / concluded; 属实率 = (substantiated + partly) / concluded.
+  (concluded − concluded late) / concluded; 属实率 = (substantiated + partly) / concluded;
+  实名反馈率 = real-name results given / real-name conclusions (a flow like the others: a
+  result given in the month after the conclusion counts in that month, so one month's rate
+  may pass 100 % while a year's does not); 满意率 = (satisfied + basically satisfied) / visits.
 
 Every figure counts under the category the case was filed in, whatever the taxonomy says now.
 
@@ -39,6 +45,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from intake.domain.cases.feedback import EVENT as FEEDBACK_EVENT
 from intake.domain.cases.outcomes import CASES_OPENED, CONCLUDED_LATE, ITEMS_ADDED, ITEMS_DONE, Kind
 from intake.domain.codes import TRUE_FINDINGS, Finding
 from intake.domain.models import Bureau, Event, Measure, Report
@@ -53,6 +60,11 @@ REWARD_COLUMNS = tuple(
     f"rewards_{step}{suffix}" for step in REWARD_STEPS for suffix in ("", "_fen")
 )
 REWARD_AMOUNTS = frozenset(c for c in REWARD_COLUMNS if c.endswith("_fen"))
+#: Feedback to real-name reporters (docs/rules.md §8; cases/feedback.py).
+FEEDBACK_COLUMNS = (
+    "named_concluded", "named_fed_back", "visits_satisfied", "visits_basically",
+    "visits_dissatisfied",
+)  # fmt: skip
 
 COLUMNS = (
     "received",
@@ -68,9 +80,13 @@ COLUMNS = (
     *OUTCOME_COLUMNS,
     WITH_MEASURES,
     *REWARD_COLUMNS,
+    *FEEDBACK_COLUMNS,
 )
 ALL = "*"
-RATES = ("acceptance_rate", "on_time_rate", "substantiated_rate")
+RATES = (
+    "acceptance_rate", "on_time_rate", "substantiated_rate", "named_feedback_rate",
+    "satisfaction_rate",
+)  # fmt: skip
 #: What the public page shows per month and category (docs/rules.md §7, §13).
 PUBLIC = ("received", "concluded", WITH_MEASURES, Kind.FUND_RECOVERED.value)
 
@@ -121,6 +137,11 @@ class Row:
             "acceptance_rate": (c["accepted"], c["accepted"] + c["not_accepted"]),
             "on_time_rate": (c["concluded"] - c[CONCLUDED_LATE], c["concluded"]),
             "substantiated_rate": (sum(c[f] for f in TRUE_FINDINGS), c["concluded"]),
+            "named_feedback_rate": (c["named_fed_back"], c["named_concluded"]),
+            "satisfaction_rate": (
+                c["visits_satisfied"] + c["visits_basically"],
+                c["visits_satisfied"] + c["visits_basically"] + c["visits_dissatisfied"],
+            ),
         }[name]
         return part / whole if whole else None
 
@@ -292,6 +313,7 @@ def count_rows(db: Session, start: dt.date, end: dt.date) -> dict[Key, Row]:
         for bureau_id, category, channel, count in still_open:
             row((codes[bureau_id], category, channel)).counts["open_at_end"] += count
     count_repeats(db, start, end, row)
+    count_feedback(db, start, end, row)
     for key, counts in count_rewards(db, start, end).items():
         row(key).counts.update(counts)
     return rows
@@ -320,6 +342,47 @@ def count_rewards(db: Session, start: dt.date, end: dt.date) -> dict[Key, dict[s
             counts[f"rewards_{step}"] += count
             counts[f"rewards_{step}_fen"] += int(total or 0)
     return out
+
+
+def count_feedback(db: Session, start: dt.date, end: dt.date, row: Callable[[Key], Row]) -> None:
+    """The real-name feedback columns of the period [start, end], from the steps: conclusions
+    of real-name cases, results given (each case once however many ways it was told) and
+    return visits by satisfaction. Feedback is recorded for real-name cases only."""
+    named = db.execute(
+        select(Event.bureau, Event.category, Event.channel, func.count())
+        .join(Report, Report.id == Event.report_id)
+        .where(
+            Event.occurred_on.between(start, end),
+            Event.kind == "concluded",
+            Report.real_name.is_(True),
+        )
+        .group_by(Event.bureau, Event.category, Event.channel)
+    )
+    for bureau, category, channel, count in named:
+        row((bureau or "", category, channel)).counts["named_concluded"] += count
+    given = db.execute(
+        select(
+            Event.bureau,
+            Event.category,
+            Event.channel,
+            Event.value,
+            func.count(Event.report_id.distinct()),
+        )
+        .where(Event.occurred_on.between(start, end), Event.kind == FEEDBACK_EVENT)
+        .group_by(Event.bureau, Event.category, Event.channel, Event.value)
+    )
+    for bureau, category, channel, value, count in given:
+        column = "named_fed_back" if value == "result" else _VISITS.get(value or "")
+        if column is not None:
+            row((bureau or "", category, channel)).counts[column] += count
+
+
+#: The step's value of a return visit (cases/feedback.py) → its column.
+_VISITS = {
+    "visit:satisfied": "visits_satisfied",
+    "visit:basically": "visits_basically",
+    "visit:dissatisfied": "visits_dissatisfied",
+}
 
 
 def repeat_counted_on(received_on: dt.date, marked_on: dt.date) -> dt.date:

@@ -18,9 +18,9 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from intake.config import Settings
-from intake.domain.cases import rewards
+from intake.domain.cases import feedback, rewards
 from intake.domain.models import BureauMembership, Event, Report, StaffMember
-from intake.domain.oversight import due
+from intake.domain.oversight import due, feedback_due
 
 
 @dataclass
@@ -32,15 +32,21 @@ class TickResult:
     mailed: list[str] = field(default_factory=list)
     #: Rewards not collected by their last day (docs/rules.md §5).
     lapsed: list[Report] = field(default_factory=list)
+    #: Feedback owed to real-name reporters newly past its last day (docs/rules.md §8).
+    late_feedback: list[feedback_due.Late] = field(default_factory=list)
 
 
 def _stage(report: Report) -> str:
     return "decision" if report.accepted_on is None else "conclusion"
 
 
-def tick(db: Session, today: dt.date) -> TickResult:
-    """Record due-soon and overdue events for deadlines not flagged yet; commit."""
+def tick(db: Session, today: dt.date, settings: Settings | None = None) -> TickResult:
+    """Record due-soon and overdue events for deadlines not flagged yet; commit. With the
+    settings (whose calendar counts the working days), feedback owed to real-name reporters
+    and past its last day too, once per feedback and date."""
     result = TickResult()
+    if settings is not None:
+        result.late_feedback = _late_feedback(db, settings, today)
     deadline = due.deadline()
     overdue = _not_flagged(db, due.overdue_parts(today), Report.overdue_for, deadline)
     for report in overdue:
@@ -55,6 +61,32 @@ def tick(db: Session, today: dt.date) -> TickResult:
     result.lapsed = rewards.lapse(db, today)
     db.commit()
     return result
+
+
+def _late_feedback(db: Session, settings: Settings, today: dt.date) -> list[feedback_due.Late]:
+    flagged = {
+        (report_id, value, (detail or {}).get("due"))
+        for report_id, value, detail in db.execute(
+            select(Event.report_id, Event.value, Event.detail).where(
+                Event.kind == feedback.OVERDUE_EVENT
+            )
+        )
+    }
+    out = []
+    for late in feedback_due.late(db, settings, today):
+        if (late.report.id, late.kind, late.due.isoformat()) in flagged:
+            continue
+        late.report.events.append(
+            Event(
+                kind=feedback.OVERDUE_EVENT,
+                occurred_on=today,
+                bureau=late.report.lead_bureau.code,
+                value=late.kind,
+                detail={"due": late.due.isoformat()},
+            )
+        )
+        out.append(late)
+    return out
 
 
 def _not_flagged(
@@ -102,17 +134,12 @@ def notify(db: Session, settings: Settings, result: TickResult) -> list[str]:
     per_member: dict[str, list[tuple[str, Report]]] = defaultdict(list)
     for kind, reports in (("overdue", result.overdue), ("due_soon", result.due_soon)):
         for report in reports:
-            members = db.scalars(
-                select(StaffMember)
-                .join(BureauMembership)
-                .where(
-                    BureauMembership.bureau_id == report.lead_bureau_id,
-                    StaffMember.active,
-                    StaffMember.email.is_not(None),
-                )
-            ).all()
-            for member in members:
-                per_member[member.email or ""].append((kind, report))
+            for address in _addresses(db, report):
+                per_member[address].append((kind, report))
+    for late in result.late_feedback:
+        for address in _addresses(db, late.report):
+            per_member[address].append((f"feedback_{late.kind}", late.report))
+    dues = {(late.report.id, f"feedback_{late.kind}"): late.due for late in result.late_feedback}
     sent = []
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
         if settings.smtp_starttls:
@@ -120,16 +147,46 @@ def notify(db: Session, settings: Settings, result: TickResult) -> list[str]:
         if settings.smtp_user:
             smtp.login(settings.smtp_user, settings.smtp_password or "")
         for address, items in sorted(per_member.items()):
-            smtp.send_message(_message(settings, address, items))
+            smtp.send_message(_message(settings, address, items, dues))
             sent.append(address)
     return sent
 
 
-def _message(settings: Settings, address: str, items: list[tuple[str, Report]]) -> EmailMessage:
+def _addresses(db: Session, report: Report) -> list[str]:
+    """The addresses of the active members of the case's lead bureau who gave one."""
+    return [
+        member.email or ""
+        for member in db.scalars(
+            select(StaffMember)
+            .join(BureauMembership)
+            .where(
+                BureauMembership.bureau_id == report.lead_bureau_id,
+                StaffMember.active,
+                StaffMember.email.is_not(None),
+            )
+        )
+    ]
+
+
+#: What a reminder says of each item; the deadline of a feedback is its own, not the case's.
+_LABELS = {
+    "overdue": "已超期 overdue",
+    "due_soon": "即将到期 due soon",
+    "feedback_notice": "实名受理告知已超期 real-name notice overdue",
+    "feedback_result": "实名结果反馈已超期 real-name result feedback overdue",
+}
+
+
+def _message(
+    settings: Settings,
+    address: str,
+    items: list[tuple[str, Report]],
+    feedback_dues: dict[tuple[str, str], dt.date] | None = None,
+) -> EmailMessage:
     lines = ["以下案件需要处理 / These cases need attention:", ""]
     for kind, report in items:
-        label = "已超期 overdue" if kind == "overdue" else "即将到期 due soon"
-        deadline = _current_deadline(report)
+        label = _LABELS[kind]
+        deadline = (feedback_dues or {}).get((report.id, kind)) or _current_deadline(report)
         link = f"{settings.console_url.rstrip('/')}/admin/cases/{report.reference}"
         lines.append(f"{report.reference}  {label}  {deadline.isoformat() if deadline else ''}")
         lines.append(f"  {link}")
