@@ -52,6 +52,9 @@ DONE = {
     "reward_propose": _l("The reward of case %(ref)s was proposed."),
     "reward_approve": _l("The reward of case %(ref)s was approved; the reporter is told."),
     "reward_pay": _l("The payment of the reward of case %(ref)s was recorded."),
+    "hand_down": _l("Case %(ref)s is recorded as handed down; it is due by the order's deadline."),
+    "hand_down_report": _l("The report sent back on case %(ref)s was recorded."),
+    "supervision_answer": _l("The answer to the supervision note on case %(ref)s was recorded."),
 }
 
 

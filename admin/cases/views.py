@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from admin.cases import confirmations, queue, repeats, reviews
+from admin.cases import confirmations, hand_down_actions, queue, repeats, reviews
 from admin.cases.forms import (
     CHOOSE,
     AssignForm,
@@ -50,7 +50,15 @@ from admin.console import (
 )
 from admin.labels import bureau_name
 from crypto.errors import DecryptionError
-from intake.domain.cases import casework, extensions, outcomes, profiles, rewards
+from intake.domain.cases import (
+    casework,
+    extensions,
+    hand_downs,
+    outcomes,
+    profiles,
+    rewards,
+    supervision_answers,
+)
 from intake.domain.cases.deadlines import current_deadline
 from intake.domain.cases.lifecycle import IllegalTransition, State
 from intake.domain.cases.opened import open_case
@@ -250,6 +258,7 @@ def _forms(report: Report, data_key: bytes) -> dict[str, FlaskForm]:
         "reward_approve": FlaskForm(prefix="reward_approve"),
         "reward_pay": RewardPayForm(prefix="reward_pay"),
         "accept": FlaskForm(prefix="accept"),
+        **hand_down_actions.forms(),
     }
     forms["hand_over"].target.choices = [CHOOSE] + [
         SelectChoice(t.code, t.name(i18n.current())) for t in context.taxonomy().hand_over
@@ -327,6 +336,8 @@ def _render_case(
         id_types=ID_TYPE_NAMES,
         paid_by_names=PAID_BY_NAMES,
         exclusions=REWARD_EXCLUSION_NAMES,
+        hand_down=hand_downs.page_part(report, data_key),
+        supervision_answers=supervision_answers.answers(report, data_key),
     )
 
 
@@ -525,4 +536,6 @@ def _apply(action: str, report: Report, data_key: bytes, form: Any) -> dict[str,
             check = rewards.IdCheck(form.id_type.data, form.last_four.data.strip())
             rewards.pay(report, data_key, who, check, form.paid_by.data, form.paid_on.data)
             return {"amount": report.reward_amount}
+        case action if action in hand_down_actions.ACTIONS:
+            return hand_down_actions.apply(action, report, data_key, form, who)
     return {}

@@ -30,8 +30,11 @@ ACTIONS = (
     "reward_propose",
     "reward_approve",
     "reward_pay",
+    "hand_down",
+    "hand_down_report",
+    "supervision_answer",
 )
-TRIAGE_ACTIONS = frozenset({"transfer", "share", "note", "major"})
+TRIAGE_ACTIONS = frozenset({"transfer", "share", "note", "major", "hand_down"})
 HOLDER_ACTIONS = frozenset({"note"})
 
 

@@ -19,6 +19,7 @@ from intake.domain.models.cases import (
     UsedFormToken,
 )
 from intake.domain.models.evidence import Attachment, AttachmentChunk
+from intake.domain.models.hand_downs import HandDown, HandDownCase, HandDownProgress
 from intake.domain.models.hotline import HotlineToken, IdempotencyRecord
 from intake.domain.models.outcomes import Measure, Rectification, TypicalCase
 from intake.domain.models.repeats import NameTag
@@ -41,6 +42,9 @@ __all__ = [
     "Bureau",
     "BureauMembership",
     "Event",
+    "HandDown",
+    "HandDownCase",
+    "HandDownProgress",
     "HotlineToken",
     "IdempotencyRecord",
     "KeyWrap",
