@@ -80,6 +80,10 @@ def test_a_handed_down_case_runs_to_its_order_s_deadline_and_reports_back(
     assert handed.conclusion_due == due
     assert "医保交〔2026〕7号" in (handed.conclusion_basis or "")
 
+    # Until it is accepted, the bureau's queue shows the decision deadline, as for any case.
+    queue = health.client.get("/admin/queue").get_data(as_text=True)
+    assert ref in queue
+    assert handed.decision_due.isoformat() in queue
     # Acceptance keeps the order's date; the profile would have given far more days.
     assert health.act(ref, "accept").status_code == 303
     assert row(app, ref).conclusion_due == due
