@@ -202,3 +202,22 @@ def test_only_the_lead_bureau_reports_back_and_only_supervisors_see_the_board(
     _code, other = submit()
     assert health.act(other, "hand_down_report", **sent).status_code == 422
     assert staff("admin").client.get("/admin/hand-downs").status_code == 403
+
+
+def test_destroying_a_handed_down_case_deletes_what_was_written_about_it(
+    app: Flask, staff: Login
+) -> None:
+    from intake.domain.oversight import retention
+
+    desk, health = staff("intake"), staff("health")
+    assert record(desk, order("交〔2026〕5号", TODAY + dt.timedelta(days=3))) == 200
+    (ref,) = references(app)
+    assert health.act(ref, "accept").status_code == 303
+    assert conclude(health, ref) == 303
+    sent = {"kind": "completion", "sent_on": TODAY.isoformat(), "text": COMPLETION}
+    assert health.act(ref, "hand_down_report", **sent).status_code == 303
+    with app.app_context():
+        session = db.session()
+        assert retention.purge(session, TODAY + dt.timedelta(days=800), 730) == [ref]
+        (kept,) = session.scalars(select(HandDownProgress)).all()
+        assert (kept.kind, kept.sent_on, kept.text) == ("completion", TODAY, b"")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, object_session
 
 from crypto import aead
@@ -191,6 +191,17 @@ def page_part(report: Report, data_key: bytes) -> PagePart:
     ).all()
     sent = [(r, _open(report, data_key, r.text, _sent_aad(report, r.id))) for r in rows]
     return PagePart(link.hand_down, note, sent)
+
+
+def shred(session: Session, report: Report) -> None:
+    """Delete what staff wrote about a destroyed case's order and the reports sent back
+    (oversight/retention.py); the order, the link and the dates stay, as metadata do."""
+    session.execute(
+        update(HandDownCase).where(HandDownCase.report_id == report.id).values(note=None)
+    )
+    session.execute(
+        update(HandDownProgress).where(HandDownProgress.report_id == report.id).values(text=b"")
+    )
 
 
 def _sent_aad(report: Report, row_id: int) -> bytes:

@@ -20,6 +20,7 @@ import datetime as dt
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from intake.domain.cases import hand_downs
 from intake.domain.keys import periods
 from intake.domain.models import Event, NameTag, Report
 from intake.domain.models.base import write_back
@@ -77,6 +78,7 @@ def purge(db: Session, today: dt.date, days: int, dry_run: bool = False) -> list
         destroy(report, today)
         # The tags said which names the report gave; a destroyed report gives none.
         db.execute(delete(NameTag).where(NameTag.report_id == report.id))
+        hand_downs.shred(db, report)
     db.flush()
     periods.destroy_expired(db, today, days)
     db.commit()
