@@ -17,6 +17,7 @@ from admin.console import bp
 from admin.people.views import bp as people_bp
 from admin.recording.views import bp as recording_bp
 from admin.statistics.views import bp as statistics_bp
+from admin.supervision.hand_downs import bp as hand_downs_bp
 from admin.supervision.reviews import bp as reviews_bp
 from admin.supervision.views import bp as supervision_bp
 
@@ -30,6 +31,7 @@ AREAS = (
     statistics_bp,
     supervision_bp,
     reviews_bp,
+    hand_downs_bp,
 )
 # Once, when the package is imported: every app built afterwards registers the same tree.
 for _area in AREAS:

@@ -63,6 +63,9 @@ DONE = {
     "feedback_reopened": _l(
         "The objection was recorded and case %(ref)s reopened to check the new evidence."
     ),
+    "hand_down": _l("Case %(ref)s is recorded as handed down; it is due by the order's deadline."),
+    "hand_down_report": _l("The report sent back on case %(ref)s was recorded."),
+    "supervision_answer": _l("The answer to the supervision note on case %(ref)s was recorded."),
 }
 
 

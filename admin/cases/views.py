@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from admin.cases import confirmations, grading, queue, repeats, reviews
+from admin.cases import confirmations, grading, hand_down_actions, queue, repeats, reviews
 from admin.cases import feedback as real_name
 from admin.cases.forms import (
     CHOOSE,
@@ -51,7 +51,15 @@ from admin.console import (
 )
 from admin.labels import bureau_name
 from crypto.errors import DecryptionError
-from intake.domain.cases import casework, extensions, outcomes, profiles, rewards
+from intake.domain.cases import (
+    casework,
+    extensions,
+    hand_downs,
+    outcomes,
+    profiles,
+    rewards,
+    supervision_answers,
+)
 from intake.domain.cases.deadlines import current_deadline
 from intake.domain.cases.lifecycle import IllegalTransition, State
 from intake.domain.cases.opened import open_case
@@ -254,6 +262,7 @@ def _forms(report: Report, data_key: bytes) -> dict[str, FlaskForm]:
         "reward_pay": RewardPayForm(prefix="reward_pay"),
         "accept": FlaskForm(prefix="accept"),
         "feedback": real_name.FeedbackForm(prefix="feedback"),
+        **hand_down_actions.forms(),
     }
     forms["hand_over"].target.choices = [CHOOSE] + [
         SelectChoice(t.code, t.name(i18n.current())) for t in context.taxonomy().hand_over
@@ -334,6 +343,8 @@ def _render_case(
         paid_by_names=PAID_BY_NAMES,
         exclusions=REWARD_EXCLUSION_NAMES,
         feedback=real_name.page_part(report, data_key),
+        hand_down=hand_downs.page_part(report, data_key),
+        supervision_answers=supervision_answers.answers(report, data_key),
     )
 
 
@@ -536,4 +547,6 @@ def _apply(action: str, report: Report, data_key: bytes, form: Any) -> dict[str,
             return {"amount": report.reward_amount}
         case "feedback":
             return real_name.apply(report, data_key, who, form)
+        case action if action in hand_down_actions.ACTIONS:
+            return hand_down_actions.apply(action, report, data_key, form, who)
     return {}

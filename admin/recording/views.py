@@ -10,8 +10,10 @@ from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from admin.console import record_audit, requires
+from admin.recording import orders
 from admin.recording.forms import RecordForm
 from crypto.receipts import format_receipt
+from intake.domain.cases.hand_downs import Order
 from intake.domain.cases.reports import Receipt, Submission, submit_report
 from intake.domain.codes import Role
 from intake.domain.evidence import attachments
@@ -40,6 +42,8 @@ def record() -> str | tuple[str, int]:
     if refusals:
         form.attachments.errors = [*refusals, str(uploads.CHOOSE_AGAIN)]
         valid = False
+    order, order_valid = orders.order_of(form)
+    valid = valid and order_valid
     if not valid:
         return render_template("admin/record.html", form=form), 422
     submission = Submission(
@@ -56,7 +60,7 @@ def record() -> str | tuple[str, int]:
         taxonomy,
         submission,
         form.received_on.data,
-        before_commit=lambda r: _store(r, files),
+        before_commit=lambda r: _store(r, files, order),
     )
     bureau = taxonomy.bureau(receipt.report.lead_bureau.code)
     return render_template(
@@ -70,12 +74,19 @@ def record() -> str | tuple[str, int]:
     )
 
 
-def _store(receipt: Receipt, files: list[Checked]) -> None:
-    """Seal the files handed in with the report, and audit the recording."""
+def _store(receipt: Receipt, files: list[Checked], order: Order | None) -> None:
+    """Seal the files handed in with the report, link it to its 交办 order, and audit the
+    recording."""
     for checked in files:
         attachments.store(
             db.session(), receipt.report, receipt.data_key, checked, "intake", context.today()
         )
+    if order is not None:
+        orders.link(receipt, order)
     record_audit(
-        "recorded_report", receipt.report, channel=receipt.report.channel, files=len(files)
+        "recorded_report",
+        receipt.report,
+        channel=receipt.report.channel,
+        files=len(files),
+        hand_down=order.number if order else None,
     )

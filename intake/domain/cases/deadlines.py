@@ -64,7 +64,8 @@ def current_deadline(
     state: str, decision_due: dt.date, conclusion_due: dt.date | None
 ) -> dt.date | None:
     """The deadline a case is working towards in `state`, or None when none runs."""
-    if state in ("received", "transferred") and conclusion_due is None:
+    # A 交办 date set before acceptance (override) does not stop the decision deadline.
+    if state == "received" or (state == "transferred" and conclusion_due is None):
         return decision_due
     if state in ("accepted", "in_progress", "handed_over", "under_review", "transferred"):
         return conclusion_due

@@ -35,8 +35,11 @@ ACTIONS = (
     "escalate",
     "listing",
     "feedback",
+    "hand_down",
+    "hand_down_report",
+    "supervision_answer",
 )
-TRIAGE_ACTIONS = frozenset({"transfer", "share", "note", "major"})
+TRIAGE_ACTIONS = frozenset({"transfer", "share", "note", "major", "hand_down"})
 HOLDER_ACTIONS = frozenset({"note"})
 
 

@@ -38,7 +38,12 @@ from intake.domain.keys.keyring import (
 )
 from intake.domain.models import Bureau, Event, KeyWrap, Report, UsedFormToken
 
-CHANNELS = ("web", "hotline", "letter", "visit", "email", "referred")
+#: How a report arrived; after "referred" (上级交办), the other sources staff record, each
+#: counted apart in the statistics (docs/rules.md §9).
+CHANNELS: tuple[str, ...] = (
+    "web", "hotline", "letter", "visit", "email", "referred",
+    "reported_up", "dept_referral", "inspection", "check_finding", "online_opinion",
+)  # fmt: skip
 _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 

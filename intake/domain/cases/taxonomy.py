@@ -268,7 +268,10 @@ def _build(raw: dict[str, Any], source: _Source) -> Taxonomy:
 
 
 #: Channels a profile may name (those of intake/domain/cases/reports.py).
-PROFILE_CHANNELS = frozenset({"web", "hotline", "letter", "visit", "email", "referred"})
+PROFILE_CHANNELS = frozenset({
+    "web", "hotline", "letter", "visit", "email", "referred",
+    "reported_up", "dept_referral", "inspection", "check_finding", "online_opinion",
+})  # fmt: skip
 _PROFILE_DAYS = ("decision_days", "conclusion_days", "extension_days")
 
 

@@ -21,6 +21,7 @@ from intake.domain.models.cases import (
 from intake.domain.models.evidence import Attachment, AttachmentChunk
 from intake.domain.models.feedback import ReporterFeedback
 from intake.domain.models.grading import CaseStudy
+from intake.domain.models.hand_downs import HandDown, HandDownCase, HandDownProgress
 from intake.domain.models.hotline import HotlineToken, IdempotencyRecord
 from intake.domain.models.outcomes import Measure, Rectification, TypicalCase
 from intake.domain.models.repeats import NameTag
@@ -44,6 +45,9 @@ __all__ = [
     "BureauMembership",
     "CaseStudy",
     "Event",
+    "HandDown",
+    "HandDownCase",
+    "HandDownProgress",
     "HotlineToken",
     "IdempotencyRecord",
     "KeyWrap",

@@ -352,6 +352,17 @@ class SupervisionNote(Base):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     occurred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     body: Mapped[bytes] = mapped_column(LargeBinary)
+    # 督办 asks for an answer by a date; 约谈 and 通报 are recorded on the same row
+    # (cases/supervision_answers.py, docs/rules.md §9).
+    kind: Mapped[str] = mapped_column(
+        String(16), default="supervision", server_default="supervision"
+    )
+    held_on: Mapped[dt.date | None] = mapped_column(Date)  # the day of a 约谈 or 通报
+    answer_due: Mapped[dt.date | None] = mapped_column(Date)
+    answered_on: Mapped[dt.date | None] = mapped_column(Date)
+    answered_by: Mapped[int | None] = mapped_column(Integer)
+    #: The bureau's answer, sealed with the case's data key and bound to this note.
+    answer: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class UsedFormToken(Base):

@@ -20,6 +20,7 @@ import datetime as dt
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from intake.domain.cases import hand_downs
 from intake.domain.keys import periods
 from intake.domain.models import Event, NameTag, Report, ReporterFeedback
 from intake.domain.models.base import write_back
@@ -86,6 +87,7 @@ def purge(db: Session, today: dt.date, days: int, dry_run: bool = False) -> list
             .where(ReporterFeedback.report_id == report.id)
             .values(opinion=None, objection_text=None)
         )
+        hand_downs.shred(db, report)
     db.flush()
     periods.destroy_expired(db, today, days)
     db.commit()

@@ -1,0 +1,223 @@
+"""Cases handed down by a higher office (上级交办, docs/rules.md §9): the order's own deadline
+replaces the profile's, progress and the completion report (办结报告) go back, supervisors
+follow every order on the 交办 board, and the other sources are counted apart."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from flask import Flask
+from sqlalchemy import select
+
+from intake.domain.models import AuditEvent, HandDownCase, HandDownProgress, Report
+from intake.domain.oversight import statistics
+from intake.platform import db
+from tests.console.console import Staff
+from tests.helpers import VALID_REPORT
+
+Submit = Callable[..., tuple[str, str]]
+Login = Callable[[str], Staff]
+TODAY = dt.date.today()
+PROGRESS = "已调取该院近两年采购台账，正在逐笔核对"
+COMPLETION = "经查属实，已立案处罚并责令整改"
+
+
+def order(number: str, due: dt.date, issuer: str = "省医保局(虚构)") -> dict[str, str]:
+    return {
+        **VALID_REPORT,
+        "channel": "referred",
+        "source": issuer,
+        "received_on": TODAY.isoformat(),
+        "hand_down_number": number,
+        "hand_down_issuer": issuer,
+        "hand_down_due": due.isoformat(),
+    }
+
+
+def record(desk: Staff, fields: dict[str, str]) -> int:
+    return desk.post("/admin/record", fields).status_code
+
+
+def references(app: Flask, channel: str = "referred") -> list[str]:
+    with app.app_context():
+        return list(
+            db.session().scalars(
+                select(Report.reference)
+                .where(Report.channel == channel)
+                .order_by(Report.received_on, Report.reference)
+            )
+        )
+
+
+def row(app: Flask, reference: str) -> Report:
+    with app.app_context():
+        return db.session().scalars(select(Report).where(Report.reference == reference)).one()
+
+
+def audited(app: Flask, reference: str) -> list[str]:
+    report_id = row(app, reference).id
+    with app.app_context():
+        return list(
+            db.session().scalars(select(AuditEvent.action).where(AuditEvent.report_id == report_id))
+        )
+
+
+def conclude(member: Staff, ref: str) -> int:
+    return member.act(
+        ref, "conclude", outcome=COMPLETION, finding="substantiated", disposal="handled"
+    ).status_code
+
+
+def test_a_handed_down_case_runs_to_its_order_s_deadline_and_reports_back(
+    app: Flask, staff: Login
+) -> None:
+    desk, health = staff("intake"), staff("health")
+    due = TODAY + dt.timedelta(days=12)
+    assert record(desk, order("医保交〔2026〕7号", due)) == 200
+    (ref,) = references(app)
+    handed = row(app, ref)
+    assert handed.conclusion_due == due
+    assert "医保交〔2026〕7号" in (handed.conclusion_basis or "")
+
+    # Until it is accepted, the bureau's queue shows the decision deadline, as for any case.
+    queue = health.client.get("/admin/queue").get_data(as_text=True)
+    assert ref in queue
+    assert handed.decision_due.isoformat() in queue
+    # Acceptance keeps the order's date; the profile would have given far more days.
+    assert health.act(ref, "accept").status_code == 303
+    assert row(app, ref).conclusion_due == due
+    page = health.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
+    assert "医保交〔2026〕7号" in page
+    assert due.isoformat() in page
+
+    # No completion report before the case is concluded; progress reports any time.
+    sent = {"sent_on": TODAY.isoformat(), "document_number": "卫健函〔2026〕3号"}
+    early = health.act(ref, "hand_down_report", kind="completion", text=COMPLETION, **sent)
+    assert early.status_code == 422
+    progress = health.act(ref, "hand_down_report", kind="progress", text=PROGRESS, **sent)
+    assert progress.status_code == 303
+    assert conclude(health, ref) == 303
+    done = health.act(ref, "hand_down_report", kind="completion", text=COMPLETION, **sent)
+    assert done.status_code == 303
+    again = health.act(ref, "hand_down_report", kind="completion", text="再报一次", **sent)
+    assert again.status_code == 422
+
+    page = health.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
+    assert PROGRESS in page
+    assert COMPLETION in page
+    with app.app_context():
+        texts = db.session().scalars(select(HandDownProgress.text)).all()
+    assert len(texts) == 2
+    assert all(PROGRESS.encode() not in t and COMPLETION.encode() not in t for t in texts)
+    assert audited(app, ref).count("case_hand_down_report") == 2
+
+
+def test_an_existing_case_is_recorded_as_handed_down_and_joins_the_order(
+    app: Flask, staff: Login, submit: Submit
+) -> None:
+    desk, health = staff("intake"), staff("health")
+    due = TODAY + dt.timedelta(days=9)
+    assert record(desk, order("医保交〔2026〕8号", due)) == 200
+    _code, ref = submit()
+    fields = {
+        "number": "医保交〔2026〕8号",
+        "issuer": "省医保局(虚构)",
+        "received_on": TODAY.isoformat(),
+        "note": "请于期限内报送办结报告",
+    }
+    # The same order cannot carry another deadline.
+    wrong = health.act(ref, "hand_down", due=(due + dt.timedelta(days=1)).isoformat(), **fields)
+    assert wrong.status_code == 422
+    assert health.act(ref, "hand_down", due=due.isoformat(), **fields).status_code == 303
+    assert row(app, ref).conclusion_due == due
+    assert health.act(ref, "hand_down", due=due.isoformat(), **fields).status_code == 422
+    with app.app_context():
+        links = db.session().scalars(select(HandDownCase)).all()
+        assert len({link.hand_down_id for link in links}) == 1
+        assert len(links) == 2
+        assert all(b"\xe8\xaf\xb7" not in (link.note or b"") for link in links)
+    assert "请于期限内报送办结报告" in health.client.get(f"/admin/cases/{ref}").get_data(
+        as_text=True
+    )
+    assert "case_hand_down" in audited(app, ref)
+
+
+def test_the_board_lists_overdue_orders_first_and_the_clearance_figure(
+    app: Flask, staff: Login
+) -> None:
+    desk, health, supervisor = staff("intake"), staff("health"), staff("supervisor")
+    later = TODAY + dt.timedelta(days=20)
+    assert record(desk, order("交〔2026〕1号", later)) == 200
+    past = {**order("交〔2026〕2号", TODAY - dt.timedelta(days=1))}
+    past["received_on"] = (TODAY - dt.timedelta(days=10)).isoformat()
+    assert record(desk, past) == 200
+    assert record(desk, {**past, "hand_down_number": "交〔2026〕3号"}) == 200
+    refs = {row(app, r).conclusion_basis: r for r in references(app)}
+    finished = refs["省医保局(虚构) 交〔2026〕3号"]
+    assert health.act(finished, "accept").status_code == 303
+    assert conclude(health, finished) == 303
+
+    response = supervisor.client.get("/admin/hand-downs")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    # Overdue (2号, still open) before open (1号), before finished (3号).
+    assert page.index("交〔2026〕2号") < page.index("交〔2026〕1号") < page.index("交〔2026〕3号")
+    # Two leads have reached their deadline; one of them is concluded.
+    assert "到期线索查结清零：到期 2 件，已查结 1 件" in page
+    assert "已清零" not in page
+    for member in (desk, health):
+        assert member.client.get("/admin/hand-downs").status_code == 403
+
+
+def test_the_new_sources_are_recorded_and_counted_apart(app: Flask, staff: Login) -> None:
+    desk = staff("intake")
+    sources = ("reported_up", "dept_referral", "inspection", "check_finding", "online_opinion")
+    for channel in (*sources, "online_opinion"):
+        fields = {**VALID_REPORT, "channel": channel, "received_on": TODAY.isoformat()}
+        assert record(desk, fields) == 200
+    with app.app_context():
+        table = statistics.compute(db.session(), TODAY.replace(day=1), TODAY)
+    received: dict[str, int] = {}
+    for line in table.rows:
+        received[line.channel] = received.get(line.channel, 0) + line.counts["received"]
+    assert received == {**dict.fromkeys(sources, 1), "online_opinion": 2}
+    # An order number belongs to a case handed down only.
+    fields = {**VALID_REPORT, "channel": "inspection", "received_on": TODAY.isoformat()}
+    assert record(desk, {**fields, "hand_down_number": "巡〔2026〕1号"}) == 422
+
+
+def test_only_the_lead_bureau_reports_back_and_only_supervisors_see_the_board(
+    app: Flask, staff: Login, submit: Submit
+) -> None:
+    desk, health = staff("intake"), staff("health")
+    due = TODAY + dt.timedelta(days=5)
+    assert record(desk, order("交〔2026〕9号", due)) == 200
+    (ref,) = references(app)
+    sent = {"kind": "progress", "sent_on": TODAY.isoformat(), "text": PROGRESS}
+    # The intake desk records orders while it triages, but the bureau reports back.
+    assert desk.act(ref, "hand_down_report", **sent).status_code == 403
+    assert health.act(ref, "hand_down_report", **sent).status_code == 303
+    # A case not handed down has nothing to report back.
+    _code, other = submit()
+    assert health.act(other, "hand_down_report", **sent).status_code == 422
+    assert staff("admin").client.get("/admin/hand-downs").status_code == 403
+
+
+def test_destroying_a_handed_down_case_deletes_what_was_written_about_it(
+    app: Flask, staff: Login
+) -> None:
+    from intake.domain.oversight import retention
+
+    desk, health = staff("intake"), staff("health")
+    assert record(desk, order("交〔2026〕5号", TODAY + dt.timedelta(days=3))) == 200
+    (ref,) = references(app)
+    assert health.act(ref, "accept").status_code == 303
+    assert conclude(health, ref) == 303
+    sent = {"kind": "completion", "sent_on": TODAY.isoformat(), "text": COMPLETION}
+    assert health.act(ref, "hand_down_report", **sent).status_code == 303
+    with app.app_context():
+        session = db.session()
+        assert retention.purge(session, TODAY + dt.timedelta(days=800), 730) == [ref]
+        (kept,) = session.scalars(select(HandDownProgress)).all()
+        assert (kept.kind, kept.sent_on, kept.text) == ("completion", TODAY, b"")
