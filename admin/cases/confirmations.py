@@ -12,6 +12,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from admin.labels import bureau_name, hand_over_name
+from intake.domain.cases.documents import KINDS
 from intake.domain.labels import FINDING_NAMES
 from intake.domain.models import Report, StaffMember
 from intake.platform import db
@@ -52,6 +53,7 @@ DONE = {
     "reward_propose": _l("The reward of case %(ref)s was proposed."),
     "reward_approve": _l("The reward of case %(ref)s was approved; the reporter is told."),
     "reward_pay": _l("The payment of the reward of case %(ref)s was recorded."),
+    "document": _l("%(title)s of case %(ref)s issued: open it below to print it."),
 }
 
 
@@ -63,6 +65,8 @@ def _values(action: str, report: Report, form: Any) -> dict[str, str]:
         values["target"] = hand_over_name(form.target.data)
     elif action == "conclude":
         values["finding"] = str(FINDING_NAMES.get(form.finding.data, form.finding.data))
+    elif action == "document":
+        values["title"] = KINDS[form.kind.data].title
     elif action == "assign":
         handler = db.session().get(StaffMember, form.staff_id.data)
         values["name"] = handler.username if handler else ""

@@ -15,11 +15,12 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from admin.cases import confirmations, queue, repeats, reviews
+from admin.cases import confirmations, document_render, queue, repeats, reviews
 from admin.cases.forms import (
     CHOOSE,
     AssignForm,
     ConcludeForm,
+    DocumentForm,
     ExtendForm,
     HandOverForm,
     HandOverReplyForm,
@@ -50,7 +51,7 @@ from admin.console import (
 )
 from admin.labels import bureau_name
 from crypto.errors import DecryptionError
-from intake.domain.cases import casework, extensions, outcomes, profiles, rewards
+from intake.domain.cases import casework, documents, extensions, outcomes, profiles, rewards
 from intake.domain.cases.deadlines import current_deadline
 from intake.domain.cases.lifecycle import IllegalTransition, State
 from intake.domain.cases.opened import open_case
@@ -250,7 +251,11 @@ def _forms(report: Report, data_key: bytes) -> dict[str, FlaskForm]:
         "reward_approve": FlaskForm(prefix="reward_approve"),
         "reward_pay": RewardPayForm(prefix="reward_pay"),
         "accept": FlaskForm(prefix="accept"),
+        "document": DocumentForm(prefix="document"),
     }
+    forms["document"].kind.choices = [CHOOSE] + [
+        SelectChoice(kind.code, kind.title) for kind in documents.allowed(report)
+    ]
     forms["hand_over"].target.choices = [CHOOSE] + [
         SelectChoice(t.code, t.name(i18n.current())) for t in context.taxonomy().hand_over
     ]
@@ -327,6 +332,8 @@ def _render_case(
         id_types=ID_TYPE_NAMES,
         paid_by_names=PAID_BY_NAMES,
         exclusions=REWARD_EXCLUSION_NAMES,
+        documents=documents.issued(db.session(), report),
+        document_kinds=documents.KINDS,
     )
 
 
@@ -369,6 +376,27 @@ def download(reference: str, attachment_id: int) -> Response:
     response.headers["Content-Disposition"] = content_disposition(name)
     # Belt and braces: even if a browser tried to render it, nothing could run.
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.get("/cases/<reference>/documents/<int:document_id>")
+@bp.get("/cases/<reference>/documents/<int:document_id>.docx", endpoint="document_docx")
+@requires(*CASE_ROLES)
+def document(reference: str, document_id: int) -> Response | str:
+    """A document issued on the case, drawn from it now: a page to print, or a Word file."""
+    report = load_case(reference)
+    issued = next((d for d in documents.issued(db.session(), report) if d.id == document_id), None)
+    if issued is None:
+        abort(404)
+    data_key, _lead_private = case_data_key(report)
+    text = document_render.text_of(issued, report, data_key)
+    docx = request.endpoint == "admin.cases.document_docx"
+    record_audit("document_opened", report, document=issued.id, docx=docx)
+    db.session().commit()
+    if not docx:
+        return document_render.to_html(text)
+    response = Response(document_render.to_docx(text), mimetype=document_render.DOCX)
+    response.headers["Content-Disposition"] = content_disposition(f"{text.title}.docx")
     return response
 
 
@@ -525,4 +553,10 @@ def _apply(action: str, report: Report, data_key: bytes, form: Any) -> dict[str,
             check = rewards.IdCheck(form.id_type.data, form.last_four.data.strip())
             rewards.pay(report, data_key, who, check, form.paid_by.data, form.paid_on.data)
             return {"amount": report.reward_amount}
+        case "document":
+            taxonomy, where = context.taxonomy(), form.where.data or ""
+            issued = documents.issue(
+                db.session(), report, data_key, who, taxonomy, form.kind.data, where
+            )
+            return {"kind": issued.kind, "number": issued.reference, "document": issued.id}
     return {}

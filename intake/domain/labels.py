@@ -148,6 +148,7 @@ EVENT_NAMES = {
     "repeat_linked": _l("a repeat report (重复件) was joined to this case"),
     "review_listed": _l("listed in a review round (回头看)"),
     "reviewed": _l("review result recorded (回头看)"),
+    "document_issued": _l("document issued (文书)"),
 }
 REVIEW_RESULT_NAMES: dict[str, Wording] = {
     ReviewResult.UPHELD: _l("Conclusion upheld (维持原结论)"),
@@ -210,6 +211,8 @@ AUDIT_ACTION_NAMES = {
     "case_reward_propose": _l("reward proposed"),
     "case_reward_approve": _l("reward approved"),
     "case_reward_pay": _l("reward paid"),
+    "case_document": _l("document issued (文书)"),
+    "document_opened": _l("document opened (文书)"),
 }
 
 RULE_SEPARATOR = _l("; ")

@@ -30,6 +30,7 @@ ACTIONS = (
     "reward_propose",
     "reward_approve",
     "reward_pay",
+    "document",
 )
 TRIAGE_ACTIONS = frozenset({"transfer", "share", "note", "major"})
 HOLDER_ACTIONS = frozenset({"note"})

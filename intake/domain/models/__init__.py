@@ -18,6 +18,7 @@ from intake.domain.models.cases import (
     SupervisionNote,
     UsedFormToken,
 )
+from intake.domain.models.documents import CaseDocument, DocumentNumber
 from intake.domain.models.evidence import Attachment, AttachmentChunk
 from intake.domain.models.hotline import HotlineToken, IdempotencyRecord
 from intake.domain.models.outcomes import Measure, Rectification, TypicalCase
@@ -40,6 +41,8 @@ __all__ = [
     "Base",
     "Bureau",
     "BureauMembership",
+    "CaseDocument",
+    "DocumentNumber",
     "Event",
     "HotlineToken",
     "IdempotencyRecord",

@@ -1,0 +1,208 @@
+"""Documents (文书): issued from the case in the lead bureau's name, numbered per bureau and
+year, audited, listed on the case, and opened only by a bureau that reads the case."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from intake.domain.cases import documents
+from intake.domain.installation import DemoAccount
+from intake.domain.models import Bureau, CaseDocument
+from intake.platform import context, db
+from tests.console.console import Staff
+from tests.console.test_extensions import REASON, allow_to_approve, audited, colleague, row
+
+Submit = Callable[..., tuple[str, str]]
+Login = Callable[[str], Staff]
+OUTCOME = "经调查，该科室主任收取回扣属实，已责令退还并给予处分（虚构）"
+REFUSAL = "所反映问题已由法院受理（虚构）"
+WHERE = "县人民法院立案庭（虚构）"
+
+
+def issue(member: Staff, ref: str, kind: str, **fields: str) -> int:
+    """Issue a document as `member`; the response's status code."""
+    return member.act(ref, "document", kind=kind, **fields).status_code
+
+
+def listed(app: Flask, ref: str) -> list[CaseDocument]:
+    report = row(app, ref)
+    with app.app_context():
+        rows = db.session().scalars(
+            select(CaseDocument)
+            .where(CaseDocument.report_id == report.id)
+            .order_by(CaseDocument.year, CaseDocument.number)
+        )
+        return list(rows)
+
+
+def opened(member: Staff, ref: str, document: CaseDocument) -> str:
+    response = member.client.get(f"/admin/cases/{ref}/documents/{document.id}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def docx_text(member: Staff, ref: str, document: CaseDocument) -> str:
+    response = member.client.get(f"/admin/cases/{ref}/documents/{document.id}.docx")
+    assert response.status_code == 200
+    assert response.mimetype.endswith("wordprocessingml.document")
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+        xml = archive.read("word/document.xml").decode("utf-8")
+    return "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", xml))
+
+
+def chinese(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def test_each_kind_is_drawn_from_the_case_and_numbered_in_turn(
+    app: Flask, staff: Login, submit: Submit, accounts: dict[str, DemoAccount]
+) -> None:
+    _code, ref = submit(real_name="y", name="李四（虚构）", phone="13800000000")
+    health = staff("health")
+    year = context.today().year
+    # Nothing to issue before the bureau has decided.
+    assert issue(health, ref, "acceptance") == 422
+    health.act(ref, "accept")
+    assert issue(health, ref, "reply") == 422  # not concluded yet
+    assert issue(health, ref, "acceptance") == 303
+    [acceptance] = listed(app, ref)
+    assert acceptance.reference == f"县卫健〔{year}〕第1号"
+    page = opened(health, ref, acceptance)
+    due = row(app, ref).conclusion_due
+    assert due is not None
+    for words in ("受理告知书", f"县卫健〔{year}〕第1号", "李四（虚构）：", "县卫生健康局",
+                  chinese(context.today()), chinese(due), "依据：", "（盖章）"):  # fmt: skip
+        assert words in page, words
+
+    health.act(ref, "extend", reason=REASON)
+    head = colleague(app, accounts, "health", "health-head")
+    allow_to_approve(staff, app, "health-head")
+    assert head.act(ref, "extend_approve").status_code == 303
+    assert issue(health, ref, "extension") == 303
+    extension = listed(app, ref)[-1]
+    assert extension.reference == f"县卫健〔{year}〕第2号"
+    page = opened(health, ref, extension)
+    assert "延期告知书" in page
+    assert REASON in page
+    assert chinese(row(app, ref).conclusion_due) in page  # type: ignore[arg-type]
+
+    assert health.act(ref, "hand_over", target="police").status_code == 303
+    assert issue(health, ref, "hand_over") == 303
+    letter = listed(app, ref)[-1]
+    assert "移送函" in opened(health, ref, letter)
+    assert "公安机关" in opened(health, ref, letter)
+    # The 移送函 is the hand-over's letter, its number and date recorded with it.
+    handed = row(app, ref)
+    assert (handed.hand_over_letter, handed.hand_over_letter_on) == (
+        letter.reference,
+        context.today(),
+    )
+
+    response = health.act(
+        ref, "conclude", outcome=OUTCOME, finding="substantiated", disposal="handled"
+    )
+    assert response.status_code == 303
+    assert issue(health, ref, "reply") == 303
+    reply = listed(app, ref)[-1]
+    page = opened(health, ref, reply)
+    for words in ("答复意见书", OUTCOME, "属实", "复查"):
+        assert words in page, words
+    assert issue(health, ref, "conclusion_report") == 303
+    report = listed(app, ref)[-1]
+    assert "办结报告" in docx_text(health, ref, report)
+    assert OUTCOME in docx_text(health, ref, report)
+    assert [d.number for d in listed(app, ref)] == [1, 2, 3, 4, 5]
+
+
+def test_a_refusal_notice_says_where_to_turn_and_keeps_that_sealed(
+    app: Flask, staff: Login, submit: Submit
+) -> None:
+    _code, ref = submit()
+    health = staff("health")
+    assert health.act(ref, "not_accept", reason=REFUSAL).status_code == 303
+    assert issue(health, ref, "acceptance") == 422
+    assert issue(health, ref, "refusal") == 422  # where to turn instead is asked for
+    assert issue(health, ref, "refusal", where=WHERE) == 303
+    [notice] = listed(app, ref)
+    page = opened(health, ref, notice)
+    for words in ("不予受理告知书", REFUSAL, WHERE, "举报人："):
+        assert words in page, words
+    assert WHERE in docx_text(health, ref, notice)
+    assert notice.sealed_text is not None
+    assert WHERE.encode("utf-8") not in notice.sealed_text
+
+
+def test_numbers_run_per_bureau_and_start_again_each_year(
+    app: Flask, staff: Login, submit: Submit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    health = staff("health")
+    refs = []
+    for _ in range(2):
+        _code, ref = submit()
+        health.act(ref, "accept")
+        refs.append(ref)
+    year = context.today().year
+    assert issue(health, refs[0], "acceptance") == 303
+    assert issue(health, refs[1], "acceptance") == 303
+    assert [listed(app, r)[0].reference for r in refs] == [
+        f"县卫健〔{year}〕第1号",
+        f"县卫健〔{year}〕第2号",
+    ]
+    # Another bureau counts from 1.
+    _code, other = submit(category="insurance_fraud")
+    insurer = staff("healthcare_security")
+    insurer.act(other, "accept")
+    assert issue(insurer, other, "acceptance") == 303
+    assert listed(app, other)[0].reference == f"县医保〔{year}〕第1号"
+    # A new year starts again at 1; the old year's run goes on where it stopped.
+    monkeypatch.setattr(context, "today", lambda: dt.date(year + 1, 1, 4))
+    assert issue(health, refs[0], "acceptance") == 303
+    assert listed(app, refs[0])[-1].reference == f"县卫健〔{year + 1}〕第1号"
+    with app.app_context():
+        health_id = db.session().scalars(select(Bureau.id).where(Bureau.code == "health")).one()
+        assert documents.next_number(db.session(), health_id, year) == 3
+        db.session().rollback()
+
+
+def test_issuing_and_opening_are_audited_and_listed_on_the_case(
+    app: Flask, staff: Login, submit: Submit
+) -> None:
+    _code, ref = submit()
+    health = staff("health")
+    health.act(ref, "accept")
+    assert issue(health, ref, "acceptance") == 303
+    [document] = listed(app, ref)
+    page = health.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
+    assert "文书" in page
+    assert document.reference in page
+    assert f"/admin/cases/{ref}/documents/{document.id}.docx" in page
+    assert "制发文书" in page  # on the timeline too
+    opened(health, ref, document)
+    actions = audited(app, ref)
+    assert "case_document" in actions
+    assert actions.index("document_opened") > actions.index("case_document")
+
+
+def test_another_bureau_neither_issues_nor_opens(app: Flask, staff: Login, submit: Submit) -> None:
+    _code, ref = submit()
+    health = staff("health")
+    health.act(ref, "accept")
+    assert issue(health, ref, "acceptance") == 303
+    [document] = listed(app, ref)
+    stranger = staff("admin_approval")
+    for path in (f"/admin/cases/{ref}/documents/{document.id}",
+                 f"/admin/cases/{ref}/documents/{document.id}.docx"):  # fmt: skip
+        assert stranger.client.get(path).status_code == 404
+    assert issue(stranger, ref, "acceptance") == 404
+    # A co-bureau reads the case but does not issue in the lead bureau's name.
+    assert health.act(ref, "share", bureau="finance").status_code == 303
+    assert issue(staff("finance"), ref, "acceptance") == 403
+    assert len(listed(app, ref)) == 1
