@@ -13,10 +13,12 @@ import io
 
 from flask import render_template
 from flask_babel import force_locale
+from werkzeug.wrappers import Response
 
 from intake.domain.cases.document_text import Text, compose
 from intake.domain.models import CaseDocument, Report
 from intake.platform import context
+from intake.platform.downloads import content_disposition
 
 #: The Chinese catalog, so names of codes print in Chinese whatever the member reads.
 CHINESE = "zh_Hans_CN"
@@ -25,10 +27,21 @@ BODY_FONT = "仿宋"
 TITLE_FONT = "宋体"
 
 
-def text_of(document: CaseDocument, report: Report, data_key: bytes) -> Text:
-    """The document's words, in Chinese."""
+def text_of(document: CaseDocument, report: Report, data_key: bytes | None) -> Text:
+    """The document's words, in Chinese (without the case's key: a 督办函 only)."""
     with force_locale(CHINESE):
-        return compose(document, report, data_key, context.taxonomy(), context.settings())
+        return compose(
+            document, report, data_key, context.taxonomy(), context.settings(), context.today()
+        )
+
+
+def response(text: Text, docx: bool) -> Response | str:
+    """The printable page, or the Word file as a download."""
+    if not docx:
+        return to_html(text)
+    download = Response(to_docx(text), mimetype=DOCX)
+    download.headers["Content-Disposition"] = content_disposition(f"{text.title}.docx")
+    return download
 
 
 def to_html(text: Text) -> str:

@@ -393,11 +393,7 @@ def document(reference: str, document_id: int) -> Response | str:
     docx = request.endpoint == "admin.cases.document_docx"
     record_audit("document_opened", report, document=issued.id, docx=docx)
     db.session().commit()
-    if not docx:
-        return document_render.to_html(text)
-    response = Response(document_render.to_docx(text), mimetype=document_render.DOCX)
-    response.headers["Content-Disposition"] = content_disposition(f"{text.title}.docx")
-    return response
+    return document_render.response(text, docx)
 
 
 @bp.get("/cases/<reference>")

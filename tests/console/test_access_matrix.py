@@ -123,6 +123,17 @@ def matrix(
                 f"/admin/cases/{own}/documents/999999.docx", only({"intake": 404, "handler": 404})
             ),
         ],
+        # 督办函: the supervisor's, on a case in any bureau; no letter issued here yet.
+        ("admin.supervision.supervision_letter", "POST"): [
+            Check(f"/admin/cases/{other}/supervision-letter", only({"supervisor": 303})),
+            Check("/admin/cases/QF-NOSUCH00/supervision-letter", only({"supervisor": 404})),
+        ],
+        ("admin.supervision.letter", "GET"): [
+            Check(f"/admin/cases/{own}/supervision-letter/999999", only({"supervisor": 404})),
+        ],
+        ("admin.supervision.letter_docx", "GET"): [
+            Check(f"/admin/cases/{own}/supervision-letter/999999.docx", only({"supervisor": 404})),
+        ],
         ("admin.supervision.case_audit", "GET"): [
             Check(f"/admin/cases/{own}/audit", only({"supervisor": 200})),
             Check(f"/admin/cases/{other}/audit", only({"supervisor": 200})),

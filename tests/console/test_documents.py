@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from intake.domain.cases import documents
 from intake.domain.installation import DemoAccount
-from intake.domain.models import Bureau, CaseDocument
+from intake.domain.models import Bureau, CaseDocument, Report
 from intake.platform import context, db
 from tests.console.console import Staff
 from tests.console.test_extensions import REASON, allow_to_approve, audited, colleague, row
@@ -206,3 +206,40 @@ def test_another_bureau_neither_issues_nor_opens(app: Flask, staff: Login, submi
     assert health.act(ref, "share", bureau="finance").status_code == 303
     assert issue(staff("finance"), ref, "acceptance") == 403
     assert len(listed(app, ref)) == 1
+
+
+def test_a_supervisor_issues_a_supervision_letter_from_metadata_alone(
+    app: Flask, staff: Login, submit: Submit
+) -> None:
+    _code, ref = submit()
+    late = context.today() - dt.timedelta(days=3)
+    with app.app_context():
+        report = db.session().get(Report, row(app, ref).id)
+        assert report is not None
+        report.decision_due = late
+        db.session().commit()
+    supervisor = staff("supervisor")
+    year = context.today().year
+    response = supervisor.post(f"/admin/cases/{ref}/supervision-letter", {})
+    assert response.status_code == 303
+    [letter] = listed(app, ref)
+    assert letter.reference == f"专班〔{year}〕第1号"  # the campaign office's numbers
+    page = supervisor.client.get(response.headers["Location"]).get_data(as_text=True)
+    for words in ("督办函", "县卫生健康局：", chinese(late), "已超过期限3日", letter.reference):
+        assert words in page, words
+    assert "心内科" not in page  # nothing the reporter wrote: the supervisor holds no key
+    docx = supervisor.client.get(f"/admin/cases/{ref}/supervision-letter/{letter.id}.docx")
+    assert docx.status_code == 200
+    # The lead bureau finds it on the case and opens it there.
+    health = staff("health")
+    assert letter.reference in health.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
+    assert "督办函" in opened(health, ref, letter)
+    # Only a supervisor issues one, and a supervisor opens no other kind of document.
+    assert health.post(f"/admin/cases/{ref}/supervision-letter", {}).status_code == 403
+    health.act(ref, "accept")
+    assert issue(health, ref, "supervision") == 422
+    assert issue(health, ref, "acceptance") == 303
+    [notice] = [d for d in listed(app, ref) if d.kind == "acceptance"]
+    path = f"/admin/cases/{ref}/supervision-letter/{notice.id}"
+    assert supervisor.client.get(path).status_code == 404
+    assert audited(app, ref).count("case_document") == 2

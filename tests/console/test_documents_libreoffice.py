@@ -22,7 +22,10 @@ from tests.console.test_extensions import REASON, allow_to_approve, colleague
 Submit = Callable[..., tuple[str, str]]
 Login = Callable[[str], Staff]
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-KINDS = ("acceptance", "extension", "hand_over", "reply", "conclusion_report", "refusal")
+KINDS = (
+    "acceptance", "extension", "hand_over", "reply", "conclusion_report", "refusal",
+    "supervision",
+)  # fmt: skip
 
 
 def every_kind(
@@ -47,6 +50,10 @@ def every_kind(
     assert issue(health, ref, "reply") == 303
     assert issue(health, ref, "conclusion_report") == 303
     _code, refused = submit()
+    assert (
+        staff("supervisor").post(f"/admin/cases/{refused}/supervision-letter", {}).status_code
+        == 303
+    )
     health.act(refused, "not_accept", reason=REFUSAL)
     assert issue(health, refused, "refusal", where=WHERE) == 303
     issued = [(r, d.id, d.kind) for r in (ref, refused) for d in listed(app, r)]

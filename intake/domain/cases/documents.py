@@ -24,12 +24,13 @@ from intake.domain.cases.lifecycle import State
 from intake.domain.cases.reports import ReportUnreadable, field_aad
 from intake.domain.cases.taxonomy import Taxonomy
 from intake.domain.keys import epochs
-from intake.domain.models import CaseDocument, DocumentNumber, Report
+from intake.domain.models import Bureau, CaseDocument, DocumentNumber, Report
 from intake.domain.wording import _l
 
 _HANDLED = frozenset(
     {State.ACCEPTED, State.IN_PROGRESS, State.TRANSFERRED, State.UNDER_REVIEW, State.HANDED_OVER}
 )
+_RUNNING = _HANDLED | {State.RECEIVED}
 #: How often a number is drawn again when another member made the year's counter first.
 _TRIES = 3
 
@@ -45,6 +46,9 @@ class Kind:
     facts: tuple[str, ...]
     #: The member types where the reporter should go instead (不予受理 only).
     asks_where: bool = False
+    #: Issued by the campaign office (the intake desk's numbers) to the lead bureau, from
+    #: metadata alone: a supervisor holds no case key (督办函).
+    by_office: bool = False
 
 
 KINDS: dict[str, Kind] = {
@@ -62,6 +66,7 @@ KINDS: dict[str, Kind] = {
              ("concluded_on", "finding")),
         Kind("hand_over", "移送函", frozenset({State.HANDED_OVER, State.CONCLUDED}),
              ("handed_over_to",)),
+        Kind("supervision", "督办函", _RUNNING, ("decision_due",), by_office=True),
     )
 }  # fmt: skip
 #: The notices a reporter receives (告知书 and 答复意见书): for a real-name reporter, what
@@ -71,12 +76,14 @@ WHERE_LIMIT = 500
 _FIELD = "document_where"
 
 
-def allowed(report: Report) -> list[Kind]:
-    """The kinds of document the case allows now, in the order of the registry."""
+def allowed(report: Report, by_office: bool = False) -> list[Kind]:
+    """The kinds of document the case allows now, in the order of the registry: the lead
+    bureau's, or with `by_office` the campaign office's."""
     return [
         kind
         for kind in KINDS.values()
-        if report.state in kind.states
+        if kind.by_office == by_office
+        and report.state in kind.states
         and report.destroyed_on is None
         and all(getattr(report, fact) is not None for fact in kind.facts)
     ]
@@ -119,10 +126,12 @@ def issue(
     taxonomy: Taxonomy,
     code: str,
     where: str = "",
+    by_office: bool = False,
 ) -> CaseDocument:
-    """Issue a document of kind `code` in the lead bureau's name, with its next number."""
+    """Issue a document of kind `code` with its next number, in the lead bureau's name or,
+    `by_office`, the campaign office's."""
     kind = KINDS.get(code)
-    if kind is None or kind not in allowed(report):
+    if kind is None or kind not in allowed(report, by_office):
         raise CaseworkError(_l("This document cannot be issued while the case is as it is."))
     where = (where or "").strip()
     if kind.asks_where and not where:
@@ -130,6 +139,10 @@ def issue(
     if len(where) > WHERE_LIMIT:
         raise CaseworkError(_l("At most %(max)d characters, please.", max=WHERE_LIMIT))
     bureau = report.lead_bureau
+    if kind.by_office:
+        bureau = session.scalars(
+            select(Bureau).where(Bureau.code == taxonomy.intake_desk.code)
+        ).one()
     year = actor.today.year
     number = next_number(session, bureau.id, year)
     reference = f"{number_prefix(taxonomy, bureau.code)}〔{year}〕第{number}号"
@@ -153,7 +166,9 @@ def issue(
         # The 移送函 is the hand-over's letter: its number and date go on the hand-over
         # unless the member recorded a letter of their own when handing over.
         report.hand_over_letter, report.hand_over_letter_on = reference, actor.today
-    staff_step(report, actor, "document_issued", value=kind.code, number=reference)
+    staff_step(
+        report, actor, "document_issued", value=kind.code, bureau=bureau.code, number=reference
+    )
     return document
 
 
