@@ -8,6 +8,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -16,9 +17,11 @@ from sqlalchemy import select
 from intake.domain.cases import documents
 from intake.domain.installation import DemoAccount
 from intake.domain.models import Bureau, CaseDocument, Report
+from intake.domain.oversight import retention
 from intake.platform import context, db
 from tests.console.console import Staff
 from tests.console.test_extensions import REASON, allow_to_approve, audited, colleague, row
+from tests.console.test_valid_html import validate
 
 Submit = Callable[..., tuple[str, str]]
 Login = Callable[[str], Staff]
@@ -243,3 +246,37 @@ def test_a_supervisor_issues_a_supervision_letter_from_metadata_alone(
     path = f"/admin/cases/{ref}/supervision-letter/{notice.id}"
     assert supervisor.client.get(path).status_code == 404
     assert audited(app, ref).count("case_document") == 2
+
+
+def test_the_document_pages_are_valid_html(
+    app: Flask, staff: Login, submit: Submit, tmp_path: Path
+) -> None:
+    _code, ref = submit()
+    health = staff("health")
+    health.act(ref, "accept")
+    assert issue(health, ref, "acceptance") == 303
+    [document] = listed(app, ref)
+    pages = {
+        "case": health.client.get(f"/admin/cases/{ref}").get_data(as_text=True),
+        "document": opened(health, ref, document),
+    }
+    assert validate(pages, tmp_path) == []
+
+
+def test_a_destroyed_case_keeps_its_documents_numbers_but_not_their_words(
+    app: Flask, staff: Login, submit: Submit
+) -> None:
+    _code, ref = submit()
+    health = staff("health")
+    health.act(ref, "not_accept", reason=REFUSAL)
+    assert issue(health, ref, "refusal", where=WHERE) == 303
+    with app.app_context():
+        report = db.session().get(Report, row(app, ref).id)
+        assert report is not None
+        report.concluded_on = context.today() - dt.timedelta(days=800)
+        db.session().commit()
+        assert retention.purge(db.session(), context.today(), 730) == [ref]
+    [document] = listed(app, ref)
+    assert document.sealed_text is None
+    assert document.reference.endswith("第1号")
+    assert issue(health, ref, "refusal", where=WHERE) == 404  # nobody reads the case now

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from intake.domain.keys import periods
-from intake.domain.models import Event, NameTag, Report
+from intake.domain.models import CaseDocument, Event, NameTag, Report
 from intake.domain.models.base import write_back
 from intake.domain.oversight import due
 
@@ -77,6 +77,11 @@ def purge(db: Session, today: dt.date, days: int, dry_run: bool = False) -> list
         destroy(report, today)
         # The tags said which names the report gave; a destroyed report gives none.
         db.execute(delete(NameTag).where(NameTag.report_id == report.id))
+        # What a member typed for a document (cases/documents.py) goes with the rest; the
+        # document's number and date stay, like every other piece of metadata.
+        db.execute(
+            update(CaseDocument).where(CaseDocument.report_id == report.id).values(sealed_text=None)
+        )
     db.flush()
     periods.destroy_expired(db, today, days)
     db.commit()
