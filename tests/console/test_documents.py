@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import threading
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -280,3 +281,32 @@ def test_a_destroyed_case_keeps_its_documents_numbers_but_not_their_words(
     assert document.sealed_text is None
     assert document.reference.endswith("第1号")
     assert issue(health, ref, "refusal", where=WHERE) == 404  # nobody reads the case now
+
+
+def test_members_issuing_at_once_never_share_a_number(app: Flask) -> None:
+    """Four members draw numbers of one bureau and year at the same time, each in its own
+    transaction: every number is given once, and none is skipped."""
+    with app.app_context():
+        database = db.database()
+        session = database.sessions()
+        bureau = session.scalars(select(Bureau.id).where(Bureau.code == "health")).one()
+        session.close()
+    drawn: list[int] = []
+    start = threading.Barrier(4)
+
+    def member() -> None:
+        start.wait()
+        for _ in range(5):
+            own = database.sessions()
+            try:
+                drawn.append(documents.next_number(own, bureau, 2031))
+                own.commit()
+            finally:
+                own.close()
+
+    threads = [threading.Thread(target=member) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(drawn) == list(range(1, 21))
