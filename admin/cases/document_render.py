@@ -30,9 +30,7 @@ TITLE_FONT = "宋体"
 def text_of(document: CaseDocument, report: Report, data_key: bytes | None) -> Text:
     """The document's words, in Chinese (without the case's key: a 督办函 only)."""
     with force_locale(CHINESE):
-        return compose(
-            document, report, data_key, context.taxonomy(), context.settings(), context.today()
-        )
+        return compose(document, report, data_key, context.taxonomy(), context.settings())
 
 
 def response(text: Text, docx: bool) -> Response | str:

@@ -97,6 +97,10 @@ def test_each_kind_is_drawn_from_the_case_and_numbered_in_turn(
     assert "延期告知书" in page
     assert REASON in page
     assert chinese(row(app, ref).conclusion_due) in page  # type: ignore[arg-type]
+    # The acceptance notice printed again still says what was sent.
+    again = opened(health, ref, acceptance)
+    assert chinese(due) in again
+    assert chinese(row(app, ref).conclusion_due) not in again  # type: ignore[arg-type]
 
     assert health.act(ref, "hand_over", target="police").status_code == 303
     assert issue(health, ref, "hand_over") == 303
@@ -310,3 +314,18 @@ def test_members_issuing_at_once_never_share_a_number(app: Flask) -> None:
     for thread in threads:
         thread.join()
     assert sorted(drawn) == list(range(1, 21))
+
+
+def test_a_document_stays_in_the_name_of_the_bureau_that_issued_it(
+    app: Flask, staff: Login, submit: Submit
+) -> None:
+    _code, ref = submit()
+    health = staff("health")
+    health.act(ref, "accept")
+    assert issue(health, ref, "acceptance") == 303
+    moved = health.act(ref, "transfer", bureau="market_regulation", keep_as_co="y")
+    assert moved.status_code == 303
+    [notice] = listed(app, ref)
+    page = opened(staff("market_regulation"), ref, notice)
+    assert "县卫生健康局" in page
+    assert "县市场监督管理局" not in page

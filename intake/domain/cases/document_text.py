@@ -54,13 +54,14 @@ def compose(
     data_key: bytes | None,
     taxonomy: Taxonomy,
     settings: Settings,
-    today: dt.date,
 ) -> Text:
-    """The document's words, from the case as it stands. `data_key` may be None only for a
-    督办函, which a supervisor opens without one."""
-    issuer = taxonomy.bureau(report.lead_bureau.code).name_zh
+    """The document's words, from the case as it stands and the deadline as it stood when
+    the document was issued. `data_key` may be None only for a 督办函, which a supervisor
+    opens without one."""
+    issuer = taxonomy.bureau(document.bureau.code).name_zh
     if document.kind == "supervision":
-        addressee, body = f"{issuer}：", _supervision(report, taxonomy, settings, today)
+        lead = taxonomy.bureau(report.lead_bureau.code).name_zh
+        addressee, body = f"{lead}：", _supervision(document, report, taxonomy, settings)
         issuer = _office(taxonomy, settings)
     elif data_key is None:
         raise ValueError("only a 督办函 is drawn without the case's key")
@@ -93,10 +94,13 @@ def _notice(
     case = f"你于{chinese_date(report.received_on)}反映的问题（案件编号{report.reference}）"
     match document.kind:
         case "acceptance":
-            basis = profiles.basis(report, "conclusion", taxonomy, settings, "zh")
+            # The limit as it ran the day the notice was issued, extended or not.
+            approved = report.extension_approved_on
+            extended = approved is not None and approved <= document.issued_on
+            basis = profiles.basis(report, "conclusion", taxonomy, settings, "zh", extended)
             return [
                 f"{case}已收悉。经审查，本机关于{_date(report.accepted_on)}决定受理。",
-                f"本机关将于{_date(report.conclusion_due)}前办结（{basis}），"
+                f"本机关将于{_date(document.due_on)}前办结（{basis}），"
                 "办理结果将告知你。如有新的情况或材料，可凭查询码在举报平台补充。",
             ]
         case "refusal":
@@ -110,7 +114,7 @@ def _notice(
             return [
                 f"{case}，本机关已于{_date(report.accepted_on)}受理。因情况复杂，"
                 "不能在规定期限内办结，经本机关负责人批准，办理期限延长至"
-                f"{_date(report.conclusion_due)}。延期理由如下：",
+                f"{_date(document.due_on)}。延期理由如下：",
                 extension.reason if extension else "",
             ]
     body = [
@@ -146,12 +150,12 @@ def _hand_over(report: Report, data_key: bytes) -> list[str]:
 
 
 def _supervision(
-    report: Report, taxonomy: Taxonomy, settings: Settings, today: dt.date
+    document: CaseDocument, report: Report, taxonomy: Taxonomy, settings: Settings
 ) -> list[str]:
-    """督办函: from metadata alone (the category, dates and the deadline that runs)."""
+    """督办函: from metadata alone (the category, dates and the deadline that ran that day)."""
     category = taxonomy.category(report.category)
-    deciding = report.accepted_on is None
-    due = report.decision_due if deciding else report.conclusion_due
+    deciding = report.accepted_on is None or report.accepted_on > document.issued_on
+    due, today = document.due_on, document.issued_on
     step: profiles.Step = "decision" if deciding else "conclusion"
     basis = profiles.basis(report, step, taxonomy, settings, "zh")
     what = "作出是否受理的决定" if deciding else "办结"

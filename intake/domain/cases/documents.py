@@ -155,6 +155,7 @@ def issue(
         reference=reference,
         issued_on=actor.today,
         issued_by=actor.staff.id,
+        due_on=report.decision_due if report.accepted_on is None else report.conclusion_due,
     )
     session.add(document)
     session.flush()  # the id binds the sealed text to this document

@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.domain.models.base import Base, RandomId, random_id
+
+if TYPE_CHECKING:  # only for annotations: the mapper resolves the names itself
+    from intake.domain.models.staff import Bureau
 
 
 class DocumentNumber(Base):
@@ -46,4 +50,10 @@ class CaseDocument(Base):
     reference: Mapped[str] = mapped_column(String(60))
     issued_on: Mapped[dt.date] = mapped_column(Date)
     issued_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    #: The deadline the document states, as it stood that day: a copy printed after an
+    #: extension or a transfer still says what was sent.
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
     sealed_text: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+    #: The bureau in whose name it was issued (the lead bureau then, or the campaign office).
+    bureau: Mapped[Bureau] = relationship()

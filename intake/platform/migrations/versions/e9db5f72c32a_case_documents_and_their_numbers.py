@@ -44,6 +44,7 @@ def upgrade() -> None:
         sa.Column("reference", sa.String(length=60), nullable=False),
         sa.Column("issued_on", sa.Date(), nullable=False),
         sa.Column("issued_by", sa.Integer(), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=True),
         sa.Column("sealed_text", sa.LargeBinary(), nullable=True),
         sa.ForeignKeyConstraint(["bureau_id"], ["bureaus.id"]),
         sa.ForeignKeyConstraint(["issued_by"], ["staff.id"]),
