@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from admin.cases.grading import grading_values
 from admin.labels import bureau_name, hand_over_name
+from intake.domain.cases.documents import KINDS
 from intake.domain.labels import FINDING_NAMES
 from intake.domain.models import Report, StaffMember
 from intake.platform import db
@@ -66,6 +67,7 @@ DONE = {
     "hand_down": _l("Case %(ref)s is recorded as handed down; it is due by the order's deadline."),
     "hand_down_report": _l("The report sent back on case %(ref)s was recorded."),
     "supervision_answer": _l("The answer to the supervision note on case %(ref)s was recorded."),
+    "document": _l("%(title)s of case %(ref)s issued: open it below to print it."),
 }
 
 
@@ -77,6 +79,8 @@ def _values(action: str, report: Report, form: Any) -> dict[str, str]:
         values["target"] = hand_over_name(form.target.data)
     elif action == "conclude":
         values["finding"] = str(FINDING_NAMES.get(form.finding.data, form.finding.data))
+    elif action == "document":
+        values["title"] = KINDS[form.kind.data].title
     elif action == "assign":
         handler = db.session().get(StaffMember, form.staff_id.data)
         values["name"] = handler.username if handler else ""

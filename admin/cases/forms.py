@@ -29,6 +29,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from admin.forms import REQUIRED, TOO_LONG, _required
 from intake.domain.cases.casework import LETTER_LIMIT, TEXT_LIMIT, TYPICAL_LIMIT
+from intake.domain.cases.documents import WHERE_LIMIT
 from intake.domain.cases.outcomes import (
     AMOUNT_MAX_FEN,
     AMOUNTS,
@@ -259,3 +260,15 @@ class RewardPayForm(FlaskForm):
     )
     paid_by = SelectField(_l("Paid by"), choices=_choices(PAID_BY_NAMES))
     paid_on = DateField(_l("Paid on"), validators=[InputRequired(message=REQUIRED)])
+
+
+class DocumentForm(FlaskForm):
+    """Issue a document (文书); where a refused reporter may turn instead, for that one."""
+
+    # Choices: the kinds the case allows now (the view), after an empty first one: CHOOSE.
+    kind = SelectField(_l("Document"), validators=[MUST_CHOOSE])
+    where = TextAreaField(
+        _l("Where the reporter can turn instead (不予受理告知书 only)"),
+        filters=[normalise_text],
+        validators=[Optional(), Length(max=WHERE_LIMIT, message=TOO_LONG)],
+    )

@@ -15,12 +15,21 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from admin.cases import confirmations, grading, hand_down_actions, queue, repeats, reviews
+from admin.cases import (
+    confirmations,
+    document_render,
+    grading,
+    hand_down_actions,
+    queue,
+    repeats,
+    reviews,
+)
 from admin.cases import feedback as real_name
 from admin.cases.forms import (
     CHOOSE,
     AssignForm,
     ConcludeForm,
+    DocumentForm,
     ExtendForm,
     HandOverForm,
     HandOverReplyForm,
@@ -53,6 +62,7 @@ from admin.labels import bureau_name
 from crypto.errors import DecryptionError
 from intake.domain.cases import (
     casework,
+    documents,
     extensions,
     hand_downs,
     outcomes,
@@ -263,7 +273,11 @@ def _forms(report: Report, data_key: bytes) -> dict[str, FlaskForm]:
         "accept": FlaskForm(prefix="accept"),
         "feedback": real_name.FeedbackForm(prefix="feedback"),
         **hand_down_actions.forms(),
+        "document": DocumentForm(prefix="document"),
     }
+    forms["document"].kind.choices = [CHOOSE] + [
+        SelectChoice(kind.code, kind.title) for kind in documents.allowed(report)
+    ]
     forms["hand_over"].target.choices = [CHOOSE] + [
         SelectChoice(t.code, t.name(i18n.current())) for t in context.taxonomy().hand_over
     ]
@@ -345,6 +359,8 @@ def _render_case(
         feedback=real_name.page_part(report, data_key),
         hand_down=hand_downs.page_part(report, data_key),
         supervision_answers=supervision_answers.answers(report, data_key),
+        documents=documents.issued(db.session(), report),
+        document_kinds=documents.KINDS,
     )
 
 
@@ -388,6 +404,23 @@ def download(reference: str, attachment_id: int) -> Response:
     # Belt and braces: even if a browser tried to render it, nothing could run.
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@bp.get("/cases/<reference>/documents/<int:document_id>")
+@bp.get("/cases/<reference>/documents/<int:document_id>.docx", endpoint="document_docx")
+@requires(*CASE_ROLES)
+def document(reference: str, document_id: int) -> Response | str:
+    """A document issued on the case, drawn from it now: a page to print, or a Word file."""
+    report = load_case(reference)
+    issued = next((d for d in documents.issued(db.session(), report) if d.id == document_id), None)
+    if issued is None:
+        abort(404)
+    data_key, _lead_private = case_data_key(report)
+    text = document_render.text_of(issued, report, data_key)
+    docx = request.endpoint == "admin.cases.document_docx"
+    record_audit("document_opened", report, document=issued.id, docx=docx)
+    db.session().commit()
+    return document_render.response(text, docx)
 
 
 @bp.get("/cases/<reference>")
@@ -549,4 +582,10 @@ def _apply(action: str, report: Report, data_key: bytes, form: Any) -> dict[str,
             return real_name.apply(report, data_key, who, form)
         case action if action in hand_down_actions.ACTIONS:
             return hand_down_actions.apply(action, report, data_key, form, who)
+        case "document":
+            taxonomy, where = context.taxonomy(), form.where.data or ""
+            issued = documents.issue(
+                db.session(), report, data_key, who, taxonomy, form.kind.data, where
+            )
+            return {"kind": issued.kind, "number": issued.reference, "document": issued.id}
     return {}

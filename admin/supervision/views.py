@@ -16,9 +16,10 @@ from sqlalchemy import Subquery, and_, case, func, literal, or_, select, true, u
 from werkzeug.wrappers import Response
 
 from admin import audit
+from admin.cases import document_render
 from admin.console import actor, record_audit, requires
 from admin.supervision.forms import SuperviseForm, SupervisionEventForm
-from intake.domain.cases import casework, profiles, supervision_answers
+from intake.domain.cases import casework, documents, profiles, supervision_answers
 from intake.domain.cases.deadlines import current_deadline
 from intake.domain.codes import Listing, Role
 from intake.domain.labels import FEEDBACK_KIND_NAMES, STATE_NAMES
@@ -228,3 +229,36 @@ def case_audit(reference: str) -> str:
     database.commit()
     names = {m.id: m.username for m in database.scalars(select(StaffMember))}
     return render_template("admin/audit.html", report=report, events=events, names=names)
+
+
+@bp.post("/cases/<reference>/supervision-letter")
+@requires(Role.SUPERVISOR)
+def supervision_letter(reference: str) -> Response:
+    """督办函: issued in the campaign office's name from the case's metadata, then shown."""
+    report = _by_reference(reference)
+    if not FlaskForm().validate():
+        abort(400)
+    try:
+        letter = documents.issue(
+            db.session(), report, b"", actor(), context.taxonomy(), "supervision", by_office=True
+        )
+    except casework.CaseworkError:
+        abort(409)
+    record_audit("case_document", report, kind=letter.kind, number=letter.reference)
+    db.session().commit()
+    return redirect(url_for(".letter", reference=reference, document_id=letter.id), code=303)
+
+
+@bp.get("/cases/<reference>/supervision-letter/<int:document_id>")
+@bp.get("/cases/<reference>/supervision-letter/<int:document_id>.docx", endpoint="letter_docx")
+@requires(Role.SUPERVISOR)
+def letter(reference: str, document_id: int) -> Response | str:
+    """A 督办函 of the case, to print or as a Word file; metadata only, like the board."""
+    report = _by_reference(reference)
+    issued = next((d for d in documents.issued(db.session(), report) if d.id == document_id), None)
+    if issued is None or issued.kind != "supervision":
+        abort(404)
+    docx = request.endpoint == "admin.supervision.letter_docx"
+    record_audit("document_opened", report, document=issued.id, docx=docx)
+    db.session().commit()
+    return document_render.response(document_render.text_of(issued, report, None), docx)

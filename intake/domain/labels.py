@@ -171,6 +171,7 @@ EVENT_NAMES = {
     "supervision_answered": _l("supervision note (督办) answered"),
     "interviewed": _l("talk with the bureau recorded (约谈)"),
     "circulated": _l("circular recorded (通报)"),
+    "document_issued": _l("document issued (文书)"),
 }
 #: What was sent back to the office that handed a case down (cases/hand_downs.py).
 HAND_DOWN_REPORT_NAMES: dict[str, Wording] = {
@@ -254,6 +255,8 @@ AUDIT_ACTION_NAMES = {
     "case_supervision_answer": _l("answer to a supervision note (督办) recorded"),
     "case_interview": _l("talk with the bureau recorded (约谈)"),
     "case_circular": _l("circular recorded (通报)"),
+    "case_document": _l("document issued (文书)"),
+    "document_opened": _l("document opened (文书)"),
 }
 
 RULE_SEPARATOR = _l("; ")

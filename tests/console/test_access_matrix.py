@@ -113,6 +113,27 @@ def matrix(
                 f"/admin/cases/{other}/files/{other_file}", only({"intake": 404, "handler": 404})
             ),
         ],
+        # Documents (文书): only a bureau that reads the case opens one; none issued here.
+        ("admin.cases.document", "GET"): [
+            Check(f"/admin/cases/{own}/documents/999999", only({"intake": 404, "handler": 404})),
+            Check(f"/admin/cases/{other}/documents/1", only({"intake": 404, "handler": 404})),
+        ],
+        ("admin.cases.document_docx", "GET"): [
+            Check(
+                f"/admin/cases/{own}/documents/999999.docx", only({"intake": 404, "handler": 404})
+            ),
+        ],
+        # 督办函: the supervisor's, on a case in any bureau; no letter issued here yet.
+        ("admin.supervision.supervision_letter", "POST"): [
+            Check(f"/admin/cases/{other}/supervision-letter", only({"supervisor": 303})),
+            Check("/admin/cases/QF-NOSUCH00/supervision-letter", only({"supervisor": 404})),
+        ],
+        ("admin.supervision.letter", "GET"): [
+            Check(f"/admin/cases/{own}/supervision-letter/999999", only({"supervisor": 404})),
+        ],
+        ("admin.supervision.letter_docx", "GET"): [
+            Check(f"/admin/cases/{own}/supervision-letter/999999.docx", only({"supervisor": 404})),
+        ],
         ("admin.supervision.case_audit", "GET"): [
             Check(f"/admin/cases/{own}/audit", only({"supervisor": 200})),
             Check(f"/admin/cases/{other}/audit", only({"supervisor": 200})),

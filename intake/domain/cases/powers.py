@@ -38,6 +38,7 @@ ACTIONS = (
     "hand_down",
     "hand_down_report",
     "supervision_answer",
+    "document",
 )
 TRIAGE_ACTIONS = frozenset({"transfer", "share", "note", "major", "hand_down"})
 HOLDER_ACTIONS = frozenset({"note"})

@@ -119,16 +119,22 @@ def days(chosen: DeadlineProfile, step: Step) -> int:
 
 
 def basis(
-    report: Report, step: Step, taxonomy: Taxonomy, settings: Settings, locale: str
+    report: Report,
+    step: Step,
+    taxonomy: Taxonomy,
+    settings: Settings,
+    locale: str,
+    extended: bool | None = None,
 ) -> Wording:
     """What a deadline rests on, as a page shows it next to the date: the rule and its
-    count ("依据：《信访工作条例》，60日"), or the source of a date set from outside."""
+    count ("依据：《信访工作条例》，60日"), or the source of a date set from outside.
+    `extended` overrides whether the case's extension counts (a document issued before it)."""
     if step == "conclusion" and report.conclusion_basis:
         return _l("Basis: %(rule)s", rule=report.conclusion_basis)
     chosen = of(report, settings, taxonomy)
     working = chosen.mode == "working"
     count_text: Wording
-    if step == "conclusion" and report.extended:
+    if step == "conclusion" and (report.extended if extended is None else extended):
         more = chosen.extension_days
         count_text = (
             _l("%(days)d + %(more)d working days", days=chosen.conclusion_days, more=more)

@@ -34,6 +34,9 @@ class Bureau:
     # Other names a report may use for the bureau (卫健局, 卫健委…): a report naming the
     # bureau that would lead it goes elsewhere (回避, docs/rules.md §2).
     aliases: tuple[str, ...] = ()
+    # What its document numbers (文号) start with, e.g. 县医保 in 县医保〔2026〕第3号
+    # (docs/rules.md §10); the full name when the taxonomy gives none.
+    short: str = ""
 
     def name(self, locale: str) -> str:
         """The bureau's name in `locale`."""
@@ -396,6 +399,7 @@ def _bureau(entry: dict[str, Any], source: _Source) -> Bureau:
         name_en=_string(entry, "name_en", "bureaus", source),
         intake_desk=desk,
         aliases=_strings(entry, "aliases", "bureaus", source),
+        short=_string(entry, "short", "bureaus", source) if "short" in entry else "",
     )
 
 

@@ -18,6 +18,7 @@ from intake.domain.models.cases import (
     SupervisionNote,
     UsedFormToken,
 )
+from intake.domain.models.documents import CaseDocument, DocumentNumber
 from intake.domain.models.evidence import Attachment, AttachmentChunk
 from intake.domain.models.feedback import ReporterFeedback
 from intake.domain.models.grading import CaseStudy
@@ -43,7 +44,9 @@ __all__ = [
     "Base",
     "Bureau",
     "BureauMembership",
+    "CaseDocument",
     "CaseStudy",
+    "DocumentNumber",
     "Event",
     "HandDown",
     "HandDownCase",

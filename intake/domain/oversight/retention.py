@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from intake.domain.cases import hand_downs
 from intake.domain.keys import periods
-from intake.domain.models import Event, NameTag, Report, ReporterFeedback
+from intake.domain.models import CaseDocument, Event, NameTag, Report, ReporterFeedback
 from intake.domain.models.base import write_back
 from intake.domain.oversight import due
 
@@ -88,6 +88,11 @@ def purge(db: Session, today: dt.date, days: int, dry_run: bool = False) -> list
             .values(opinion=None, objection_text=None)
         )
         hand_downs.shred(db, report)
+        # What a member typed for a document (cases/documents.py) goes with the rest; the
+        # document's number and date stay, like every other piece of metadata.
+        db.execute(
+            update(CaseDocument).where(CaseDocument.report_id == report.id).values(sealed_text=None)
+        )
     db.flush()
     periods.destroy_expired(db, today, days)
     db.commit()
