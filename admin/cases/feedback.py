@@ -17,10 +17,13 @@ from admin.cases.forms import CHOOSE, MUST_CHOOSE
 from admin.forms import REQUIRED, TOO_LONG
 from intake.domain.cases import feedback
 from intake.domain.cases.casework import TEXT_LIMIT, Actor
+from intake.domain.cases.documents import KINDS
 from intake.domain.cases.text import normalise_text
 from intake.domain.labels import FEEDBACK_KIND_NAMES, FEEDBACK_WAY_NAMES, SATISFACTION_NAMES
 from intake.domain.models import Report
 from intake.platform import context, i18n
+
+DOCUMENT_TITLES = {code: kind.title for code, kind in KINDS.items()}
 
 
 def _choices(names: dict[str, Any]) -> list[SelectChoice]:
@@ -52,6 +55,12 @@ class FeedbackForm(FlaskForm):
         validators=[Optional(), Length(max=TEXT_LIMIT, message=TOO_LONG)],
     )
     new_evidence = BooleanField(_l("The objection brings new evidence: reopen to check it"))
+    #: The notice or 答复意见书 that carried it; the choices are the case's (offer_documents).
+    document = SelectField(
+        _l("Document sent (for a letter: the notice or 答复意见书 issued)"),
+        choices=[CHOOSE],
+        validators=[Optional()],
+    )
 
     def given(self) -> feedback.Given:
         """What the form records, for the domain."""
@@ -63,7 +72,17 @@ class FeedbackForm(FlaskForm):
             satisfaction=self.satisfaction.data or None,
             objection=self.objection.data,
             new_evidence=bool(self.new_evidence.data),
+            document_id=int(self.document.data) if self.document.data else None,
         )
+
+    def offer_documents(self, report: Report) -> None:
+        """Offer the notices and 答复意见书 issued on the case (none for an anonymous one)."""
+        if not feedback.owed(report):
+            return
+        self.document.choices = [CHOOSE] + [
+            SelectChoice(str(d.id), f"{d.reference} {DOCUMENT_TITLES[d.kind]}")
+            for d in feedback.carriers(report)
+        ]
 
 
 @dataclass(frozen=True)
@@ -104,4 +123,5 @@ def page_part(report: Report, data_key: bytes) -> dict[str, Any]:
 def apply(report: Report, data_key: bytes, who: Actor, form: FeedbackForm) -> dict[str, Any]:
     """Record the feedback; what the audit record keeps (codes, never the reporter's words)."""
     row = feedback.record(report, data_key, who, context.settings(), form.given())
-    return {"kind": row.kind, "way": row.way, "reopened": row.new_evidence}
+    carried = {"document": row.document.id} if row.document is not None else {}
+    return {"kind": row.kind, "way": row.way, "reopened": row.new_evidence, **carried}

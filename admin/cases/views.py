@@ -297,6 +297,7 @@ def _forms(report: Report, data_key: bytes) -> dict[str, FlaskForm]:
         (b.code, bureau_name(b.code)) for b in others if b.id not in holders
     ]
     forms.update(grading.forms(report))
+    forms["feedback"].offer_documents(report)
     return forms
 
 

@@ -20,7 +20,14 @@ from intake.config import Settings
 from intake.domain.cases import feedback
 from intake.domain.cases.content import Contact, ReportContent
 from intake.domain.cases.reports import Submission, submit_report
-from intake.domain.models import AuditEvent, Event, Report, ReporterFeedback, StaffMember
+from intake.domain.models import (
+    AuditEvent,
+    CaseDocument,
+    Event,
+    Report,
+    ReporterFeedback,
+    StaffMember,
+)
 from intake.domain.oversight import retention, statistics, tick
 from intake.platform import context, db
 from tests.conftest import make_settings
@@ -361,3 +368,64 @@ def test_the_reporters_words_are_not_in_the_database(
         kept = db.session().scalars(select(ReporterFeedback)).one()
         assert (kept.opinion, kept.objection_text) == (None, None)
         assert (kept.given_on, kept.way, kept.objection) == (CONCLUDED, "letter", True)
+
+
+def _documents(app: Flask, reference: str) -> dict[str, tuple[int, str]]:
+    """The documents issued on the case: kind -> (id, 文号)."""
+    report = _row(app, reference)
+    with app.app_context():
+        rows = db.session().scalars(select(CaseDocument).where(CaseDocument.report_id == report.id))
+        return {d.kind: (d.id, d.reference) for d in rows}
+
+
+def test_a_feedback_points_to_the_notice_that_carried_it(
+    app: Flask, staff: Login, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reference = _receive(app)
+    health = staff("health")
+    _on(monkeypatch, ACCEPTED)
+    assert health.act(reference, "accept").status_code == 303
+    assert health.act(reference, "document", kind="acceptance").status_code == 303
+    notice_id, notice_number = _documents(app, reference)["acceptance"]
+    # The form offers the notice issued on the case, and starts on none.
+    page = _page(health, reference)
+    assert f'<option value="{notice_id}">{notice_number} 受理告知书</option>' in page
+    # An 受理告知书 does not carry a result.
+    _on(monkeypatch, CONCLUDED)
+    _conclude(health, reference)
+    wrong = _feedback(
+        health, reference, kind="result", given_on="2026-11-02", way="letter",
+        document=str(notice_id),
+    )  # fmt: skip
+    assert wrong.status_code == 422
+    assert "答复意见书" in wrong.get_data(as_text=True)
+    told = _feedback(
+        health, reference, kind="notice", given_on="2026-10-09", way="letter",
+        document=str(notice_id),
+    )  # fmt: skip
+    assert told.status_code == 303
+    assert health.act(reference, "document", kind="reply").status_code == 303
+    reply_id, reply_number = _documents(app, reference)["reply"]
+    # A result cannot point to a document issued after the day it was given.
+    early = _feedback(
+        health, reference, kind="result", given_on="2026-11-01", way="letter",
+        document=str(reply_id),
+    )  # fmt: skip
+    assert early.status_code == 422
+    answered = _feedback(
+        health, reference, kind="result", given_on="2026-11-02", way="letter",
+        document=str(reply_id),
+    )  # fmt: skip
+    assert answered.status_code == 303
+    given = _page(health, reference).split('class="given"')[1].split("</ul>")[0]
+    for document_id, number, title in (
+        (notice_id, notice_number, "受理告知书"),
+        (reply_id, reply_number, "答复意见书"),
+    ):
+        link = f'<a href="/admin/cases/{reference}/documents/{document_id}">{number} {title}</a>'
+        assert link in given
+    with app.app_context():
+        audit = db.session().scalars(
+            select(AuditEvent.detail).where(AuditEvent.action == "case_feedback")
+        )
+        assert [d.get("document") for d in audit] == [notice_id, reply_id]

@@ -10,7 +10,10 @@ is due, how the days count, and the rule behind them. An anonymous report, and a
 Each feedback is recorded: its kind (notice, result, or a return visit — 回访 — that asks how
 satisfied the reporter is), the day and the way it was given, what the reporter thought of it
 and any objection. Their words are sealed with the case's data key, bound to the row; the
-rest is metadata for the deadlines, the overdue board and the 统计表. An objection that
+rest is metadata for the deadlines, the overdue board and the 统计表. A notice or a result
+given in writing may point to the document issued for it on the case (受理告知书 or 不予受理告知书
+for the notice, 答复意见书 for the result: DOCUMENTS), so the record shows what was sent. An
+objection that
 brings new evidence reopens the concluded case for checking through the lifecycle's
 `reopen` (casework.reopen), with the objection as the reason.
 """
@@ -33,7 +36,7 @@ from intake.domain.cases.deadlines import Clock, calendar_for
 from intake.domain.cases.lifecycle import State
 from intake.domain.cases.reports import ReportUnreadable, field_aad
 from intake.domain.keys import epochs
-from intake.domain.models import Report, ReporterFeedback
+from intake.domain.models import CaseDocument, Report, ReporterFeedback
 from intake.domain.models.base import random_id
 from intake.domain.wording import _l
 
@@ -44,6 +47,11 @@ SATISFACTION = ("satisfied", "basically", "dissatisfied")
 EVENT = "feedback_given"
 #: A feedback limit `qingfeng tick` found passed (once per kind and date).
 OVERDUE_EVENT = "feedback_overdue"
+#: The documents (cases/documents.py) that may carry each kind of feedback.
+DOCUMENTS: dict[str, tuple[str, ...]] = {
+    "notice": ("acceptance", "refusal"),
+    "result": ("reply",),
+}
 
 
 @dataclass(frozen=True)
@@ -203,6 +211,34 @@ class Given:
     satisfaction: str | None = None
     objection: str | None = None
     new_evidence: bool = False
+    #: The id of the document issued on the case that carried it, if one did.
+    document_id: int | None = None
+
+
+def carriers(report: Report) -> list[CaseDocument]:
+    """The documents issued on the case that a feedback may point to, oldest first."""
+    fitting = {code for codes in DOCUMENTS.values() for code in codes}
+    return [
+        document
+        for document in _session(report).scalars(
+            select(CaseDocument)
+            .where(CaseDocument.report_id == report.id, CaseDocument.kind.in_(fitting))
+            .order_by(CaseDocument.issued_on, CaseDocument.number)
+        )
+    ]
+
+
+def _carrier(report: Report, given: Given) -> CaseDocument | None:
+    if given.document_id is None:
+        return None
+    document = next((d for d in carriers(report) if d.id == given.document_id), None)
+    if document is None or document.kind not in DOCUMENTS.get(given.kind, ()):
+        raise CaseworkError(
+            _l("Choose a notice for a notice, or the 答复意见书 for a result, issued on this case.")
+        )
+    if document.issued_on > given.given_on:
+        raise CaseworkError(_l("The document was issued after the day the feedback was given."))
+    return document
 
 
 def record(
@@ -229,6 +265,7 @@ def record(
     opinion, objection = _text(given.opinion), _text(given.objection)
     if given.new_evidence and objection is None:
         raise CaseworkError(_l("Write down the objection and the new evidence it brings."))
+    document = _carrier(report, given)
     row = ReporterFeedback(
         id=random_id(),
         kind=given.kind,
@@ -239,6 +276,7 @@ def record(
         new_evidence=given.new_evidence,
         recorded_on=actor.today,
         recorded_by=actor.staff.id,
+        document=document,
     )
     if opinion is not None:
         row.opinion = aead.seal(data_key, opinion.encode("utf-8"), _aad(report, row.id, "opinion"))
@@ -249,7 +287,8 @@ def record(
     _session(report).add(row)
     row.report = report
     value = given.kind if given.kind != "visit" else f"visit:{row.satisfaction}"
-    staff_step(report, actor, EVENT, value=value, way=given.way, objection=row.objection)
+    carried = {"document": document.reference} if document is not None else {}
+    staff_step(report, actor, EVENT, value=value, way=given.way, objection=row.objection, **carried)
     if given.new_evidence and objection is not None:
         casework.reopen(report, data_key, actor, settings, objection)
     return row

@@ -12,6 +12,7 @@ from intake.domain.models.base import Base, RandomId, random_id
 
 if TYPE_CHECKING:  # only for annotations: the mapper resolves the names itself
     from intake.domain.models.cases import Report
+    from intake.domain.models.documents import CaseDocument
 
 
 class ReporterFeedback(Base):
@@ -46,5 +47,8 @@ class ReporterFeedback(Base):
     recorded_on: Mapped[dt.date] = mapped_column(Date)
     # A staff id without a foreign key, as for rewards (models/cases.py).
     recorded_by: Mapped[int | None] = mapped_column(Integer)
+    #: The notice or 答复意见书 issued on the case that carried this feedback, if one did.
+    document_id: Mapped[int | None] = mapped_column(RandomId, ForeignKey("case_documents.id"))
 
     report: Mapped[Report] = relationship()
+    document: Mapped[CaseDocument | None] = relationship()

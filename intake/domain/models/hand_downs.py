@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.domain.models.base import Base, RandomId, random_id
 from intake.domain.models.cases import Report
+from intake.domain.models.documents import CaseDocument
 
 
 class HandDown(Base):
@@ -70,3 +71,7 @@ class HandDownProgress(Base):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     #: Bound to the case, the field and this row's id (hand_downs.py).
     text: Mapped[bytes] = mapped_column(LargeBinary)
+    #: The 办结报告 issued on the case that carried a completion report, if one did.
+    document_id: Mapped[int | None] = mapped_column(RandomId, ForeignKey("case_documents.id"))
+
+    document: Mapped[CaseDocument | None] = relationship()
