@@ -60,6 +60,12 @@ class HandDownReportForm(FlaskForm):
     )
     sent_on = DateField(_l("Sent on"), validators=[InputRequired(message=REQUIRED)])
     document_number = number_field(_l("Document number (文号, optional)"), required=False)
+    #: The 办结报告 issued on the case; the choices are the case's (hand_down_actions.forms).
+    document = SelectField(
+        _l("办结报告 issued on the case (its number is then filled in)"),
+        choices=[CHOOSE],
+        validators=[Optional()],
+    )
     text = _text_area(_l("What the report says"))
 
 

@@ -272,7 +272,7 @@ def _forms(report: Report, data_key: bytes) -> dict[str, FlaskForm]:
         "reward_pay": RewardPayForm(prefix="reward_pay"),
         "accept": FlaskForm(prefix="accept"),
         "feedback": real_name.FeedbackForm(prefix="feedback"),
-        **hand_down_actions.forms(),
+        **hand_down_actions.forms(report),
         "document": DocumentForm(prefix="document"),
     }
     forms["document"].kind.choices = [CHOOSE] + [

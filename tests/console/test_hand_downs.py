@@ -10,7 +10,7 @@ from collections.abc import Callable
 from flask import Flask
 from sqlalchemy import select
 
-from intake.domain.models import AuditEvent, HandDownCase, HandDownProgress, Report
+from intake.domain.models import AuditEvent, CaseDocument, HandDownCase, HandDownProgress, Report
 from intake.domain.oversight import statistics
 from intake.platform import db
 from tests.console.console import Staff
@@ -221,3 +221,43 @@ def test_destroying_a_handed_down_case_deletes_what_was_written_about_it(
         assert retention.purge(session, TODAY + dt.timedelta(days=800), 730) == [ref]
         (kept,) = session.scalars(select(HandDownProgress)).all()
         assert (kept.kind, kept.sent_on, kept.text) == ("completion", TODAY, b"")
+
+
+def test_the_completion_report_is_the_办结报告_issued_to_the_office_that_handed_it_down(
+    app: Flask, staff: Login
+) -> None:
+    desk, health = staff("intake"), staff("health")
+    due = TODAY + dt.timedelta(days=12)
+    assert record(desk, order("医保交〔2026〕11号", due)) == 200
+    (ref,) = references(app)
+    assert health.act(ref, "accept").status_code == 303
+    assert conclude(health, ref) == 303
+    assert health.act(ref, "document", kind="conclusion_report").status_code == 303
+    with app.app_context():
+        (document,) = db.session().scalars(select(CaseDocument)).all()
+        document_id, number = document.id, document.reference
+    # Addressed to the 交办机关, citing its order and the deadline it set.
+    text = health.client.get(f"/admin/cases/{ref}/documents/{document_id}").get_data(as_text=True)
+    assert "省医保局(虚构)：" in text
+    assert "你机关以医保交〔2026〕11号交办的案件" in text
+    assert f"要求于{due.year}年{due.month}月{due.day}日前办结" in text
+
+    sent = {"kind": "completion", "sent_on": TODAY.isoformat(), "text": COMPLETION}
+    # The page offers the 办结报告; a progress report does not point to it.
+    page = health.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
+    assert f'<option value="{document_id}">{number} 办结报告</option>' in page
+    progress = {**sent, "kind": "progress", "document": str(document_id)}
+    assert health.act(ref, "hand_down_report", **progress).status_code == 422
+    # A number typed by hand must agree with the document chosen.
+    typed = {**sent, "document": str(document_id), "document_number": "卫健函〔2026〕99号"}
+    assert health.act(ref, "hand_down_report", **typed).status_code == 422
+    done = health.act(ref, "hand_down_report", document=str(document_id), **sent)
+    assert done.status_code == 303
+    with app.app_context():
+        (kept,) = db.session().scalars(select(HandDownProgress)).all()
+        assert (kept.document_id, kept.document_number) == (document_id, number)
+    page = health.client.get(f"/admin/cases/{ref}").get_data(as_text=True)
+    assert f'<a href="/admin/cases/{ref}/documents/{document_id}">{number} 办结报告</a>' in page
+    board = staff("supervisor").client.get("/admin/hand-downs").get_data(as_text=True)
+    line = board[board.index(ref) :].split("</li>")[0]
+    assert f"{TODAY.isoformat()} 已报送办结报告 · {number}" in line

@@ -14,13 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from intake.config import Settings
-from intake.domain.cases import casework, outcomes, profiles
+from intake.domain.cases import casework, hand_downs, outcomes, profiles
 from intake.domain.cases.documents import KINDS, chinese_date, where_instead
 from intake.domain.cases.extensions import told
 from intake.domain.cases.reports import open_with_key
 from intake.domain.cases.taxonomy import Taxonomy
 from intake.domain.labels import DISPOSAL_NAMES, FINDING_NAMES, MEASURE_NAMES
-from intake.domain.models import CaseDocument, Report
+from intake.domain.models import CaseDocument, HandDown, Report
 from intake.domain.wording import Wording
 
 #: 《信访工作条例》: a petitioner who disagrees asks the level above for a review (复查)
@@ -66,8 +66,12 @@ def compose(
     elif data_key is None:
         raise ValueError("only a 督办函 is drawn without the case's key")
     elif document.kind == "conclusion_report":
-        addressee = f"{report.source or _office(taxonomy, settings)}："
-        body = _conclusion_report(report, data_key)
+        # A case handed down reports to the office that handed it down, citing its order.
+        link = hand_downs.link_of(report)
+        order = link.hand_down if link is not None else None
+        sender = order.issuer if order is not None else report.source
+        addressee = f"{sender or _office(taxonomy, settings)}："
+        body = _conclusion_report(report, data_key, order)
     elif document.kind == "hand_over":
         target = taxonomy.hand_over_target(report.handed_over_to or "")
         addressee = f"{target.name_zh if target else report.handed_over_to}："
@@ -127,10 +131,16 @@ def _notice(
     return body
 
 
-def _conclusion_report(report: Report, data_key: bytes) -> list[str]:
+def _conclusion_report(report: Report, data_key: bytes, order: HandDown | None) -> list[str]:
+    if order is not None:
+        handed = (
+            f"你机关以{order.number}交办的案件（案件编号{report.reference}，"
+            f"{chinese_date(order.received_on)}收到，要求于{chinese_date(order.due)}前办结）"
+        )
+    else:
+        handed = f"交办的案件（案件编号{report.reference}，{chinese_date(report.received_on)}收到）"
     return [
-        f"交办的案件（案件编号{report.reference}，{chinese_date(report.received_on)}"
-        f"收到）已于{_date(report.concluded_on)}办结，现将办理情况报告如下：",
+        f"{handed}已于{_date(report.concluded_on)}办结，现将办理情况报告如下：",
         f"一、核查结论：{_finding(report)}。",
         f"二、处置方式：{_name(DISPOSAL_NAMES, report.disposal)}。",
         f"三、处理结果：{casework.public_reason(report, data_key) or '无'}",

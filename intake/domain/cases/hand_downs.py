@@ -6,7 +6,8 @@ order at most. Linking a case to its order sets the case's conclusion deadline t
 (deadlines.override), so the order's date, not the case's profile, is what the case works
 towards. The bureau sends back progress reports and one completion report (办结报告), each
 recorded with its date, the number of the document that carried it and its text, sealed with
-the case's data key like every word staff write about a case.
+the case's data key like every word staff write about a case. The completion report may point
+to the 办结报告 issued on the case (cases/documents.py), whose number it then carries.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from intake.domain.cases.casework import TEXT_LIMIT, Actor, CaseworkError, staff
 from intake.domain.cases.lifecycle import State
 from intake.domain.cases.reports import ReportUnreadable, field_aad
 from intake.domain.keys import epochs
-from intake.domain.models import HandDown, HandDownCase, HandDownProgress, Report
+from intake.domain.models import CaseDocument, HandDown, HandDownCase, HandDownProgress, Report
 from intake.domain.models.base import random_id
 from intake.domain.wording import _l
 
@@ -122,8 +123,10 @@ def send_back(
     sent_on: dt.date,
     document_number: str,
     text: str,
+    document_id: int | None = None,
 ) -> HandDownProgress:
-    """Record a progress report or the completion report (办结报告) sent to the issuer."""
+    """Record a progress report or the completion report (办结报告) sent to the issuer; a
+    completion report may point to the 办结报告 issued on the case (`document_id`)."""
     text, document_number = (text or "").strip(), (document_number or "").strip()
     if kind not in REPORT_KINDS:
         raise CaseworkError(_l("Please choose one."))
@@ -141,6 +144,9 @@ def send_back(
             raise CaseworkError(_l("The completion report (办结报告) follows the conclusion."))
         if completed_on(report) is not None:
             raise CaseworkError(_l("The completion report (办结报告) was already recorded."))
+    document = _carrier(report, kind, sent_on, document_number, document_id)
+    if document is not None:
+        document_number = document.reference
     row_id = random_id()
     row = HandDownProgress(
         id=row_id,
@@ -150,11 +156,41 @@ def send_back(
         document_number=document_number or None,
         staff_id=actor.staff.id,
         text=aead.seal(data_key, text.encode("utf-8"), _sent_aad(report, row_id)),
+        document=document,
     )
     session.add(row)
     step = "hand_down_completed" if kind == COMPLETION else "hand_down_progress"
     staff_step(report, actor, step, sent_on=sent_on.isoformat())
     return row
+
+
+def reports_issued(report: Report) -> list[CaseDocument]:
+    """The 办结报告 documents issued on the case, which a completion report may point to."""
+    session = object_session(report)
+    if session is None:
+        return []
+    return list(
+        session.scalars(
+            select(CaseDocument)
+            .where(CaseDocument.report_id == report.id, CaseDocument.kind == "conclusion_report")
+            .order_by(CaseDocument.issued_on, CaseDocument.number)
+        )
+    )
+
+
+def _carrier(
+    report: Report, kind: str, sent_on: dt.date, number: str, document_id: int | None
+) -> CaseDocument | None:
+    if document_id is None:
+        return None
+    document = next((d for d in reports_issued(report) if d.id == document_id), None)
+    if kind != COMPLETION or document is None:
+        raise CaseworkError(_l("Only the completion report points to a 办结报告 of this case."))
+    if number and number != document.reference:
+        raise CaseworkError(_l("The number typed is not the number of the 办结报告 chosen."))
+    if document.issued_on > sent_on:
+        raise CaseworkError(_l("The 办结报告 was issued after the day it was sent."))
+    return document
 
 
 def completed_on(report: Report) -> dt.date | None:

@@ -26,6 +26,8 @@ class Line:
     bureau: str
     concluded: bool
     completion_sent_on: dt.date | None
+    #: The number (文号) of the document that carried the completion report, if recorded.
+    completion_number: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,11 +67,13 @@ def board(session: Session, today: dt.date) -> Board:
     """Every 交办 order with its cases: overdue ones first, then open ones, then the
     finished, each by deadline."""
     sent = {
-        report_id: sent_on
-        for report_id, sent_on in session.execute(
-            select(HandDownProgress.report_id, HandDownProgress.sent_on).where(
-                HandDownProgress.kind == COMPLETION
-            )
+        report_id: (sent_on, number)
+        for report_id, sent_on, number in session.execute(
+            select(
+                HandDownProgress.report_id,
+                HandDownProgress.sent_on,
+                HandDownProgress.document_number,
+            ).where(HandDownProgress.kind == COMPLETION)
         )
     }
     cases: dict[int, list[Line]] = {}
@@ -85,7 +89,7 @@ def board(session: Session, today: dt.date) -> Board:
                 report.state,
                 report.lead_bureau.code,
                 report.state == State.CONCLUDED,
-                sent.get(report.id),
+                *sent.get(report.id, (None, None)),
             )
         )
     orders = [
