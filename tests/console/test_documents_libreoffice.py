@@ -61,24 +61,19 @@ def every_kind(
     return health, issued
 
 
-def test_every_document_converts_to_pdf_in_libreoffice(
-    app: Flask,
-    staff: Login,
-    submit: Submit,
-    accounts: dict[str, DemoAccount],
-    tmp_path: Path,
-) -> None:
+def fetch(member: Staff, ref: str, document_id: int, name: str, sources: Path) -> None:
+    """Save a document's Word file and printable page as `name`.docx and `name`.html."""
+    path = f"/admin/cases/{ref}/documents/{document_id}"
+    for suffix, url in (("docx", f"{path}.docx"), ("html", path)):
+        response = member.client.get(url)
+        assert response.status_code == 200
+        (sources / f"{name}-{suffix}.{suffix}").write_bytes(response.data)
+
+
+def to_pdf(sources: Path, tmp_path: Path) -> Path:
+    """Convert every .docx and .html file in `sources` to PDF with LibreOffice, failing on
+    any error it reports; the folder the PDFs are in."""
     assert SOFFICE, "install LibreOffice: apt-get install -y libreoffice-writer-nogui"
-    health, issued = every_kind(app, staff, submit, accounts)
-    sources = tmp_path / "in"
-    sources.mkdir()
-    for ref, document_id, kind in issued:
-        path = f"/admin/cases/{ref}/documents/{document_id}"
-        for suffix, url in (("docx", f"{path}.docx"), ("html", path)):
-            response = health.client.get(url)
-            assert response.status_code == 200
-            # Both renderings of a kind get a name of their own, so their PDFs do too.
-            (sources / f"{kind}-{suffix}.{suffix}").write_bytes(response.data)
     out = tmp_path / "out"
     # A profile of its own: a member's running LibreOffice, or another test, keeps its lock.
     profile = (tmp_path / "profile").as_uri()
@@ -95,6 +90,24 @@ def test_every_document_converts_to_pdf_in_libreoffice(
         assert done.returncode == 0, said
         # soffice reports a file it could not load or convert with "Error:" and exits 0.
         assert "Error" not in said, said
+    return out
+
+
+def test_every_document_converts_to_pdf_in_libreoffice(
+    app: Flask,
+    staff: Login,
+    submit: Submit,
+    accounts: dict[str, DemoAccount],
+    tmp_path: Path,
+) -> None:
+    assert SOFFICE, "install LibreOffice: apt-get install -y libreoffice-writer-nogui"
+    health, issued = every_kind(app, staff, submit, accounts)
+    sources = tmp_path / "in"
+    sources.mkdir()
+    for ref, document_id, kind in issued:
+        # Both renderings of a kind get a name of their own, so their PDFs do too.
+        fetch(health, ref, document_id, kind, sources)
+    out = to_pdf(sources, tmp_path)
     pdfs = {p.name for p in out.glob("*.pdf")}
     expected = {f"{kind}-{suffix}.pdf" for kind in KINDS for suffix in ("docx", "html")}
     assert pdfs == expected
