@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from heapq import merge
 from itertools import islice
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
+from intake.domain.codes import Grade
 from intake.domain.models import KeyWrap, Report
 from intake.domain.oversight import due
 
@@ -113,21 +114,37 @@ def counts(db: Session, bureau_id: int, today: dt.date, filters: Filters) -> dic
 def page(
     db: Session, bureau_id: int, view: str, today: dt.date, filters: Filters, number: int
 ) -> list[Report]:
-    """One page of a tab: real-name cases first (优先办理, docs/rules.md §8), then the others,
-    each part oldest first. Each part is read along its own index with real_name fixed, so
-    the order costs no sort over the bureau's cases."""
+    """One page of a tab: real-name cases first (优先办理, docs/rules.md §8), then the others
+    graded 重大 (docs/rules.md §9), then the rest, each part oldest first. Each part is read
+    along an index with its real_name and grade fixed, so the order costs no sort over the
+    bureau's cases."""
     end = number * PAGE_SIZE
     references: list[str] = []
-    for named in (True, False):
+    for part in _parts():
         if len(references) >= end:
             break
-        part = _in_order(db, bureau_id, view, today, filters, Report.real_name == named, end)
-        references += part[: end - len(references)]
+        runs = [_in_order(db, bureau_id, view, today, filters, fixed, end) for fixed in part]
+        references += [str(row[1]) for row in islice(merge(*runs), end - len(references))]
     wanted_refs = references[end - PAGE_SIZE : end]
     found = {
         r.reference: r for r in db.scalars(select(Report).where(Report.reference.in_(wanted_refs)))
     }
     return [found[ref] for ref in wanted_refs if ref in found]
+
+
+def _parts() -> list[list[ColumnElement[bool]]]:
+    """The parts of a tab in the order it lists them, each as the runs (one condition each,
+    read in date order and merged) that make it up: real-name cases, then the others graded
+    重大, then the rest, a run per other grade and one for the ungraded."""
+    others = Report.real_name.is_(False)
+    rest = [and_(others, Report.grade.is_(None))] + [
+        and_(others, Report.grade == grade) for grade in Grade if grade != Grade.MAJOR
+    ]
+    return [
+        [Report.real_name.is_(True)],
+        [and_(others, Report.grade == Grade.MAJOR)],
+        rest,
+    ]
 
 
 def _in_order(
@@ -138,19 +155,20 @@ def _in_order(
     filters: Filters,
     part: ColumnElement[bool],
     end: int,
-) -> list[str]:
-    """The references of the first `end` cases of a tab within `part`, oldest first: the
-    cases the bureau leads and those it holds a copy of.
+) -> list[tuple[dt.date, str]]:
+    """The date and reference of the first `end` cases of a tab within `part`, oldest
+    first: the cases the bureau leads and those it holds a copy of.
 
     Each is read in date order up to the end of the page (the led part along
-    ix_reports_lead_named_received, so page 20 of a hundred thousand cases reads a
-    thousand), and the two are merged here.
+    ix_reports_lead_named_received, or ix_reports_lead_named_grade_received for a part with
+    its grade fixed, so page 20 of a hundred thousand cases reads a thousand), and the two
+    are merged here.
     """
     wanted = [view_condition(view, today), *filters.conditions(), part]
     # Date and reference, the order of a tab: the led part is read from an index alone.
     columns = (Report.received_on, Report.reference)
     held = [
-        tuple(row)
+        (row.received_on, row.reference)
         for row in db.execute(
             select(*columns).where(_held_not_led(bureau_id), *wanted).order_by(*columns).limit(end)
         )
@@ -160,8 +178,9 @@ def _in_order(
         # (a bureau has a few thousand open, however many it concluded) and sort them here.
         # Asked to sort, a planner may walk the date index through every concluded case.
         open_led = select(*columns).where(*_led(bureau_id), *wanted, Report.state.in_(due.OPEN))
-        led = sorted(tuple(row) for row in db.execute(open_led))
+        led = sorted((row.received_on, row.reference) for row in db.execute(open_led))
     else:
         led_in_order = select(*columns).where(*_led(bureau_id), *wanted)
-        led = [tuple(row) for row in db.execute(led_in_order.order_by(*columns).limit(end))]
-    return [str(row[1]) for row in islice(merge(led, held), end)]
+        in_order = db.execute(led_in_order.order_by(*columns).limit(end))
+        led = [(row.received_on, row.reference) for row in in_order]
+    return list(islice(merge(led, held), end))

@@ -271,3 +271,33 @@ def test_pages_with_grading_are_valid_html(
     }
     assert "联合督办" in pages["board"]
     assert validate(pages, tmp_path) == []
+
+
+def test_major_cases_come_next_after_real_name_ones_in_every_tab(
+    app: Flask, staff: Login, submit: Submit, accounts: dict[str, DemoAccount]
+) -> None:
+    import datetime as dt
+
+    health = staff("health")
+    second = colleague(app, accounts, "health", "health-second")
+    _code, plain = submit()
+    _code, important = submit()
+    _code, major = submit()
+    _code, named = submit(real_name="y", name="王五（虚构）", phone="13900000000")
+    for ref in (plain, important, major, named):
+        assert health.act(ref, "accept").status_code == 303
+    assert study(health, app, important, "important", FIRST, health.username, second.username)
+    assert study(health, app, major, "major", SECOND, health.username, second.username) == 303
+    # Oldest first within each part: the major case is newer than the plain and important.
+    with app.app_context():
+        session = db.session()
+        for day, ref in enumerate((plain, important, major, named), start=1):
+            report = session.scalars(select(Report).where(Report.reference == ref)).one()
+            report.received_on = dt.date(2026, 9, day)
+        session.commit()
+    for view in ("open", "all"):
+        page = health.client.get(f"/admin/queue?view={view}").get_data(as_text=True)
+        queue = page.split("<tbody")[1]  # not the message of the last step
+        order = sorted((plain, important, major, named), key=queue.index)
+        names = {plain: "plain", important: "important", major: "major", named: "named"}
+        assert [names[r] for r in order] == ["named", "major", "plain", "important"], view

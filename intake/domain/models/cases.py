@@ -47,6 +47,11 @@ class Report(Base):
             "ix_reports_lead_named_received", "lead_bureau_id", "real_name", "received_on",
             "reference",
         ),
+        # Then 重大 ones (cases/grading.py): each grade's part of a tab in date order.
+        Index(
+            "ix_reports_lead_named_grade_received", "lead_bureau_id", "real_name", "grade",
+            "received_on", "reference",
+        ),
         # The overdue board and `qingfeng tick`: late cases by the deadline they missed. Each
         # part of the board reads one of these three alone, without touching a row.
         Index(
