@@ -124,6 +124,10 @@ STAT_COLUMNS: dict[str, Wording] = {
     "visits_dissatisfied": _l("Return visits: dissatisfied"),
     "named_feedback_rate": _l("Real-name feedback (实名反馈率, %)"),
     "satisfaction_rate": _l("Satisfaction (满意率, %)"),
+    "listed": _l("Listed for supervision (挂牌督办)"),
+    "joint_supervision": _l("Joint supervision (联合督办)"),
+    "interviews": _l("Talks with the bureau (约谈)"),
+    "circulars": _l("Circulars (通报)"),
 }
 EVENT_NAMES = {
     "received": _l("received"),

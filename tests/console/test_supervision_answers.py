@@ -158,3 +158,29 @@ def test_only_supervisors_supervise_and_only_the_lead_bureau_answers(
         data={"csrf_token": token, "supervision_answer-note_id": note.id},
     )
     assert response.status_code == 403
+
+
+def test_listings_talks_and_circulars_are_counted_in_the_statistics(
+    app: Flask, staff: Login, submit: Submit
+) -> None:
+    from intake.domain.oversight import statistics
+
+    supervisor, health = staff("supervisor"), staff("health")
+    _code, talked = submit()
+    _code, listed = submit()
+    for kind in ("interview", "interview", "circular"):
+        data = {"reference": talked, "kind": kind, "held_on": TODAY.isoformat(), "text": TALK}
+        assert supervisor.post("/admin/supervision-events", data).status_code == 303
+    assert health.act(listed, "accept").status_code == 303
+    since = TODAY.isoformat()
+    listing = health.act(listed, "listing", kind="listed", body="市纪委监委", since=since)
+    assert listing.status_code == 303
+    with app.app_context():
+        table = statistics.compute(db.session(), TODAY.replace(day=1), TODAY)
+    counts = table.total.counts
+    assert [counts[c] for c in statistics.SUPERVISION_COLUMNS] == [1, 0, 2, 1]
+    (line,) = [r for r in table.rows if r.counts["interviews"]]
+    assert line.bureau == "health"
+    page = supervisor.client.get(f"/admin/stats?month={TODAY:%Y-%m}").get_data(as_text=True)
+    for title in ("挂牌督办", "联合督办", "约谈", "通报"):
+        assert f">{title}<" in page

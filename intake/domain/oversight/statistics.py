@@ -24,7 +24,9 @@ step counted for, split by the report's category and channel:
   (concluded − concluded late) / concluded; 属实率 = (substantiated + partly) / concluded;
   实名反馈率 = real-name results given / real-name conclusions (a flow like the others: a
   result given in the month after the conclusion counts in that month, so one month's rate
-  may pass 100 % while a year's does not); 满意率 = (satisfied + basically satisfied) / visits.
+  may pass 100 % while a year's does not); 满意率 = (satisfied + basically satisfied) / visits;
+- supervision (docs/rules.md §9, `count_supervision`): cases put under 挂牌督办 or 联合督办 in
+  the period, and the 约谈 and 通报 held about cases, each on the row of the case's lead bureau.
 
 Every figure counts under the category the case was filed in, whatever the taxonomy says now.
 
@@ -66,6 +68,16 @@ FEEDBACK_COLUMNS = (
     "visits_dissatisfied",
 )  # fmt: skip
 
+#: Supervision imposed on cases (docs/rules.md §9; cases/grading.py, supervision_answers.py).
+SUPERVISION_COLUMNS = ("listed", "joint_supervision", "interviews", "circulars")
+#: The step (and its value, for a listing) each supervision column counts.
+_SUPERVISION_STEPS = {
+    ("listed", "listed"): "listed",
+    ("listed", "joint"): "joint_supervision",
+    ("interviewed", None): "interviews",
+    ("circulated", None): "circulars",
+}
+
 COLUMNS = (
     "received",
     "repeats",
@@ -81,6 +93,7 @@ COLUMNS = (
     WITH_MEASURES,
     *REWARD_COLUMNS,
     *FEEDBACK_COLUMNS,
+    *SUPERVISION_COLUMNS,
 )
 ALL = "*"
 RATES = (
@@ -314,6 +327,7 @@ def count_rows(db: Session, start: dt.date, end: dt.date) -> dict[Key, Row]:
             row((codes[bureau_id], category, channel)).counts["open_at_end"] += count
     count_repeats(db, start, end, row)
     count_feedback(db, start, end, row)
+    count_supervision(db, start, end, row)
     for key, counts in count_rewards(db, start, end).items():
         row(key).counts.update(counts)
     return rows
@@ -373,6 +387,23 @@ def count_feedback(db: Session, start: dt.date, end: dt.date, row: Callable[[Key
     )
     for bureau, category, channel, value, count in given:
         column = "named_fed_back" if value == "result" else _VISITS.get(value or "")
+        if column is not None:
+            row((bureau or "", category, channel)).counts[column] += count
+
+
+def count_supervision(db: Session, start: dt.date, end: dt.date, row: Callable[[Key], Row]) -> None:
+    """The supervision columns of the period [start, end], from the steps: 挂牌督办 and 联合督办
+    imposed, 约谈 and 通报 held (recorded) in the period."""
+    steps = db.execute(
+        select(Event.kind, Event.value, Event.bureau, Event.category, Event.channel, func.count())
+        .where(
+            Event.occurred_on.between(start, end),
+            Event.kind.in_({kind for kind, _value in _SUPERVISION_STEPS}),
+        )
+        .group_by(Event.kind, Event.value, Event.bureau, Event.category, Event.channel)
+    )
+    for kind, value, bureau, category, channel, count in steps:
+        column = _SUPERVISION_STEPS.get((kind, value if kind == "listed" else None))
         if column is not None:
             row((bureau or "", category, channel)).counts[column] += count
 
