@@ -26,6 +26,7 @@ from intake.domain.models import CaseDocument, Report
 from intake.platform import context, db
 from tests.console.console import Staff
 from tests.console.test_documents_libreoffice import fetch, to_pdf
+from tests.console.test_valid_html import validate
 from tests.helpers import VALID_REPORT
 
 Login = Callable[[str], Staff]
@@ -171,6 +172,7 @@ def test_a_real_name_case_is_told_in_writing_and_an_objection_reopens_it(
     assert f">{notice_number} 受理告知书</a>" in page
     assert f">{reply_number} 答复意见书</a>" in page
     assert "已于 2026-11-05 反馈" in _duties(health, reference)
+    assert validate({"case-with-feedback": page}, tmp_path) == []
 
     # A return visit: the reporter objects and brings new evidence; checking starts again.
     _on(monkeypatch, dt.date(2026, 11, 12))
@@ -247,6 +249,9 @@ def test_a_handed_down_case_runs_to_its_order_s_deadline_and_its_办结报告_is
     )  # fmt: skip
     assert sent.status_code == 303
     board = supervisor.client.get("/admin/hand-downs").get_data(as_text=True)
+    case_page = health.client.get(f"/admin/cases/{reference}").get_data(as_text=True)
+    assert f">{number} 办结报告</a>" in case_page
+    assert validate({"hand-downs": board, "handed-down-case": case_page}, tmp_path) == []
     assert "到期线索查结清零：到期 1 件，已查结 1 件 · 已清零" in board
     line = board[board.index(reference) :].split("</li>")[0]
     assert f"{late.isoformat()} 已报送办结报告 · {number}" in line
