@@ -21,6 +21,7 @@ from flask import (
     session,
 )
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -55,6 +56,7 @@ from intake.platform import context, db, i18n, uploads
 from intake.platform.i18n import LANGUAGES
 from intake.platform.redirects import local_path
 from intake.platform.report_form import ReportForm
+from intake.public import kept_pages
 from intake.public.forms import (
     MESSAGE_LIMIT,
     AttachForm,
@@ -112,11 +114,10 @@ def index() -> str:
 @bp.route("/report", methods=["GET", "POST"])
 def report() -> Response | str | tuple[str, int]:
     """The report form; a valid POST stores the report and shows its receipt once."""
-    form = _report_form()
     if request.method == "GET":
-        form.form_token.data = _new_form_token()
         session.setdefault(RESUBMISSION_NONCE, secrets.token_hex(16))
-        return render_template("report.html", form=form)
+        return _empty_report_form()
+    form = _report_form()
     if not _body_is_utf8():
         form.validate()
         return render_template("report.html", form=form, alert=str(UNREADABLE_BODY)), 422
@@ -192,9 +193,13 @@ def receipt_info() -> str:
 @bp.route("/status", methods=["GET", "POST"])
 def status() -> str | tuple[str, int]:
     """Enter a receipt code and read the case, its messages, and answer."""
+    if request.method == "GET":
+        return kept_pages.empty_form(
+            "status", [generate_csrf()], lambda: render_template("status.html", form=StatusForm())
+        )
     form = StatusForm()
-    if request.method == "GET" or not form.validate():
-        return render_template("status.html", form=form), 200 if request.method == "GET" else 422
+    if not form.validate():
+        return render_template("status.html", form=form), 422
     opened = _open_by_code(form.code.data)
     if not isinstance(opened, OpenedReport):
         return _status_error(form, *opened)
@@ -489,6 +494,18 @@ def _report_form() -> ReportForm:
     form = ReportForm(context.taxonomy(), locale())
     form.attachments.render_kw = {"accept": uploads.ACCEPT}
     return form
+
+
+def _empty_report_form() -> str:
+    """The report form as a GET shows it: new tokens in the page kept for the language."""
+    form_token = _new_form_token()
+
+    def render() -> str:
+        form = _report_form()
+        form.form_token.data = form_token
+        return render_template("report.html", form=form)
+
+    return kept_pages.empty_form("report", [generate_csrf(), form_token], render)
 
 
 def _new_form_token() -> str:
