@@ -1,15 +1,17 @@
-"""The empty report and status forms, rendered once and kept; each request fills in its tokens.
+"""Pages that differ only in their tokens, rendered once and kept; each request fills in its own.
 
 An empty form page is the same text for everyone who asks in one language, except for its
 tokens (the CSRF token, and the report form's one-time token), which are new for every
-request. Rendering it costs more CPU than anything else on a GET besides Flask itself (the
-report page's template and its form, bench/README.md, "The KDF's share of each flow"), so
-the first request in a language renders it with its tokens as usual and keeps the text
-around them; later ones join the kept text with their own tokens. The page a citizen
-downloads is byte for byte what rendering it would give (tests/public/test_kept_pages.py).
+request; a receipt page without files is the same for every report sent to one bureau on
+one day, except for its receipt code. Rendering them costs more CPU than anything else in
+those requests besides Flask itself (bench/README.md, "The KDF's share of each flow"), so
+the first request renders the page with its tokens as usual and keeps the text around them;
+later ones join the kept text with their own tokens. The page a citizen downloads is byte for
+byte what rendering it would give (tests/public/test_kept_pages.py). Only the text around
+the tokens is kept, never a token.
 
 A page is kept only when each of its tokens appears exactly once and needs no escaping, so
-a token can never land anywhere but in its own field.
+a token can never land anywhere but in its own place.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ from markupsafe import escape
 
 from intake.platform import i18n
 
-#: app.extensions key: {(page, language, script root, path): KeptPage}
+#: app.extensions key: {(page, language, script root, path, *what else it shows): KeptPage}
 EXTENSION = "qingfeng.kept_pages"
+#: Receipt pages are kept per bureau and day: forget them all now and then.
+MOST_KEPT = 256
 
 
 @dataclass(frozen=True)
@@ -59,19 +63,26 @@ def cut(page: str, tokens: Sequence[str]) -> KeptPage | None:
     return KeptPage(tuple(texts), tuple(order))
 
 
-def empty_form(name: str, tokens: Sequence[str], render: Callable[[], str]) -> str:
-    """The empty form page `name` with these tokens: kept text, or `render()` the first time.
+def page(
+    name: str,
+    tokens: Sequence[str],
+    render: Callable[[], str],
+    shows: tuple[str, ...] = (),
+) -> str:
+    """The page `name` with these tokens: kept text, or `render()` the first time.
 
     `render` must give the page with exactly these tokens in it; everything else in it must
-    depend only on the language and the path (no query string is read by the page).
+    depend only on the language, the path and `shows` (no query string is read by the page).
     """
     kept: dict[tuple[str, ...], KeptPage] = current_app.extensions.setdefault(EXTENSION, {})
-    key = (name, i18n.current(), request.script_root, request.path)
-    page = kept.get(key)
-    if page is not None:
-        return page.fill(tokens)
+    key = (name, i18n.current(), request.script_root, request.path, *shows)
+    found = kept.get(key)
+    if found is not None:
+        return found.fill(tokens)
     rendered = render()
     made = cut(rendered, tokens)
     if made is not None:
+        if len(kept) >= MOST_KEPT:
+            kept.clear()
         kept[key] = made
     return rendered

@@ -169,13 +169,20 @@ def report() -> Response | str | tuple[str, int]:
             return _render_already_sent(form)
         raise
     bureau = context.taxonomy().bureau(receipt.report.lead_bureau.code)
-    return render_template(
-        "receipt.html",
-        code=format_receipt(receipt.code),
-        bureau=bureau.name(locale()),
-        report=receipt.report,
-        files=files,
-    )
+    code = format_receipt(receipt.code)
+
+    def render() -> str:
+        return render_template(
+            "receipt.html", code=code, bureau=bureau.name(locale()), report=receipt.report,
+            files=files,
+        )  # fmt: skip
+
+    if files:
+        return render()
+    # Without files, the page shows only the code, the bureau and two dates.
+    report = receipt.report
+    shows = (bureau.code, report.received_on.isoformat(), report.decision_due.isoformat())
+    return kept_pages.page("receipt", [code], render, shows)
 
 
 def recover_report_form(message: str, status: int) -> Response:
@@ -194,7 +201,7 @@ def receipt_info() -> str:
 def status() -> str | tuple[str, int]:
     """Enter a receipt code and read the case, its messages, and answer."""
     if request.method == "GET":
-        return kept_pages.empty_form(
+        return kept_pages.page(
             "status", [generate_csrf()], lambda: render_template("status.html", form=StatusForm())
         )
     form = StatusForm()
@@ -505,7 +512,7 @@ def _empty_report_form() -> str:
         form.form_token.data = form_token
         return render_template("report.html", form=form)
 
-    return kept_pages.empty_form("report", [generate_csrf(), form_token], render)
+    return kept_pages.page("report", [generate_csrf(), form_token], render)
 
 
 def _new_form_token() -> str:

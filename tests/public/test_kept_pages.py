@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from intake.public import kept_pages
-from tests.helpers import VALID_REPORT, form_values, receipt_of
+from tests.helpers import VALID_REPORT, check_status, form_values, post_report, receipt_of
 
 TOKENS = re.compile(r'(name="(?:csrf_token|form_token)" type="hidden" value=")[^"]*')
 
@@ -69,3 +69,18 @@ def test_a_page_is_cut_only_where_each_token_stands_once() -> None:
     assert kept_pages.cut(page + "T1", ["T1", "T2"]) is None  # twice: never kept
     assert kept_pages.cut(page, ["T3"]) is None  # absent
     assert kept_pages.cut('<input value="a&amp;b">', ["a&b"]) is None  # needs escaping
+
+
+def test_a_kept_receipt_page_shows_each_report_its_own_code(
+    app: Flask, client: FlaskClient
+) -> None:
+    app.extensions.pop(kept_pages.EXTENSION, None)
+    first, second = post_report(client), post_report(client)
+    codes = [receipt_of(first), receipt_of(second)]
+    assert codes[0] != codes[1]
+    pages = [r.get_data(as_text=True) for r in (first, second)]
+    spaced = [" ".join(c[i : i + 4] for i in range(0, 20, 4)) for c in codes]
+    assert pages[1] == pages[0].replace(spaced[0], spaced[1])
+    assert spaced[0] not in pages[1]
+    for code in codes:
+        assert check_status(client, code).status_code == 200
