@@ -21,6 +21,7 @@ from flask import (
     session,
 )
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -55,6 +56,7 @@ from intake.platform import context, db, i18n, uploads
 from intake.platform.i18n import LANGUAGES
 from intake.platform.redirects import local_path
 from intake.platform.report_form import ReportForm
+from intake.public import kept_pages
 from intake.public.forms import (
     MESSAGE_LIMIT,
     AttachForm,
@@ -112,11 +114,10 @@ def index() -> str:
 @bp.route("/report", methods=["GET", "POST"])
 def report() -> Response | str | tuple[str, int]:
     """The report form; a valid POST stores the report and shows its receipt once."""
-    form = _report_form()
     if request.method == "GET":
-        form.form_token.data = _new_form_token()
         session.setdefault(RESUBMISSION_NONCE, secrets.token_hex(16))
-        return render_template("report.html", form=form)
+        return _empty_report_form()
+    form = _report_form()
     if not _body_is_utf8():
         form.validate()
         return render_template("report.html", form=form, alert=str(UNREADABLE_BODY)), 422
@@ -168,13 +169,20 @@ def report() -> Response | str | tuple[str, int]:
             return _render_already_sent(form)
         raise
     bureau = context.taxonomy().bureau(receipt.report.lead_bureau.code)
-    return render_template(
-        "receipt.html",
-        code=format_receipt(receipt.code),
-        bureau=bureau.name(locale()),
-        report=receipt.report,
-        files=files,
-    )
+    code = format_receipt(receipt.code)
+
+    def render() -> str:
+        return render_template(
+            "receipt.html", code=code, bureau=bureau.name(locale()), report=receipt.report,
+            files=files,
+        )  # fmt: skip
+
+    if files:
+        return render()
+    # Without files, the page shows only the code, the bureau and two dates.
+    report = receipt.report
+    shows = (bureau.code, report.received_on.isoformat(), report.decision_due.isoformat())
+    return kept_pages.page("receipt", [code], render, shows)
 
 
 def recover_report_form(message: str, status: int) -> Response:
@@ -192,9 +200,13 @@ def receipt_info() -> str:
 @bp.route("/status", methods=["GET", "POST"])
 def status() -> str | tuple[str, int]:
     """Enter a receipt code and read the case, its messages, and answer."""
+    if request.method == "GET":
+        return kept_pages.page(
+            "status", [generate_csrf()], lambda: render_template("status.html", form=StatusForm())
+        )
     form = StatusForm()
-    if request.method == "GET" or not form.validate():
-        return render_template("status.html", form=form), 200 if request.method == "GET" else 422
+    if not form.validate():
+        return render_template("status.html", form=form), 422
     opened = _open_by_code(form.code.data)
     if not isinstance(opened, OpenedReport):
         return _status_error(form, *opened)
@@ -489,6 +501,18 @@ def _report_form() -> ReportForm:
     form = ReportForm(context.taxonomy(), locale())
     form.attachments.render_kw = {"accept": uploads.ACCEPT}
     return form
+
+
+def _empty_report_form() -> str:
+    """The report form as a GET shows it: new tokens in the page kept for the language."""
+    form_token = _new_form_token()
+
+    def render() -> str:
+        form = _report_form()
+        form.form_token.data = form_token
+        return render_template("report.html", form=form)
+
+    return kept_pages.page("report", [generate_csrf(), form_token], render)
 
 
 def _new_form_token() -> str:

@@ -13,8 +13,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from sqlalchemy.orm import Session
-
 from intake.domain.cases.content import ReportContent
 from intake.domain.cases.names import institution_key, person_keys
 from intake.domain.models import NameTag, Report
@@ -40,11 +38,13 @@ def tags_of(index_key: bytes, content: ReportContent) -> list[tuple[str, bytes]]
     return tags
 
 
-def index_report(db: Session, index_key: bytes, report: Report, content: ReportContent) -> None:
-    """Add a new report's tags to the session, to be stored with the report or not at all.
+def name_tags(index_key: bytes, report: Report, content: ReportContent) -> list[NameTag]:
+    """A new report's tags, to be stored with the report or not at all (not yet in a session).
 
     The rows carry their whole key, so they go in with the report in one statement
     (bench/README.md, "Repeat reports").
     """
-    for kind, tag in dict.fromkeys(tags_of(index_key, content)):
-        db.add(NameTag(report=report, kind=kind, tag=tag))
+    return [
+        NameTag(report=report, kind=kind, tag=tag)
+        for kind, tag in dict.fromkeys(tags_of(index_key, content))
+    ]

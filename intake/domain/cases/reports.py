@@ -14,8 +14,9 @@ import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,7 +26,8 @@ from intake.config import Settings
 from intake.domain.cases import profiles
 from intake.domain.cases.content import Contact, ReportContent
 from intake.domain.cases.lifecycle import State
-from intake.domain.cases.name_index import index_report
+from intake.domain.cases.name_index import name_tags
+from intake.domain.cases.report_rows import insert_new
 from intake.domain.cases.routing import RoutingDecision, route
 from intake.domain.cases.taxonomy import Taxonomy
 from intake.domain.keys import authentic
@@ -37,6 +39,7 @@ from intake.domain.keys.keyring import (
     wrap_aad,
 )
 from intake.domain.models import Bureau, Event, KeyWrap, Report, UsedFormToken
+from intake.domain.models.base import Base
 
 #: How a report arrived; after "referred" (上级交办), the other sources staff record, each
 #: counted apart in the statistics (docs/rules.md §9).
@@ -200,21 +203,20 @@ def submit_report(
             detail={"routing": decision.to_dict()},
         )
     )
-    db.add(report)
-    index_report(db, settings.index_key, report, submission.content)
+    new_rows: list[Base] = [report, *name_tags(settings.index_key, report, submission.content)]
     if form_token is not None:
         # A form's CSRF token expires within hours; older one-time tokens need not be kept.
-        # Without autoflush: the report's rows are written once, at the commit, not in two
-        # flushes (the ORM's unit of work is most of a submission's cost beside the KDF).
-        with db.no_autoflush:
-            db.execute(
-                delete(UsedFormToken).where(UsedFormToken.used_on < today - dt.timedelta(days=2))
-            )
-        db.add(UsedFormToken(token_hash=form_token_hash(form_token), used_on=today))
+        db.execute(
+            delete(UsedFormToken).where(UsedFormToken.used_on < today - dt.timedelta(days=2))
+        )
+        new_rows.append(UsedFormToken(token_hash=form_token_hash(form_token), used_on=today))
     receipt = Receipt(code=code, report=report, data_key=data_key)
-    if before_commit is not None:
-        before_commit(receipt)
     try:
+        # One Core INSERT per table instead of the unit of work (report_rows.py); the same
+        # rows, in the same transaction, committed once.
+        insert_new(db, new_rows)
+        if before_commit is not None:
+            before_commit(receipt)
         db.commit()
     except IntegrityError:
         db.rollback()
@@ -226,8 +228,15 @@ def submit_report(
 
 
 def remember_form_token(db: Session, form_token: str, today: dt.date) -> None:
-    """Record one more one-time token of a form being stored (only its hash, and only the day)."""
-    db.add(UsedFormToken(token_hash=form_token_hash(form_token), used_on=today))
+    """Record one more one-time token of a form being stored (only its hash, and only the day).
+
+    A Core insert, like the report's rows (report_rows.py): a token already used raises
+    IntegrityError here, in the caller's transaction.
+    """
+    db.execute(
+        insert(cast(Table, UsedFormToken.__table__)),
+        [{"token_hash": form_token_hash(form_token), "used_on": today}],
+    )
 
 
 def form_token_used(db: Session, form_token: str) -> bool:
