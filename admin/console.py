@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from admin import audit
 from admin.auth import sessions
 from crypto.errors import DecryptionError
+from intake.domain import units
 from intake.domain.cases.casework import Actor
 from intake.domain.codes import Role
 from intake.domain.keys.keyring import bureau_private_key, data_key_for_bureau
@@ -153,11 +154,23 @@ def case_data_key(report: Report) -> tuple[bytes, bytes | None]:
 
 
 def bureau_by_code(code: str) -> Bureau:
-    """A bureau by code; 404 if unknown."""
-    bureau = db.session().scalars(select(Bureau).where(Bureau.code == code)).first()
+    """A bureau of the member's own unit by code; 404 if unknown (docs/design.md, "Units")."""
+    bureau = (
+        db.session()
+        .scalars(select(Bureau).where(Bureau.code == code, Bureau.unit_id == staff().unit_id))
+        .first()
+    )
     if bureau is None:
         abort(404)
     return bureau
+
+
+def visible_bureau_ids() -> set[int]:
+    """The bureaus whose metadata the member may read: their unit's and those of the units
+    below it (docs/design.md, "Units"); once per request."""
+    if "visible_bureaus" not in g:
+        g.visible_bureaus = units.visible_bureau_ids(db.session(), staff())
+    return set(g.visible_bureaus)
 
 
 def is_member(member: StaffMember, bureau: Bureau) -> bool:

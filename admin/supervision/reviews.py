@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from admin.console import actor, requires
+from admin.console import actor, requires, staff
 from admin.forms import REQUIRED
 from admin.labels import bureau_name, category_name
 from intake.domain.cases.casework import CaseworkError
@@ -68,7 +68,9 @@ def _form() -> OpenRoundForm:
     form.category.choices = any_choice + [
         (code, category_name(code)) for code in context.taxonomy().category_codes
     ]
-    bureaus = db.session().scalars(select(Bureau).order_by(Bureau.code))
+    bureaus = db.session().scalars(
+        select(Bureau).where(Bureau.unit_id == staff().unit_id).order_by(Bureau.code)
+    )
     form.bureau.choices = any_choice + [(b.code, bureau_name(b.code)) for b in bureaus]
     return form
 
@@ -101,7 +103,15 @@ def open_round() -> Response | tuple[str, int]:
         return _page(form), 422
     bureau_id = None
     if form.bureau.data:
-        bureau = db.session().scalars(select(Bureau).where(Bureau.code == form.bureau.data)).first()
+        bureau = (
+            db.session()
+            .scalars(
+                select(Bureau).where(
+                    Bureau.code == form.bureau.data, Bureau.unit_id == staff().unit_id
+                )
+            )
+            .first()
+        )
         if bureau is None:
             abort(400)
         bureau_id = bureau.id

@@ -16,7 +16,7 @@ from sqlalchemy import Subquery, case, func, literal, or_, select, true, union_a
 from werkzeug.wrappers import Response
 
 from admin import audit
-from admin.console import actor, record_audit, requires
+from admin.console import actor, record_audit, requires, visible_bureau_ids
 from admin.supervision.forms import SuperviseForm
 from intake.domain.cases import casework, profiles
 from intake.domain.cases.deadlines import current_deadline
@@ -30,7 +30,15 @@ bp = Blueprint("supervision", __name__)
 
 
 def _by_reference(reference: str) -> Report:
-    report = db.session().scalars(select(Report).where(Report.reference == reference)).first()
+    report = (
+        db.session()
+        .scalars(
+            select(Report).where(
+                Report.reference == reference, Report.lead_bureau_id.in_(visible_bureau_ids())
+            )
+        )
+        .first()
+    )
     if report is None:
         abort(404)
     return report
@@ -46,7 +54,11 @@ def overdue() -> str:
     """Overdue cases and major leads: how many per bureau, then the cases, a page at a time,
     by bureau and category, oldest first (of one bureau when one is chosen)."""
     today, database = context.today(), db.session()
-    bureaus = {b.id: b for b in database.scalars(select(Bureau).order_by(Bureau.id))}
+    visible = visible_bureau_ids()
+    bureaus = {
+        b.id: b
+        for b in database.scalars(select(Bureau).where(Bureau.id.in_(visible)).order_by(Bureau.id))
+    }
     chosen = None
     if request.args.get("bureau"):
         chosen = next((b for b in bureaus.values() if b.code == request.args["bureau"]), None)
@@ -61,12 +73,13 @@ def overdue() -> str:
         (bureaus[bureau_id], on_board_count, overdue_count, major_count)
         for bureau_id, on_board_count, overdue_count, major_count in database.execute(
             select(board.c.bureau_id, func.count(), func.sum(board.c.late), func.sum(board.c.major))
+            .where(board.c.bureau_id.in_(visible))
             .group_by(board.c.bureau_id)
             .order_by(board.c.bureau_id)
         )
     ]
     total = sum(n for b, n, _o, _m in summary if chosen is None or b is chosen)
-    listed = select(board.c.reference)
+    listed = select(board.c.reference).where(board.c.bureau_id.in_(visible))
     if chosen is not None:
         listed = listed.where(board.c.bureau_id == chosen.id)
     references = list(
@@ -189,7 +202,11 @@ def find() -> Response:
     reference = "".join(typed.split()).upper()
     if reference and not reference.startswith("QF-"):
         reference = "QF-" + reference.removeprefix("QF")
-    exists = db.session().scalar(select(Report.id).where(Report.reference == reference))
+    exists = db.session().scalar(
+        select(Report.id).where(
+            Report.reference == reference, Report.lead_bureau_id.in_(visible_bureau_ids())
+        )
+    )
     if exists is None:
         flash(str(NO_SUCH_CASE % {"reference": typed.strip() or "—"}))
         return redirect(url_for("admin.supervision.overdue"), code=303)

@@ -210,6 +210,7 @@ AUDIT_ACTION_NAMES = {
     "case_reward_propose": _l("reward proposed"),
     "case_reward_approve": _l("reward approved"),
     "case_reward_pay": _l("reward paid"),
+    "unit_added": _l("unit added"),
 }
 
 RULE_SEPARATOR = _l("; ")

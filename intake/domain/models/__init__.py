@@ -31,6 +31,7 @@ from intake.domain.models.staff import (
     StaffSession,
 )
 from intake.domain.models.statistics import StatisticMonth
+from intake.domain.models.units import Unit
 
 __all__ = [
     "Attachment",
@@ -59,5 +60,6 @@ __all__ = [
     "StatisticMonth",
     "SupervisionNote",
     "TypicalCase",
+    "Unit",
     "UsedFormToken",
 ]
