@@ -153,11 +153,16 @@ def case_data_key(report: Report) -> tuple[bytes, bytes | None]:
     return data_key_for_bureau(report, code, private), lead_private
 
 
-def bureau_by_code(code: str) -> Bureau:
-    """A bureau of the member's own unit by code; 404 if unknown (docs/design.md, "Units")."""
+def bureau_by_code(code: str, unit: str | None = None) -> Bureau:
+    """A bureau by code of the member's own unit, or of `unit` if it is theirs or below it;
+    404 if unknown (docs/design.md, "Units")."""
+    unit_id: int | None = staff().unit_id
+    if unit:
+        found = units.by_code(db.session(), unit)
+        unit_id = found.id if found and found.id in visible_unit_ids() else None
     bureau = (
         db.session()
-        .scalars(select(Bureau).where(Bureau.code == code, Bureau.unit_id == staff().unit_id))
+        .scalars(select(Bureau).where(Bureau.code == code, Bureau.unit_id == unit_id))
         .first()
     )
     if bureau is None:
@@ -171,6 +176,11 @@ def visible_bureau_ids() -> set[int]:
     if "visible_bureaus" not in g:
         g.visible_bureaus = units.visible_bureau_ids(db.session(), staff())
     return set(g.visible_bureaus)
+
+
+def visible_unit_ids() -> set[int]:
+    """The member's unit and the units below it."""
+    return units.below(db.session(), staff().unit_id)
 
 
 def is_member(member: StaffMember, bureau: Bureau) -> bool:

@@ -233,14 +233,17 @@ def tokens() -> str | tuple[str, int]:
             status = 422
         else:
             try:
-                token = hotline.create_token(database, name, context.today())
+                token = hotline.create_token(
+                    database, name, context.today(), database.get_one(Unit, staff().unit_id)
+                )
             except ValueError:
                 status = 422
             else:
                 record_audit("token_created", name=name)
                 database.commit()
                 created = (name, token)
-    rows = database.scalars(select(HotlineToken).order_by(HotlineToken.name)).all()
+    own = select(HotlineToken).where(HotlineToken.unit_id == staff().unit_id)
+    rows = database.scalars(own.order_by(HotlineToken.name)).all()
     return render_template("admin/tokens.html", rows=rows, created=created), status
 
 
@@ -250,7 +253,7 @@ def token_revoke(token_id: int) -> Response:
     """Revoke a hotline token."""
     database = db.session()
     row = database.get(HotlineToken, token_id)
-    if row is None:
+    if row is None or row.unit_id != staff().unit_id:
         abort(404)
     hotline.revoke_token(database, row.name, context.today())
     record_audit("token_revoked", name=row.name)

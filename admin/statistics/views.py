@@ -96,7 +96,8 @@ def ledger() -> Response:
     """A bureau's 问题线索台账 (docs/rules.md §12): one row per lead. A member of the bureau gets
     the content columns, decrypted with the bureau's key; a supervisor, who holds none, gets
     the ledger without them. Every export is audited with who took it and which rows."""
-    bureau = bureau_by_code(request.args.get("bureau", ""))
+    # `unit`: a supervisor's view of a bureau in a unit below theirs (docs/design.md, "Units").
+    bureau = bureau_by_code(request.args.get("bureau", ""), request.args.get("unit"))
     member = staff().role != Role.SUPERVISOR
     if member and not is_member(staff(), bureau):
         abort(404)

@@ -163,9 +163,10 @@ def typical_cases() -> str:
     rows = (
         db.session()
         .scalars(
-            select(TypicalCase).order_by(
-                TypicalCase.approved_on.is_not(None), TypicalCase.id.desc()
-            )
+            select(TypicalCase)
+            .join(Report, Report.id == TypicalCase.report_id)
+            .where(Report.lead_bureau_id.in_(visible_bureau_ids()))
+            .order_by(TypicalCase.approved_on.is_not(None), TypicalCase.id.desc())
         )
         .all()
     )
@@ -179,7 +180,9 @@ def approve_typical(typical_id: int) -> Response:
     if not FlaskForm().validate():
         abort(400)
     typical = db.session().get(TypicalCase, typical_id)
-    if typical is None:
+    if typical is None or db.session().get_one(Report, typical.report_id).lead_bureau_id not in (
+        visible_bureau_ids()
+    ):
         abort(404)
     try:
         casework.approve_typical(typical, actor())

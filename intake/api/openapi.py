@@ -74,6 +74,7 @@ REPORT_REQUEST = {
             "description": "Date of the call (no time). Not in the future, not before 2000.",
         },
         "category": _text(100, "A category code; unknown or missing goes to the intake desk."),
+        "unit": _text(40, "Code of the unit (county) the call is for; missing: the token's unit."),
         "institution": _text(LIMITS["institution"], "Institution involved."),
         "people": _text(LIMITS["people"], "People involved."),
         "place": _text(LIMITS["place"], "Where."),

@@ -6,6 +6,7 @@ tokens and receipt codes are never logged.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -17,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from crypto.receipts import format_receipt
 from intake.api.openapi import openapi_document
+from intake.domain import units
 from intake.domain.cases.content import LIMITS, Contact, ReportContent
 from intake.domain.cases.reports import Receipt, Submission, submit_report
 from intake.domain.cases.text import REPLACEMENT_CHARACTER, normalise_text
@@ -30,7 +32,7 @@ from intake.domain.keys.hotline import (
     authenticate,
     idempotent,
 )
-from intake.domain.models import HotlineToken
+from intake.domain.models import HotlineToken, Unit
 from intake.platform import context, db, uploads
 from intake.platform.errors import Problem
 
@@ -41,6 +43,7 @@ _ABSENT = object()
 IDEMPOTENCY_KEY_LIMIT = 200
 CATEGORY_LIMIT = 100
 HOTLINE_LIMIT = 100
+UNIT_LIMIT = 40
 TEXT_FIELDS = {
     "transcript": LIMITS["what_happened"],
     "institution": LIMITS["institution"],
@@ -50,6 +53,7 @@ TEXT_FIELDS = {
     "amount": LIMITS["amount"],
     "hotline": HOTLINE_LIMIT,
     "category": CATEGORY_LIMIT,
+    "unit": UNIT_LIMIT,
 }
 KNOWN_FIELDS = {*TEXT_FIELDS, "official_involved", "contact", "call_date"}
 REQUIRED = ("transcript", "hotline", "call_date")
@@ -83,6 +87,7 @@ E_UNREADABLE = _l("This text contains characters that could not be read.")
 E_BOOLEAN = _l("This field must be true or false.")
 E_OBJECT = _l("This field must be an object with name and phone.")
 E_DATE = _l("A date as YYYY-MM-DD, not in the future.")
+E_UNKNOWN_UNIT = _l("No such unit under this token's unit.")
 E_UNKNOWN_FIELD = _l("Unknown field. (The caller's number is accepted only inside contact.)")
 
 
@@ -106,6 +111,7 @@ def create_report() -> tuple[Response, int]:
     body, files, fingerprint = _parse_request()
     key = _idempotency_key()
     submission, call_date = _validate(body)
+    submission = dataclasses.replace(submission, unit=_unit(token, submission.unit))
     raw_token = request.headers["Authorization"].partition(" ")[2].strip()
 
     def work(store: Callable[[Answer], None]) -> Answer:
@@ -273,8 +279,20 @@ def _validate(body: dict[str, Any]) -> tuple[Submission, dt.date]:
         contact=contact,
         channel="hotline",
         source=values["hotline"],
+        unit=values["unit"] or None,
     )
     return submission, call_date
+
+
+def _unit(token: HotlineToken, code: str | None) -> str:
+    """The unit a call is filed with: the token's own, or one below it that the call names
+    (a city's hotline taking a county's call, docs/design.md "Units")."""
+    session = db.session()
+    unit = units.by_code(session, code) if code else session.get(Unit, token.unit_id)
+    if unit is None or unit.id not in units.below(session, token.unit_id):
+        fail = [{"field": "unit", "detail": str(E_UNKNOWN_UNIT)}]
+        raise Problem(422, T_INVALID, None, errors=fail)
+    return unit.code
 
 
 def _failed(errors: list[dict[str, str]], field: str) -> bool:

@@ -358,13 +358,20 @@ def hotline_token() -> None:
 
 @hotline_token.command("create")
 @click.argument("name")
-def hotline_token_create(name: str) -> None:
+@click.option("--unit", default=None, help="Code of the unit whose hotline it is (none: home).")
+def hotline_token_create(name: str, unit: str | None) -> None:
     """Create a token for NAME and print it once."""
+    from intake.domain import units
+
     app = create_app()
     with app.app_context():
         db.database().upgrade()
+        session = db.session()
+        owner = units.by_code(session, unit) if unit else None
+        if unit and owner is None:
+            raise click.ClickException(f"no unit {unit!r}: see `qingfeng units list`")
         try:
-            token = hotline.create_token(db.session(), name, context.today())
+            token = hotline.create_token(session, name, context.today(), owner)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(f"Token for {name} (shown only now; store it in the call-centre system):")

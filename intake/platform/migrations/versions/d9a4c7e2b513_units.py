@@ -4,9 +4,9 @@ Revision ID: d9a4c7e2b513
 Revises: c4e8b2f19d3a
 
 An installation holds a tree of administrative units (docs/design.md, "Units"), each with its
-own bureaus and staff. An existing installation becomes a tree of one unit: every bureau and
-every member is put in it, and everything behaves as before. A bureau's code is unique within
-its unit only.
+own bureaus, staff and hotline tokens. An existing installation becomes a tree of one unit:
+every bureau, member and token is put in it, and everything behaves as before. A bureau's
+code is unique within its unit only.
 """
 
 from __future__ import annotations
@@ -58,7 +58,14 @@ def upgrade() -> None:
             sa.Column("unit_id", sa.Integer(), nullable=False, server_default=sa.text("1"))
         )
         batch_op.create_foreign_key("fk_staff_unit_id_units", "units", ["unit_id"], ["id"])
+    with op.batch_alter_table("hotline_tokens") as batch_op:
+        batch_op.add_column(
+            sa.Column("unit_id", sa.Integer(), nullable=False, server_default=sa.text("1"))
+        )
+        batch_op.create_foreign_key("fk_hotline_tokens_unit_id_units", "units", ["unit_id"], ["id"])
     # The default only filled the existing rows: new ones always name their unit.
+    with op.batch_alter_table("hotline_tokens") as batch_op:
+        batch_op.alter_column("unit_id", server_default=None)
     with op.batch_alter_table("bureaus") as batch_op:
         batch_op.alter_column("unit_id", server_default=None)
     with op.batch_alter_table("staff") as batch_op:
@@ -69,6 +76,9 @@ def downgrade() -> None:
     bind = op.get_bind()
     if bind.execute(sa.text("SELECT count(*) FROM units")).scalar_one() > 1:
         raise RuntimeError("several units exist: a downgrade would merge their bureaus")
+    with op.batch_alter_table("hotline_tokens") as batch_op:
+        batch_op.drop_constraint("fk_hotline_tokens_unit_id_units", type_="foreignkey")
+        batch_op.drop_column("unit_id")
     with op.batch_alter_table("staff") as batch_op:
         batch_op.drop_constraint("fk_staff_unit_id_units", type_="foreignkey")
         batch_op.drop_column("unit_id")
