@@ -111,3 +111,21 @@ def visible_bureau_ids(db: Session, member: StaffMember) -> set[int]:
     """The bureaus whose metadata `member` may read: those of their unit and the units below."""
     units = below(db, member.unit_id)
     return set(db.scalars(select(Bureau.id).where(Bureau.unit_id.in_(units))))
+
+
+#: Units offered to a reporter: (the unit above, or "" for a root; [(code, name), …]).
+UnitGroups = list[tuple[str, list[tuple[str, str]]]]
+
+
+def offered(db: Session) -> UnitGroups:
+    """The units that take reports (those with bureaus), grouped under the unit above them,
+    for the report form's chooser; one unit alone means no chooser at all."""
+    taking = set(db.scalars(select(Bureau.unit_id).distinct()))
+    rows = db.scalars(select(Unit).order_by(Unit.id)).all()
+    names = {u.id: u.name for u in rows}
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for unit in rows:
+        if unit.id in taking:
+            above = names.get(unit.parent_id, "") if unit.parent_id else ""
+            groups.setdefault(above, []).append((unit.code, unit.name))
+    return list(groups.items())

@@ -28,6 +28,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from crypto.errors import ReceiptChecksumError, ReceiptFormatError
 from crypto.receipts import format_receipt, normalise_receipt
 from intake.config import ROOT
+from intake.domain import units
 from intake.domain.cases import casework, extensions, rewards
 from intake.domain.cases.deadlines import current_deadline
 from intake.domain.cases.lifecycle import reporter_label
@@ -115,6 +116,7 @@ def report() -> Response | str | tuple[str, int]:
     form = _report_form()
     if request.method == "GET":
         form.form_token.data = _new_form_token()
+        form.unit.data = request.args.get("unit", "")[:40]  # a unit's own link: /report?unit=…
         session.setdefault(RESUBMISSION_NONCE, secrets.token_hex(16))
         return render_template("report.html", form=form)
     if not _body_is_utf8():
@@ -140,6 +142,7 @@ def report() -> Response | str | tuple[str, int]:
         official_involved=form.official_involved.data == "yes",
         content=form.content(),
         contact=form.contact(),
+        unit=form.chosen_unit(),
     )
     today = context.today()
 
@@ -488,6 +491,7 @@ def _body_is_utf8() -> bool:
 def _report_form() -> ReportForm:
     form = ReportForm(context.taxonomy(), locale())
     form.attachments.render_kw = {"accept": uploads.ACCEPT}
+    form.offer_units(units.offered(db.session()))
     return form
 
 

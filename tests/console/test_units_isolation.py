@@ -38,15 +38,16 @@ def _log_in(app: Flask, account: DemoAccount) -> Staff:
 
 @pytest.fixture
 def county(app: Flask) -> dict[str, Staff]:
-    """The second county's members, logged in."""
+    """The second county's members, logged in. Asked for after the access matrix's `setup`,
+    whose reports are sent on the web form before it offers a choice of county."""
     accounts = add_county(app)
     return {role: _log_in(app, accounts[role]) for role in ROLES}
 
 
 def test_no_console_route_gives_another_unit_s_member_anything_of_the_home_unit(
     app: Flask,
-    county: dict[str, Staff],
     setup: tuple[str, str, int, int, int, int],
+    county: dict[str, Staff],
 ) -> None:
     own, other, throwaway, token, file_id, other_file = setup
     home_names = {"throwaway", "demo-health", "demo-intake", "demo-supervisor"}
@@ -92,7 +93,7 @@ def test_no_console_route_gives_another_unit_s_member_anything_of_the_home_unit(
 
 
 def test_the_home_unit_s_cases_are_not_found_by_the_other_unit(
-    app: Flask, county: dict[str, Staff], setup: tuple[str, str, int, int, int, int]
+    app: Flask, setup: tuple[str, str, int, int, int, int], county: dict[str, Staff]
 ) -> None:
     own = setup[0]
     for role in ("intake", "health"):
@@ -108,7 +109,7 @@ def test_the_home_unit_s_cases_are_not_found_by_the_other_unit(
 
 
 def test_a_unit_s_members_work_on_their_own_cases(
-    app: Flask, county: dict[str, Staff], setup: tuple[str, str, int, int, int, int]
+    app: Flask, setup: tuple[str, str, int, int, int, int], county: dict[str, Staff]
 ) -> None:
     home_case = setup[0]
     mine = file_report(app, COUNTY)
@@ -124,7 +125,7 @@ def test_a_unit_s_members_work_on_their_own_cases(
 
 
 def test_a_county_administrator_manages_only_the_county_s_staff(
-    app: Flask, county: dict[str, Staff], setup: tuple[str, str, int, int, int, int]
+    app: Flask, setup: tuple[str, str, int, int, int, int], county: dict[str, Staff]
 ) -> None:
     throwaway = setup[2]
     admin = county["admin"]
