@@ -117,8 +117,11 @@ class ReportForm(FlaskForm):
         self._only_unit = codes[0] if len(codes) == 1 else None
 
     def chosen_unit(self) -> str | None:
-        """The unit to file with: the one chosen, or the only one (None: the home unit)."""
-        return self.unit.data if self.unit_groups else self._only_unit
+        """The unit to file with: the one chosen, or the only one; if the units could not be
+        read, what was posted (the submission checks it); None: the home unit."""
+        if self.unit_groups:
+            return self.unit.data
+        return self._only_unit or self.unit.data or None
 
     def validate_unit(self, field: StringField) -> None:
         """With several units, one of them must be chosen."""

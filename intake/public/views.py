@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -22,7 +23,7 @@ from flask import (
 )
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from crypto.errors import ReceiptChecksumError, ReceiptFormatError
@@ -491,7 +492,13 @@ def _body_is_utf8() -> bool:
 def _report_form() -> ReportForm:
     form = ReportForm(context.taxonomy(), locale())
     form.attachments.render_kw = {"accept": uploads.ACCEPT}
-    form.offer_units(units.offered(db.session()))
+    try:
+        form.offer_units(units.offered(db.session()))
+    except SQLAlchemyError:
+        # The database is down: the form is still drawn again with everything typed (nothing
+        # lost), the chosen county kept in a hidden field until the chooser can be read.
+        with contextlib.suppress(SQLAlchemyError):
+            db.session().rollback()
     return form
 
 

@@ -3,9 +3,11 @@ are offered in a plain <select> grouped under their city, which works without Ja
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from crypto.receipts import derive_receipt_keys
 from intake.domain import units
@@ -74,3 +76,21 @@ def test_without_a_county_chosen_the_form_comes_back_filled_in(
         assert "请选择所在的县。" in page
         assert "写好的内容（虚构）" in page
         assert 'aria-invalid="true"' in page
+
+
+def test_a_county_chosen_while_the_units_cannot_be_read_is_kept(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_county(app)
+
+    def down(_db: object) -> None:
+        raise OperationalError("SELECT", {}, Exception("database down"))
+
+    page = client.get("/report").get_data(as_text=True)
+    monkeypatch.setattr(units, "offered", down)
+    drawn = client.get(f"/report?unit={COUNTY}").get_data(as_text=True)
+    assert f'<input type="hidden" name="unit" value="{COUNTY}">' in drawn
+    assert '<select id="unit"' in page
+    response = post_report(client, unit=COUNTY)
+    assert response.status_code == 200
+    assert _unit_of(app, receipt_of(response)) == COUNTY
