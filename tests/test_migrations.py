@@ -322,10 +322,10 @@ def test_an_existing_installation_becomes_a_tree_of_one_unit(engine: Engine) -> 
     migrate.upgrade(engine, "c4e8b2f19d3a")
     now = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
     with engine.begin() as connection:
-        for number, code in enumerate(("intake", "health"), start=1):
-            bureau = {"id": number, "code": code, "public_key": None}
+        for code in ("intake", "health"):
+            bureau = {"code": code, "public_key": None}
             connection.execute(insert(old_table("bureaus", bureau)), bureau)
-        member = {"id": 1, "username": "h-1", "role": "handler", "created_at": now, "active": True}
+        member = {"username": "h-1", "role": "handler", "created_at": now, "active": True}
         member |= {"enrolled": False, "may_approve": False}
         connection.execute(insert(old_table("staff", member)), member)
     migrate.upgrade(engine)
@@ -336,9 +336,11 @@ def test_an_existing_installation_becomes_a_tree_of_one_unit(engine: Engine) -> 
         assert {b.unit_id for b in bureaus} == {units[0].id}
         assert session.scalars(select(models.StaffMember.unit_id)).all() == [units[0].id]
         # A bureau code is now unique within its unit: another unit may have its own health.
-        session.add(models.Unit(id=2, code="other", name="乙县", level="county"))
-        session.add(models.Bureau(code="health", unit_id=2))
+        other = models.Unit(code="other", name="乙县", level="county")
+        session.add(other)
+        session.flush()  # on PostgreSQL: the sequence gives the next id after the home unit's
+        session.add(models.Bureau(code="health", unit_id=other.id))
         session.commit()
-        session.add(models.Bureau(code="health", unit_id=2))
+        session.add(models.Bureau(code="health", unit_id=other.id))
         with pytest.raises(IntegrityError):
             session.commit()

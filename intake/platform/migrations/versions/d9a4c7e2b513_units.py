@@ -19,8 +19,10 @@ down_revision = "c4e8b2f19d3a"
 branch_labels = None
 depends_on = None
 
-# The one unit an existing installation migrates into (intake/domain/units.py, HOME).
-_HOME = {"id": 1, "code": "home", "name": "本级", "level": "county", "parent_id": None}
+# The one unit an existing installation migrates into (intake/domain/units.py, HOME). No id
+# given: PostgreSQL's sequence hands it out, so the next unit added gets the next one.
+_HOME = {"code": "home", "name": "本级", "level": "county", "parent_id": None}
+_IN_UNITS = ("bureaus", "staff", "hotline_tokens")
 
 
 def _drop_code_unique(batch_op: object, sqlite: bool) -> None:
@@ -46,30 +48,22 @@ def upgrade() -> None:
     # On SQLite the unnamed constraint is found by this convention's name (batch mode reflects).
     convention = {"uq": "uq_%(table_name)s_%(column_0_name)s"} if sqlite else {}
     with op.batch_alter_table("bureaus", naming_convention=convention) as batch_op:
-        batch_op.add_column(
-            sa.Column("unit_id", sa.Integer(), nullable=False, server_default=sa.text("1"))
-        )
+        batch_op.add_column(sa.Column("unit_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("name_zh", sa.String(length=100), nullable=True))
         _drop_code_unique(batch_op, sqlite)
         batch_op.create_unique_constraint("uq_bureaus_unit_code", ["unit_id", "code"])
         batch_op.create_foreign_key("fk_bureaus_unit_id_units", "units", ["unit_id"], ["id"])
-    with op.batch_alter_table("staff") as batch_op:
-        batch_op.add_column(
-            sa.Column("unit_id", sa.Integer(), nullable=False, server_default=sa.text("1"))
-        )
-        batch_op.create_foreign_key("fk_staff_unit_id_units", "units", ["unit_id"], ["id"])
-    with op.batch_alter_table("hotline_tokens") as batch_op:
-        batch_op.add_column(
-            sa.Column("unit_id", sa.Integer(), nullable=False, server_default=sa.text("1"))
-        )
-        batch_op.create_foreign_key("fk_hotline_tokens_unit_id_units", "units", ["unit_id"], ["id"])
-    # The default only filled the existing rows: new ones always name their unit.
-    with op.batch_alter_table("hotline_tokens") as batch_op:
-        batch_op.alter_column("unit_id", server_default=None)
-    with op.batch_alter_table("bureaus") as batch_op:
-        batch_op.alter_column("unit_id", server_default=None)
-    with op.batch_alter_table("staff") as batch_op:
-        batch_op.alter_column("unit_id", server_default=None)
+    for table in ("staff", "hotline_tokens"):
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.add_column(sa.Column("unit_id", sa.Integer(), nullable=True))
+            batch_op.create_foreign_key(f"fk_{table}_unit_id_units", "units", ["unit_id"], ["id"])
+    # Everything that exists belongs to the home unit; from now on every row names its unit.
+    for table in _IN_UNITS:
+        # The table names are this module's constants, never input.
+        home = "(SELECT id FROM units WHERE code = 'home')"
+        op.execute(f"UPDATE {table} SET unit_id = {home}")  # noqa: S608  # nosec B608
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.alter_column("unit_id", existing_type=sa.Integer(), nullable=False)
 
 
 def downgrade() -> None:
