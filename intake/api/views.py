@@ -87,7 +87,6 @@ E_UNREADABLE = _l("This text contains characters that could not be read.")
 E_BOOLEAN = _l("This field must be true or false.")
 E_OBJECT = _l("This field must be an object with name and phone.")
 E_DATE = _l("A date as YYYY-MM-DD, not in the future.")
-E_UNKNOWN_UNIT = _l("No such unit under this token's unit.")
 E_UNKNOWN_FIELD = _l("Unknown field. (The caller's number is accepted only inside contact.)")
 
 
@@ -152,6 +151,7 @@ def _answer(receipt: Receipt, files: list[Checked]) -> Answer:
         "bureau": {"code": bureau.code, "name_zh": bureau.name_zh, "name_en": bureau.name_en},
         "received_on": receipt.report.received_on.isoformat(),
         "decision_due": receipt.report.decision_due.isoformat(),
+        "unit": receipt.report.lead_bureau.unit.code,
     }
     if files:
         body["attachments"] = [
@@ -285,14 +285,15 @@ def _validate(body: dict[str, Any]) -> tuple[Submission, dt.date]:
 
 
 def _unit(token: HotlineToken, code: str | None) -> str:
-    """The unit a call is filed with: the token's own, or one below it that the call names
-    (a city's hotline taking a county's call, docs/design.md "Units")."""
+    """The unit a call is filed with: one below the token's unit that the call names (a
+    city's hotline taking a county's call, docs/design.md "Units"), else the token's own,
+    whose intake desk passes it on, as a call without a known category goes to the desk:
+    never a unit beside or above the token's."""
     session = db.session()
-    unit = units.by_code(session, code) if code else session.get(Unit, token.unit_id)
-    if unit is None or unit.id not in units.below(session, token.unit_id):
-        fail = [{"field": "unit", "detail": str(E_UNKNOWN_UNIT)}]
-        raise Problem(422, T_INVALID, None, errors=fail)
-    return unit.code
+    named = units.by_code(session, code) if code else None
+    if named is not None and named.id in units.below(session, token.unit_id):
+        return named.code
+    return session.get_one(Unit, token.unit_id).code
 
 
 def _failed(errors: list[dict[str, str]], field: str) -> bool:

@@ -386,7 +386,9 @@ def rotate_bureau_key(
         select(Bureau)
         .join(BureauMembership)
         .where(BureauMembership.staff_id == member.id, Bureau.code == code)
-    ).one()
+    ).first()
+    if bureau is None:  # the member's own bureau of that code, in their unit
+        raise KeyError(code)
     old_private = bureau_private_key(db, member, staff_private, code)
     new_private, new_public = keywrap.generate_keypair()
     holder = bureau_holder(code)
