@@ -95,10 +95,15 @@ def mac_name(bureau: Bureau) -> str:
     return f"{unit.code}/{bureau.code}"
 
 
-def below(db: Session, unit_id: int) -> set[int]:
-    """`unit_id` and every unit below it."""
+def roots(db: Session) -> list[int]:
+    """The units with none above them."""
+    return list(db.scalars(select(Unit.id).where(Unit.parent_id.is_(None))))
+
+
+def below(db: Session, *unit_ids: int) -> set[int]:
+    """These units and every unit below them."""
     parents = {child: parent for child, parent in db.execute(select(Unit.id, Unit.parent_id))}
-    found = {unit_id}
+    found = set(unit_ids)
     grew = True
     while grew:
         more = {child for child, parent in parents.items() if parent in found} - found

@@ -106,6 +106,9 @@ def test_the_home_unit_s_cases_are_not_found_by_the_other_unit(
     )
     found = supervisor.get(f"/admin/find?reference={own}")
     assert "/audit" not in found.headers["Location"]
+    # The 统计表 still counts the whole installation: not for a county's supervisor.
+    assert supervisor.get("/admin/stats?month=2026-10").status_code == 403
+    assert supervisor.get("/admin/stats/export?month=2026-10&format=csv").status_code == 403
 
 
 def test_a_unit_s_members_work_on_their_own_cases(
