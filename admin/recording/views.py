@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from admin.console import record_audit, requires, staff
 from admin.recording.forms import RecordForm
 from crypto.receipts import format_receipt
+from intake.domain import units
 from intake.domain.cases.reports import Receipt, Submission, submit_report
 from intake.domain.codes import Role
 from intake.domain.evidence import attachments
@@ -66,7 +67,7 @@ def record() -> str | tuple[str, int]:
         "admin/slip.html",
         code=format_receipt(receipt.code),
         report=receipt.report,
-        bureau=bureau.name(locale),
+        bureau=units.display_name(receipt.report.lead_bureau, bureau, locale),
         hotline=context.settings().hotline_number,
         # The printed slip names the site: a visitor has no address bar to read it from.
         status_url=(context.settings().public_url or request.host_url.rstrip("/")) + "/status",

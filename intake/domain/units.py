@@ -84,6 +84,14 @@ def bureau_name(unit: Unit, info: BureauInfo) -> str | None:
     return f"{unit.name}{base}"
 
 
+def display_name(bureau: Bureau, info: BureauInfo, locale: str) -> str:
+    """What a reporter or member reads for a bureau: its name in its unit ("XX县医疗保障局"),
+    else the taxonomy's, in `locale` (English keeps the taxonomy's name)."""
+    if bureau.name_zh and not locale.lower().startswith("en"):
+        return bureau.name_zh
+    return info.name(locale)
+
+
 def mac_name(bureau: Bureau) -> str:
     """Who a bureau's key MAC names: its code, qualified by its unit outside the home unit,
     so a key and MAC copied from one unit's bureau to the same bureau of another unit fail

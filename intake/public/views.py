@@ -171,11 +171,12 @@ def report() -> Response | str | tuple[str, int]:
         if form_token_used(db.session(), same_text):
             return _render_already_sent(form)
         raise
-    bureau = context.taxonomy().bureau(receipt.report.lead_bureau.code)
+    lead = receipt.report.lead_bureau
+    bureau = context.taxonomy().bureau(lead.code)
     return render_template(
         "receipt.html",
         code=format_receipt(receipt.code),
-        bureau=bureau.name(locale()),
+        bureau=units.display_name(lead, bureau, locale()),
         report=receipt.report,
         files=files,
     )
@@ -359,7 +360,7 @@ def _render_case(
         "status_result.html",
         opened=opened,
         state_label=reporter_label(report.state),
-        bureau=bureau.name(locale()),
+        bureau=units.display_name(report.lead_bureau, bureau, locale()),
         category=category.name(locale()) if category else report.category,
         next_deadline=current_deadline(report.state, report.decision_due, report.conclusion_due),
         messages=casework.messages(report, opened.data_key),

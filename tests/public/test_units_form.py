@@ -61,7 +61,11 @@ def test_the_report_goes_to_the_chosen_county_and_its_code_works_on_the_one_stat
     assert response.status_code == 200, response.get_data(as_text=True)
     code = receipt_of(response)
     assert _unit_of(app, code) == COUNTY
-    assert check_status(client, code).status_code == 200
+    # The receipt and the status page name the county's own bureau.
+    assert "乙县（虚构）卫生健康局" in response.get_data(as_text=True)
+    status = check_status(client, code)
+    assert status.status_code == 200
+    assert "乙县（虚构）卫生健康局" in status.get_data(as_text=True)
     assert _unit_of(app, receipt_of(post_report(client, unit=units.HOME))) == units.HOME
 
 
