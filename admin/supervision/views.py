@@ -61,7 +61,16 @@ def overdue() -> str:
     }
     chosen = None
     if request.args.get("bureau"):
-        chosen = next((b for b in bureaus.values() if b.code == request.args["bureau"]), None)
+        # A city's supervisor tells its counties' bureaus apart by `unit` (docs/design.md).
+        unit = request.args.get("unit")
+        chosen = next(
+            (
+                b
+                for b in bureaus.values()
+                if b.code == request.args["bureau"] and unit in (None, b.unit.code)
+            ),
+            None,
+        )
         if chosen is None:
             abort(404)
     try:

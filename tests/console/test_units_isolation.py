@@ -176,4 +176,8 @@ def test_a_city_supervisor_reads_the_metadata_of_the_counties_below(
     assert county_supervisor.get("/admin/ledger?bureau=health&unit=home").status_code == 404
     home_case = file_report(app, None)
     assert city_supervisor.client.get(f"/admin/cases/{home_case}/audit").status_code == 404
+    # The board tells the counties' bureaus apart, and offers none of the home unit's.
+    board = city_supervisor.client.get(f"/admin/overdue?bureau=health&unit={COUNTY}")
+    assert board.status_code == 200
+    assert city_supervisor.client.get("/admin/overdue?bureau=health&unit=home").status_code == 404
     del staff
