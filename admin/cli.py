@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from admin import audit
 from admin.setup_cli import bureaus_group
+from admin.units_cli import units_group
 from intake.domain.codes import Role
 from intake.domain.installation import new_password
 from intake.platform import context, db
@@ -25,8 +26,9 @@ def staff_group() -> None:
     """Staff accounts: create, reset the second factor, deactivate."""
 
 
-def _create_account(username: str, role: str) -> None:
+def _create_account(username: str, role: str, unit_code: str | None = None) -> None:
     from admin import audit
+    from intake.domain import units
     from intake.domain.keys.keyring import create_staff
     from intake.domain.models import StaffMember
 
@@ -35,9 +37,12 @@ def _create_account(username: str, role: str) -> None:
         session = db.session()
         if session.scalars(select(StaffMember).where(StaffMember.username == username)).first():
             raise click.ClickException(f"the username {username!r} is taken")
+        unit = units.by_code(session, unit_code) if unit_code else units.home(session)
+        if unit is None:
+            raise click.ClickException(f"no unit {unit_code!r}: see `qingfeng units list`")
         password = new_password()
         settings = context.settings()
-        create_staff(session, username, role, password, settings.password_kdf)
+        create_staff(session, username, role, password, settings.password_kdf, unit)
         audit.record(
             session, None, "account_created", actor_name="cli", username=username, role=role
         )
@@ -46,11 +51,16 @@ def _create_account(username: str, role: str) -> None:
     click.echo("At the first login they choose a password and set up their authenticator app.")
 
 
+#: Which unit a new account works for (docs/design.md, "Units"); none: the home unit.
+UNIT_OPTION = click.option("--unit", default=None, help="Code of the member's unit.")
+
+
 @staff_group.command("create-admin")
 @click.argument("username")
-def staff_create_admin(username: str) -> None:
+@UNIT_OPTION
+def staff_create_admin(username: str, unit: str | None) -> None:
     """Create a system administrator (accounts and tokens; never report content)."""
-    _create_account(username, Role.ADMIN)
+    _create_account(username, Role.ADMIN, unit)
 
 
 @staff_group.command("create")
@@ -61,9 +71,10 @@ def staff_create_admin(username: str) -> None:
     required=True,
     help="intake desk, bureau handler, supervisor or system administrator.",
 )
-def staff_create(username: str, role: str) -> None:
+@UNIT_OPTION
+def staff_create(username: str, role: str, unit: str | None) -> None:
     """Create a staff member; a member of a bureau then grants them its key in the console."""
-    _create_account(username, role)
+    _create_account(username, role, unit)
 
 
 def _change_account(username: str, action: str) -> str | None:
@@ -258,6 +269,7 @@ main.add_command(stats_command)
 main.add_command(staff_group)
 main.add_command(audit_group)
 main.add_command(bureaus_group)
+main.add_command(units_group)
 
 if __name__ == "__main__":
     main()

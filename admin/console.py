@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from admin import audit
 from admin.auth import sessions
 from crypto.errors import DecryptionError
+from intake.domain import units
 from intake.domain.cases.casework import Actor
 from intake.domain.codes import Role
 from intake.domain.keys.keyring import bureau_private_key, data_key_for_bureau
@@ -152,12 +153,34 @@ def case_data_key(report: Report) -> tuple[bytes, bytes | None]:
     return data_key_for_bureau(report, code, private), lead_private
 
 
-def bureau_by_code(code: str) -> Bureau:
-    """A bureau by code; 404 if unknown."""
-    bureau = db.session().scalars(select(Bureau).where(Bureau.code == code)).first()
+def bureau_by_code(code: str, unit: str | None = None) -> Bureau:
+    """A bureau by code of the member's own unit, or of `unit` if it is theirs or below it;
+    404 if unknown (docs/design.md, "Units")."""
+    unit_id: int | None = staff().unit_id
+    if unit:
+        found = units.by_code(db.session(), unit)
+        unit_id = found.id if found and found.id in visible_unit_ids() else None
+    bureau = (
+        db.session()
+        .scalars(select(Bureau).where(Bureau.code == code, Bureau.unit_id == unit_id))
+        .first()
+    )
     if bureau is None:
         abort(404)
     return bureau
+
+
+def visible_bureau_ids() -> set[int]:
+    """The bureaus whose metadata the member may read: their unit's and those of the units
+    below it (docs/design.md, "Units"); once per request."""
+    if "visible_bureaus" not in g:
+        g.visible_bureaus = units.visible_bureau_ids(db.session(), staff())
+    return set(g.visible_bureaus)
+
+
+def visible_unit_ids() -> set[int]:
+    """The member's unit and the units below it."""
+    return units.below(db.session(), staff().unit_id)
 
 
 def is_member(member: StaffMember, bureau: Bureau) -> bool:

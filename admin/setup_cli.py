@@ -6,12 +6,17 @@ installation", is the operator's side.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 from flask_babel import force_locale
 
 from intake.platform import context, db
 from intake.platform.cli import echo_waiting, waiting_words
 from intake.platform.factory import create_app
+
+if TYPE_CHECKING:
+    from intake.domain.setup import FounderAccount
 
 LANGS = click.Choice(["zh_CN", "en"])
 
@@ -49,21 +54,26 @@ def bureaus_setup(lang: str) -> None:
     if not accounts:
         click.echo("Every bureau of the taxonomy exists already; nothing was created.")
     else:
-        click.echo(
-            "Bureaus created, each with its first member (founder). Temporary passwords, shown\n"
-            "only now: give each to its founder in person."
-        )
-        for account, what in described:
-            click.echo(f"  {account.bureau.name(lang)} [{account.bureau.code}]: {what}")
-            click.echo(f"  {account.username:<28} password {account.password}  ({account.role})")
-        click.echo(
-            "Each founder logs in at /admin/login with that password, chooses their own password\n"
-            "and sets up an authenticator app (TOTP); that first login makes the bureau's key,\n"
-            "sealed to the founder alone. Colleagues get it later from a member (console,\n"
-            "Bureaus → Add a member). If a founder's temporary password no longer works, someone\n"
-            "else logged in first: tell the supervisor and do not use that bureau."
-        )
+        echo_founders(described, lang)
     echo_waiting(state)
+
+
+def echo_founders(described: list[tuple[FounderAccount, str]], lang: str) -> None:
+    """Print each new bureau's founder with their temporary password, once."""
+    click.echo(
+        "Bureaus created, each with its first member (founder). Temporary passwords, shown\n"
+        "only now: give each to its founder in person."
+    )
+    for account, what in described:
+        click.echo(f"  {account.bureau.name(lang)} [{account.bureau.code}]: {what}")
+        click.echo(f"  {account.username:<28} password {account.password}  ({account.role})")
+    click.echo(
+        "Each founder logs in at /admin/login with that password, chooses their own password\n"
+        "and sets up an authenticator app (TOTP); that first login makes the bureau's key,\n"
+        "sealed to the founder alone. Colleagues get it later from a member (console,\n"
+        "Bureaus → Add a member). If a founder's temporary password no longer works, someone\n"
+        "else logged in first: tell the supervisor and do not use that bureau."
+    )
 
 
 @bureaus_group.command("list")

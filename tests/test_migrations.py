@@ -21,6 +21,7 @@ from sqlalchemy import (
     table,
     text,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crypto import aead, keywrap
@@ -97,7 +98,9 @@ def test_steps_recorded_before_the_upgrade_get_their_case_facts(engine: Engine) 
 def test_a_downgrade_refuses_while_a_bureau_waits_for_its_founder(engine: Engine) -> None:
     migrate.upgrade(engine)
     with engine.begin() as connection:
-        connection.execute(insert(models.Bureau), {"id": 1, "code": "health", "public_key": None})
+        connection.execute(
+            insert(models.Bureau), {"id": 1, "code": "health", "public_key": None, "unit_id": 1}
+        )
     with pytest.raises(RuntimeError, match="still wait for their first enrolment"):
         migrate.downgrade(engine, "a47ef6909cc0")
     # Nothing was changed: the bureau is still there, still without a key.
@@ -313,3 +316,31 @@ def test_a_reward_recorded_in_yuan_is_kept_in_fen(engine: Engine) -> None:
     with engine.connect() as connection:
         amount = connection.execute(text("SELECT reward_amount FROM reports")).scalar_one()
     assert amount == 5000
+
+
+def test_an_existing_installation_becomes_a_tree_of_one_unit(engine: Engine) -> None:
+    migrate.upgrade(engine, "c4e8b2f19d3a")
+    now = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
+    with engine.begin() as connection:
+        for code in ("intake", "health"):
+            bureau = {"code": code, "public_key": None}
+            connection.execute(insert(old_table("bureaus", bureau)), bureau)
+        member = {"username": "h-1", "role": "handler", "created_at": now, "active": True}
+        member |= {"enrolled": False, "may_approve": False}
+        connection.execute(insert(old_table("staff", member)), member)
+    migrate.upgrade(engine)
+    with Session(engine) as session:
+        units = session.scalars(select(models.Unit)).all()
+        assert [(u.code, u.parent_id) for u in units] == [("home", None)]
+        bureaus = session.scalars(select(models.Bureau)).all()
+        assert {b.unit_id for b in bureaus} == {units[0].id}
+        assert session.scalars(select(models.StaffMember.unit_id)).all() == [units[0].id]
+        # A bureau code is now unique within its unit: another unit may have its own health.
+        other = models.Unit(code="other", name="乙县", level="county")
+        session.add(other)
+        session.flush()  # on PostgreSQL: the sequence gives the next id after the home unit's
+        session.add(models.Bureau(code="health", unit_id=other.id))
+        session.commit()
+        session.add(models.Bureau(code="health", unit_id=other.id))
+        with pytest.raises(IntegrityError):
+            session.commit()

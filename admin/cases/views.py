@@ -229,7 +229,8 @@ def _choice_arg(name: str, allowed_values: tuple[str, ...]) -> str | None:
 
 def _forms(report: Report, data_key: bytes) -> dict[str, FlaskForm]:
     known = {b.code for b in context.taxonomy().bureaus}
-    bureaus = db.session().scalars(select(Bureau).order_by(Bureau.code)).all()
+    own_unit = select(Bureau).where(Bureau.unit_id == report.lead_bureau.unit_id)
+    bureaus = db.session().scalars(own_unit.order_by(Bureau.code)).all()
     # A bureau still waiting for its founder has no key to seal the case to: not offered.
     recused = RoutingDecision.from_dict(report.routing).recused  # 回避: never offered
     others = [
@@ -519,7 +520,14 @@ def _apply(action: str, report: Report, data_key: bytes, form: Any) -> dict[str,
             if target is None:
                 abort(400)
             handed_to = (
-                db.session().scalars(select(Bureau).where(Bureau.code == target.bureau)).first()
+                db.session()
+                .scalars(
+                    select(Bureau).where(
+                        Bureau.code == target.bureau,
+                        Bureau.unit_id == report.lead_bureau.unit_id,
+                    )
+                )
+                .first()
                 if target.bureau
                 else None
             )

@@ -30,7 +30,7 @@ from intake.domain.keys.keyring import (
     grant_bureau,
     staff_public_key,
 )
-from intake.domain.models import Bureau, BureauMembership, HotlineToken, StaffMember
+from intake.domain.models import Bureau, BureauMembership, HotlineToken, StaffMember, Unit
 from intake.platform import context, db
 
 TAKEN = _l("This username is taken.")
@@ -78,6 +78,8 @@ def accounts() -> str | tuple[str, int]:
                 form.role.data,
                 password,
                 context.settings().password_kdf,
+                # An administrator manages the staff of their own unit (docs/design.md, "Units").
+                database.get_one(Unit, staff().unit_id),
             )
             database.flush()
             record_audit("account_created", username=member.username, role=member.role)
@@ -90,7 +92,15 @@ def accounts() -> str | tuple[str, int]:
 def _accounts_page(
     form: AccountForm, created: tuple[str, str] | None = None, alert: str | None = None
 ) -> str:
-    members = db.session().scalars(select(StaffMember).order_by(StaffMember.username)).all()
+    members = (
+        db.session()
+        .scalars(
+            select(StaffMember)
+            .where(StaffMember.unit_id == staff().unit_id)
+            .order_by(StaffMember.username)
+        )
+        .all()
+    )
     return render_template(
         "admin/accounts.html",
         form=form,
@@ -110,7 +120,7 @@ def account_action(staff_id: int, action: str) -> Response | str:
         abort(404)
     database = db.session()
     member = database.get(StaffMember, staff_id)
-    if member is None:
+    if member is None or member.unit_id != staff().unit_id:
         abort(404)
     if action.startswith("approver-"):
         # Only case workers act on cases; a supervisor or an administrator approves nothing.
@@ -148,7 +158,8 @@ def bureaus() -> str:
     """Bureaus and their members (names only: no key is needed to list them)."""
     database = db.session()
     rows = []
-    for bureau in database.scalars(select(Bureau).order_by(Bureau.code)):
+    own_unit = select(Bureau).where(Bureau.unit_id == staff().unit_id)
+    for bureau in database.scalars(own_unit.order_by(Bureau.code)):
         members = database.scalars(
             select(StaffMember)
             .join(BureauMembership)
@@ -175,6 +186,7 @@ def grant(code: str) -> Response | str | tuple[str, int]:
             StaffMember.enrolled,
             StaffMember.public_key.is_not(None),
             StaffMember.role.in_(CASE_ROLES),
+            StaffMember.unit_id == bureau.unit_id,
             ~StaffMember.id.in_(
                 select(BureauMembership.staff_id).where(BureauMembership.bureau_id == bureau.id)
             ),
@@ -191,7 +203,7 @@ def grant(code: str) -> Response | str | tuple[str, int]:
     if not form.validate():
         return render_template("admin/grant.html", **page), 422
     newcomer = database.get(StaffMember, form.staff_id.data)
-    if newcomer is None or newcomer.role not in CASE_ROLES:
+    if newcomer is None or newcomer.role not in CASE_ROLES or newcomer.unit_id != bureau.unit_id:
         return render_template("admin/grant.html", **page, alert=str(NO_KEY_FOR_ADMINS)), 422
     secret_key = context.settings().secret_key
     # The key check is compared with the authenticated key, the one the grant seals to: a
@@ -221,14 +233,17 @@ def tokens() -> str | tuple[str, int]:
             status = 422
         else:
             try:
-                token = hotline.create_token(database, name, context.today())
+                token = hotline.create_token(
+                    database, name, context.today(), database.get_one(Unit, staff().unit_id)
+                )
             except ValueError:
                 status = 422
             else:
                 record_audit("token_created", name=name)
                 database.commit()
                 created = (name, token)
-    rows = database.scalars(select(HotlineToken).order_by(HotlineToken.name)).all()
+    own = select(HotlineToken).where(HotlineToken.unit_id == staff().unit_id)
+    rows = database.scalars(own.order_by(HotlineToken.name)).all()
     return render_template("admin/tokens.html", rows=rows, created=created), status
 
 
@@ -238,7 +253,7 @@ def token_revoke(token_id: int) -> Response:
     """Revoke a hotline token."""
     database = db.session()
     row = database.get(HotlineToken, token_id)
-    if row is None:
+    if row is None or row.unit_id != staff().unit_id:
         abort(404)
     hotline.revoke_token(database, row.name, context.today())
     record_audit("token_revoked", name=row.name)

@@ -9,15 +9,17 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from admin.console import record_audit, requires
+from admin.console import record_audit, requires, staff
 from admin.recording import orders
 from admin.recording.forms import RecordForm
 from crypto.receipts import format_receipt
+from intake.domain import units
 from intake.domain.cases.hand_downs import Order
 from intake.domain.cases.reports import Receipt, Submission, submit_report
 from intake.domain.codes import Role
 from intake.domain.evidence import attachments
 from intake.domain.evidence.attachments import Checked
+from intake.domain.models import Unit
 from intake.platform import context, db, i18n, uploads
 
 bp = Blueprint("recording", __name__)
@@ -53,6 +55,8 @@ def record() -> str | tuple[str, int]:
         contact=form.contact(),
         channel=form.channel.data,
         source=form.source.data or None,
+        # Recorded in the desk's own unit, as a web report is filed with its unit.
+        unit=db.session().get_one(Unit, staff().unit_id).code,
     )
     receipt = submit_report(
         db.session(),
@@ -67,7 +71,7 @@ def record() -> str | tuple[str, int]:
         "admin/slip.html",
         code=format_receipt(receipt.code),
         report=receipt.report,
-        bureau=bureau.name(locale),
+        bureau=units.display_name(receipt.report.lead_bureau, bureau, locale),
         hotline=context.settings().hotline_number,
         # The printed slip names the site: a visitor has no address bar to read it from.
         status_url=(context.settings().public_url or request.host_url.rstrip("/")) + "/status",

@@ -10,9 +10,18 @@ import datetime as dt
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from admin.console import bureau_by_code, is_member, opened, record_audit, requires, staff
+from admin.console import (
+    bureau_by_code,
+    is_member,
+    opened,
+    record_audit,
+    requires,
+    staff,
+    visible_unit_ids,
+)
 from admin.statistics import exports
 from admin.statistics import tables as reports_out
+from intake.domain import units
 from intake.domain.codes import CASE_ROLES, Role
 from intake.domain.keys.keyring import bureau_private_key
 from intake.domain.oversight import ledger as ledger_lines
@@ -24,6 +33,13 @@ bp = Blueprint("statistics", __name__)
 #: Exported references listed one by one in the audit record, up to this many.
 AUDITED_REFERENCES = 10_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _whole_installation() -> None:
+    """The 统计表 still counts the whole installation (docs/design.md, "Units"): only a
+    supervisor who sees every unit reads it; a county's would see its neighbours' counts."""
+    if visible_unit_ids() != units.below(db.session(), *units.roots(db.session())):
+        abort(403)
 
 
 def _month() -> tuple[str, dt.date]:
@@ -44,6 +60,7 @@ def _month() -> tuple[str, dt.date]:
 @requires(Role.SUPERVISOR)
 def stats() -> str:
     """One month: totals per bureau with a chart drawn on the server, then the detail rows."""
+    _whole_installation()
     month, start = _month()
     table = settled_months.month_table(db.session(), start, context.today())
     db.session().commit()
@@ -64,6 +81,7 @@ def stats() -> str:
 def stats_export() -> Response:
     """A month's table, or whole months `month` to `to`, as XLSX or CSV (every row), or as the
     Word or PDF document the upper office receives (docs/rules.md §13)."""
+    _whole_installation()
     month, start = _month()
     end = statistics.month_bounds(month)[1]
     to = request.args.get("to", "")
@@ -96,7 +114,8 @@ def ledger() -> Response:
     """A bureau's 问题线索台账 (docs/rules.md §12): one row per lead. A member of the bureau gets
     the content columns, decrypted with the bureau's key; a supervisor, who holds none, gets
     the ledger without them. Every export is audited with who took it and which rows."""
-    bureau = bureau_by_code(request.args.get("bureau", ""))
+    # `unit`: a supervisor's view of a bureau in a unit below theirs (docs/design.md, "Units").
+    bureau = bureau_by_code(request.args.get("bureau", ""), request.args.get("unit"))
     member = staff().role != Role.SUPERVISOR
     if member and not is_member(staff(), bureau):
         abort(404)

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from admin.console import actor, record_audit, requires
+from admin.console import actor, record_audit, requires, visible_bureau_ids
 from admin.supervision.forms import SupervisionEventForm
 from intake.domain.cases import supervision_answers
 from intake.domain.cases.casework import CaseworkError
@@ -36,7 +36,7 @@ def board() -> str:
     today = context.today()
     return render_template(
         "admin/hand_downs.html",
-        board=hand_down_board.board(db.session(), today),
+        board=hand_down_board.board(db.session(), today, visible_bureau_ids()),
         today=today,
     )
 
@@ -52,8 +52,16 @@ def record_event() -> Response:
         flash(str(NOT_RECORDED % {"reason": " ".join(errors)}))
         return back
     reference = "".join(form.reference.data.split()).upper()
-    report = db.session().scalars(select(Report).where(Report.reference == reference)).first()
-    if report is None:
+    report = (
+        db.session()
+        .scalars(
+            select(Report).where(
+                Report.reference == reference, Report.lead_bureau_id.in_(visible_bureau_ids())
+            )
+        )
+        .first()
+    )
+    if report is None:  # or another county's, which is not this supervisor's to see
         flash(str(NO_SUCH_CASE % {"reference": form.reference.data.strip()}))
         return back
     try:

@@ -8,12 +8,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from admin.console import actor, requires
+from admin.console import actor, requires, staff, visible_bureau_ids, visible_unit_ids
 from admin.forms import REQUIRED
 from admin.labels import bureau_name, category_name
 from intake.domain.cases.casework import CaseworkError
@@ -21,7 +21,7 @@ from intake.domain.cases.name_index import INSTITUTION, name_tag
 from intake.domain.cases.names import institution_key
 from intake.domain.codes import Role
 from intake.domain.labels import FINDING_NAMES, REVIEW_RESULT_NAMES
-from intake.domain.models import Bureau, ReviewRound
+from intake.domain.models import Bureau, ReviewRound, StaffMember
 from intake.domain.oversight import reviews
 from intake.platform import context, db
 from intake.platform.report_form import TOO_LONG
@@ -68,21 +68,37 @@ def _form() -> OpenRoundForm:
     form.category.choices = any_choice + [
         (code, category_name(code)) for code in context.taxonomy().category_codes
     ]
-    bureaus = db.session().scalars(select(Bureau).order_by(Bureau.code))
+    bureaus = db.session().scalars(
+        select(Bureau).where(Bureau.unit_id == staff().unit_id).order_by(Bureau.code)
+    )
     form.bureau.choices = any_choice + [(b.code, bureau_name(b.code)) for b in bureaus]
     return form
 
 
 def _page(form: OpenRoundForm, alert: str | None = None) -> str:
-    rounds = db.session().scalars(select(ReviewRound).order_by(ReviewRound.id.desc())).all()
+    rounds = (
+        db.session()
+        .scalars(
+            select(ReviewRound)
+            .where(ReviewRound.opened_by_id.in_(_colleagues()))
+            .order_by(ReviewRound.id.desc())
+        )
+        .all()
+    )
+    visible = visible_bureau_ids()
     return render_template(
         "admin/reviews.html",
         form=form,
         rounds=rounds,
-        proposed=reviews.proposed(db.session()),
+        proposed=[r for r in reviews.proposed(db.session()) if r.lead_bureau_id in visible],
         finding_names=FINDING_NAMES,
         alert=alert,
     )
+
+
+def _colleagues() -> Select[int]:
+    """Staff of the supervisor's unit and the units below: their rounds are the ones shown."""
+    return select(StaffMember.id).where(StaffMember.unit_id.in_(visible_unit_ids()))
 
 
 @bp.get("/reviews")
@@ -101,7 +117,15 @@ def open_round() -> Response | tuple[str, int]:
         return _page(form), 422
     bureau_id = None
     if form.bureau.data:
-        bureau = db.session().scalars(select(Bureau).where(Bureau.code == form.bureau.data)).first()
+        bureau = (
+            db.session()
+            .scalars(
+                select(Bureau).where(
+                    Bureau.code == form.bureau.data, Bureau.unit_id == staff().unit_id
+                )
+            )
+            .first()
+        )
         if bureau is None:
             abort(400)
         bureau_id = bureau.id
@@ -127,6 +151,7 @@ def open_round() -> Response | tuple[str, int]:
             selection,
             form.due.data,
             bool(form.include_proposed.data),
+            within=visible_bureau_ids(),
         )
     except CaseworkError as exc:
         db.session().rollback()
@@ -140,7 +165,7 @@ def open_round() -> Response | tuple[str, int]:
 def round_page(round_id: int) -> str:
     """One round: each case, its deadline and its result."""
     review = db.session().get(ReviewRound, round_id)
-    if review is None:
+    if review is None or review.opened_by_id not in set(db.session().scalars(_colleagues())):
         abort(404)
     return render_template(
         "admin/review_round.html",

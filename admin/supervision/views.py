@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 
 from admin import audit
 from admin.cases import document_render
-from admin.console import actor, record_audit, requires
+from admin.console import actor, record_audit, requires, visible_bureau_ids
 from admin.supervision.forms import SuperviseForm, SupervisionEventForm
 from intake.domain.cases import casework, documents, profiles, supervision_answers
 from intake.domain.cases.deadlines import current_deadline
@@ -31,7 +31,15 @@ bp = Blueprint("supervision", __name__)
 
 
 def _by_reference(reference: str) -> Report:
-    report = db.session().scalars(select(Report).where(Report.reference == reference)).first()
+    report = (
+        db.session()
+        .scalars(
+            select(Report).where(
+                Report.reference == reference, Report.lead_bureau_id.in_(visible_bureau_ids())
+            )
+        )
+        .first()
+    )
     if report is None:
         abort(404)
     return report
@@ -47,10 +55,23 @@ def overdue() -> str:
     """Overdue cases and major leads: how many per bureau, then the cases, a page at a time,
     by bureau and category, oldest first (of one bureau when one is chosen)."""
     today, database = context.today(), db.session()
-    bureaus = {b.id: b for b in database.scalars(select(Bureau).order_by(Bureau.id))}
+    visible = visible_bureau_ids()
+    bureaus = {
+        b.id: b
+        for b in database.scalars(select(Bureau).where(Bureau.id.in_(visible)).order_by(Bureau.id))
+    }
     chosen = None
     if request.args.get("bureau"):
-        chosen = next((b for b in bureaus.values() if b.code == request.args["bureau"]), None)
+        # A city's supervisor tells its counties' bureaus apart by `unit` (docs/design.md).
+        unit = request.args.get("unit")
+        chosen = next(
+            (
+                b
+                for b in bureaus.values()
+                if b.code == request.args["bureau"] and unit in (None, b.unit.code)
+            ),
+            None,
+        )
         if chosen is None:
             abort(404)
     try:
@@ -62,12 +83,13 @@ def overdue() -> str:
         (bureaus[bureau_id], on_board_count, overdue_count, major_count)
         for bureau_id, on_board_count, overdue_count, major_count in database.execute(
             select(board.c.bureau_id, func.count(), func.sum(board.c.late), func.sum(board.c.major))
+            .where(board.c.bureau_id.in_(visible))
             .group_by(board.c.bureau_id)
             .order_by(board.c.bureau_id)
         )
     ]
     total = sum(n for b, n, _o, _m in summary if chosen is None or b is chosen)
-    listed = select(board.c.reference)
+    listed = select(board.c.reference).where(board.c.bureau_id.in_(visible))
     if chosen is not None:
         listed = listed.where(board.c.bureau_id == chosen.id)
     references = list(
@@ -104,11 +126,12 @@ def overdue() -> str:
         late_feedback=[
             late
             for late in feedback_due.late(database, context.settings(), today)
-            if chosen is None or late.report.lead_bureau_id == chosen.id
+            if late.report.lead_bureau_id in visible
+            and (chosen is None or late.report.lead_bureau_id == chosen.id)
         ],
         feedback_kinds=FEEDBACK_KIND_NAMES,
-        awaited=supervision_answers.awaited(database, today),
-        answered=supervision_answers.answered(database),
+        awaited=supervision_answers.awaited(database, today, visible),
+        answered=supervision_answers.answered(database, visible),
         event_form=SupervisionEventForm(),
         is_overdue=lambda r: (
             (d := current_deadline(r.state, r.decision_due, r.conclusion_due)) is not None
@@ -171,9 +194,10 @@ def typical_cases() -> str:
     rows = (
         db.session()
         .scalars(
-            select(TypicalCase).order_by(
-                TypicalCase.approved_on.is_not(None), TypicalCase.id.desc()
-            )
+            select(TypicalCase)
+            .join(Report, Report.id == TypicalCase.report_id)
+            .where(Report.lead_bureau_id.in_(visible_bureau_ids()))
+            .order_by(TypicalCase.approved_on.is_not(None), TypicalCase.id.desc())
         )
         .all()
     )
@@ -187,7 +211,9 @@ def approve_typical(typical_id: int) -> Response:
     if not FlaskForm().validate():
         abort(400)
     typical = db.session().get(TypicalCase, typical_id)
-    if typical is None:
+    if typical is None or db.session().get_one(Report, typical.report_id).lead_bureau_id not in (
+        visible_bureau_ids()
+    ):
         abort(404)
     try:
         casework.approve_typical(typical, actor())
@@ -211,7 +237,11 @@ def find() -> Response:
     reference = "".join(typed.split()).upper()
     if reference and not reference.startswith("QF-"):
         reference = "QF-" + reference.removeprefix("QF")
-    exists = db.session().scalar(select(Report.id).where(Report.reference == reference))
+    exists = db.session().scalar(
+        select(Report.id).where(
+            Report.reference == reference, Report.lead_bureau_id.in_(visible_bureau_ids())
+        )
+    )
     if exists is None:
         flash(str(NO_SUCH_CASE % {"reference": typed.strip() or "—"}))
         return redirect(url_for("admin.supervision.overdue"), code=303)

@@ -74,6 +74,11 @@ REPORT_REQUEST = {
             "description": "Date of the call (no time). Not in the future, not before 2000.",
         },
         "category": _text(100, "A category code; unknown or missing goes to the intake desk."),
+        "unit": _text(
+            40,
+            "Code of the unit (county) below the token's unit that the call is for; missing, "
+            "unknown or not below it: the token's own unit, whose intake desk passes it on.",
+        ),
         "institution": _text(LIMITS["institution"], "Institution involved."),
         "people": _text(LIMITS["people"], "People involved."),
         "place": _text(LIMITS["place"], "Where."),
@@ -114,6 +119,7 @@ REPORT_CREATED = {
         },
         "received_on": {"type": "string", "format": "date"},
         "decision_due": {"type": "string", "format": "date"},
+        "unit": {"type": "string", "description": "Code of the unit the call was filed with."},
         "attachments": {
             "type": "array",
             "description": "The files stored, when the request carried any.",

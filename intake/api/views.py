@@ -6,6 +6,7 @@ tokens and receipt codes are never logged.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -17,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from crypto.receipts import format_receipt
 from intake.api.openapi import openapi_document
+from intake.domain import units
 from intake.domain.cases.content import LIMITS, Contact, ReportContent
 from intake.domain.cases.reports import Receipt, Submission, submit_report
 from intake.domain.cases.text import REPLACEMENT_CHARACTER, normalise_text
@@ -30,7 +32,7 @@ from intake.domain.keys.hotline import (
     authenticate,
     idempotent,
 )
-from intake.domain.models import HotlineToken
+from intake.domain.models import HotlineToken, Unit
 from intake.platform import context, db, uploads
 from intake.platform.errors import Problem
 
@@ -41,6 +43,7 @@ _ABSENT = object()
 IDEMPOTENCY_KEY_LIMIT = 200
 CATEGORY_LIMIT = 100
 HOTLINE_LIMIT = 100
+UNIT_LIMIT = 40
 TEXT_FIELDS = {
     "transcript": LIMITS["what_happened"],
     "institution": LIMITS["institution"],
@@ -50,6 +53,7 @@ TEXT_FIELDS = {
     "amount": LIMITS["amount"],
     "hotline": HOTLINE_LIMIT,
     "category": CATEGORY_LIMIT,
+    "unit": UNIT_LIMIT,
 }
 KNOWN_FIELDS = {*TEXT_FIELDS, "official_involved", "contact", "call_date"}
 REQUIRED = ("transcript", "hotline", "call_date")
@@ -106,6 +110,7 @@ def create_report() -> tuple[Response, int]:
     body, files, fingerprint = _parse_request()
     key = _idempotency_key()
     submission, call_date = _validate(body)
+    submission = dataclasses.replace(submission, unit=_unit(token, submission.unit))
     raw_token = request.headers["Authorization"].partition(" ")[2].strip()
 
     def work(store: Callable[[Answer], None]) -> Answer:
@@ -146,6 +151,7 @@ def _answer(receipt: Receipt, files: list[Checked]) -> Answer:
         "bureau": {"code": bureau.code, "name_zh": bureau.name_zh, "name_en": bureau.name_en},
         "received_on": receipt.report.received_on.isoformat(),
         "decision_due": receipt.report.decision_due.isoformat(),
+        "unit": receipt.report.lead_bureau.unit.code,
     }
     if files:
         body["attachments"] = [
@@ -273,8 +279,21 @@ def _validate(body: dict[str, Any]) -> tuple[Submission, dt.date]:
         contact=contact,
         channel="hotline",
         source=values["hotline"],
+        unit=values["unit"] or None,
     )
     return submission, call_date
+
+
+def _unit(token: HotlineToken, code: str | None) -> str:
+    """The unit a call is filed with: one below the token's unit that the call names (a
+    city's hotline taking a county's call, docs/design.md "Units"), else the token's own,
+    whose intake desk passes it on, as a call without a known category goes to the desk:
+    never a unit beside or above the token's."""
+    session = db.session()
+    named = units.by_code(session, code) if code else None
+    if named is not None and named.id in units.below(session, token.unit_id):
+        return named.code
+    return session.get_one(Unit, token.unit_id).code
 
 
 def _failed(errors: list[dict[str, str]], field: str) -> bool:

@@ -9,10 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from intake.config import Settings
+from intake.domain import units
 from intake.domain.cases.taxonomy import Taxonomy
 from intake.domain.codes import KEYLESS_ROLES
 from intake.domain.keys.keyring import create_bureau, create_demo_staff, grant_bureau
-from intake.domain.models import Bureau, StaffMember
+from intake.domain.models import Bureau, StaffMember, Unit
 
 # The letters demo passwords are drawn from (no 0/o, 1/l), not a password.
 _PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # noqa: S105  # nosec B105
@@ -34,6 +35,7 @@ def install_demo(
     settings: Settings,
     taxonomy: Taxonomy,
     bureau_keys: dict[str, bytes] | None = None,
+    unit: Unit | None = None,
 ) -> list[DemoAccount]:
     """Create every missing bureau with one demo member each, a demo supervisor (no bureau
     key, so no report content) and a demo system administrator; return the new accounts.
@@ -43,31 +45,36 @@ def install_demo(
     The demo's keys are made here and locked under the printed passwords: invented data for a
     first look, never for real reports (`qingfeng bureaus setup` is the real installation).
     """
-    existing = set(db.scalars(select(Bureau.code)))
+    unit = unit or units.home(db)
+    # Outside the home unit, names and usernames carry the unit's code.
+    prefix = "demo-" if unit.code == units.HOME else f"demo-{unit.code}-"
+    existing = set(db.scalars(select(Bureau.code).where(Bureau.unit_id == unit.id)))
     accounts = []
     for bureau_info in taxonomy.bureaus:
         if bureau_info.code in existing:
             continue
-        bureau, bureau_private = create_bureau(db, bureau_info.code, settings.secret_key)
-        username = f"demo-{bureau_info.code.replace('_', '-')}"
+        bureau, bureau_private = create_bureau(
+            db, bureau_info.code, settings.secret_key, unit, units.bureau_name(unit, bureau_info)
+        )
+        username = f"{prefix}{bureau_info.code.replace('_', '-')}"
         if db.scalars(select(StaffMember).where(StaffMember.username == username)).first():
             username = f"{username}-{secrets.token_hex(2)}"
         password = new_password()
         role = "intake" if bureau_info.intake_desk else "handler"
         member, recovery_key = create_demo_staff(
-            db, username, role, password, settings.password_kdf, settings.secret_key
+            db, username, role, password, settings.password_kdf, settings.secret_key, unit
         )
         grant_bureau(db, bureau, bureau_private, member, settings.secret_key)
         if bureau_keys is not None:
             bureau_keys[bureau_info.code] = bureau_private
         accounts.append(DemoAccount(username, password, bureau_info.code, recovery_key, role))
     for role in KEYLESS_ROLES:
-        username = f"demo-{role}"
+        username = f"{prefix}{role}"
         if db.scalars(select(StaffMember).where(StaffMember.username == username)).first():
             continue
         password = new_password()
         _member, recovery_key = create_demo_staff(
-            db, username, role, password, settings.password_kdf, settings.secret_key
+            db, username, role, password, settings.password_kdf, settings.secret_key, unit
         )
         accounts.append(DemoAccount(username, password, None, recovery_key, role))
     db.commit()

@@ -261,6 +261,7 @@ AUDIT_ACTION_NAMES = {
     "case_circular": _l("circular recorded (通报)"),
     "case_document": _l("document issued (文书)"),
     "document_opened": _l("document opened (文书)"),
+    "unit_added": _l("unit added"),
 }
 
 RULE_SEPARATOR = _l("; ")

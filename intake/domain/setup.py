@@ -16,12 +16,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from intake.config import Settings
+from intake.domain import units
 from intake.domain.cases.taxonomy import Bureau as BureauInfo
 from intake.domain.cases.taxonomy import Taxonomy
 from intake.domain.codes import Role
 from intake.domain.installation import new_password
 from intake.domain.keys.keyring import appoint_founder, create_staff, create_unfounded_bureau
-from intake.domain.models import Bureau, StaffMember
+from intake.domain.models import Bureau, StaffMember, Unit
 from intake.domain.wording import _l
 
 
@@ -35,16 +36,20 @@ class FounderAccount:
     role: str
 
 
-def setup_bureaus(db: Session, settings: Settings, taxonomy: Taxonomy) -> list[FounderAccount]:
-    """Create every bureau of the taxonomy the installation lacks, each with a founder; return
-    the founders' accounts (the caller audits and commits).
+def setup_bureaus(
+    db: Session, settings: Settings, taxonomy: Taxonomy, unit: Unit | None = None
+) -> list[FounderAccount]:
+    """Create every bureau of the taxonomy the installation (or `unit`: by default the home
+    unit) lacks, each with a founder; return the founders' accounts (the caller audits and
+    commits).
 
     Run again after the taxonomy gains a bureau, it adds just that one. A bureau still without
     a key whose founder was deactivated before enrolling gets a new founder; one whose founder
     simply has not enrolled yet is left alone (`qingfeng staff reset-password` prints a new
     temporary password if it was lost).
     """
-    existing = {b.code: b for b in db.scalars(select(Bureau))}
+    unit = unit or units.home(db)
+    existing = {b.code: b for b in db.scalars(select(Bureau).where(Bureau.unit_id == unit.id))}
     accounts = []
     for info in taxonomy.bureaus:
         bureau = existing.get(info.code)
@@ -53,12 +58,13 @@ def setup_bureaus(db: Session, settings: Settings, taxonomy: Taxonomy) -> list[F
         ):
             continue
         role = Role.INTAKE if info.intake_desk else Role.HANDLER
-        username = _free_username(db, info.code.replace("_", "-"))
+        stem = info.code.replace("_", "-")
+        username = _free_username(db, stem if unit.code == units.HOME else f"{unit.code}-{stem}")
         password = new_password()
-        founder = create_staff(db, username, role, password, settings.password_kdf)
+        founder = create_staff(db, username, role, password, settings.password_kdf, unit)
         db.flush()
         if bureau is None:
-            create_unfounded_bureau(db, info.code, founder)
+            create_unfounded_bureau(db, info.code, founder, unit, units.bureau_name(unit, info))
         else:
             appoint_founder(bureau, founder)
         db.flush()
@@ -166,7 +172,9 @@ def readiness(db: Session, taxonomy: Taxonomy) -> Readiness:
         .select_from(StaffMember)
         .where(StaffMember.role == Role.ADMIN, StaffMember.active)
     )
-    rows = {b.code: b for b in db.scalars(select(Bureau))}
+    # The home unit's bureaus; units added later are set up with theirs (`qingfeng units add`).
+    home = select(Bureau).join(Unit).where(Unit.code == units.HOME)
+    rows = {b.code: b for b in db.scalars(home)}
     missing = tuple(b.code for b in taxonomy.bureaus if b.code not in rows)
     waiting = []
     for info in taxonomy.bureaus:

@@ -15,6 +15,7 @@ from sqlalchemy import inspect, make_url
 from intake.config import Settings
 from intake.domain.codes import Role
 from intake.domain.demo_cases import MARK, add_sample_cases
+from intake.domain.demo_units import add_demo_counties
 from intake.domain.installation import DemoAccount, install_demo, is_demo
 from intake.domain.keys import hotline
 from intake.domain.setup import KEYLESS_HANDLES, Readiness, handles, readiness
@@ -76,9 +77,16 @@ def main() -> None:
     help="Erase the demo installation and start over: new passwords, new sample cases.",
 )
 @click.option("--empty", is_flag=True, help="Set up the demo without its sample cases.")
+@click.option(
+    "--counties",
+    is_flag=True,
+    help="An invented city above the demo county, beside two more invented counties.",
+)
 @click.option("--lang", type=click.Choice(["zh_CN", "en"]), default="zh_CN", show_default=True,
               help="Language of the bureau names printed.")  # fmt: skip
-def demo(host: str, port: int, no_serve: bool, reset: bool, empty: bool, lang: str) -> None:
+def demo(
+    host: str, port: int, no_serve: bool, reset: bool, empty: bool, counties: bool, lang: str
+) -> None:
     """Run the embedded default: SQLite under instance/, demo bureaus, staff and sample cases."""
     # The demo's first screen is the accounts: no migration log, no Werkzeug banner.
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -95,6 +103,8 @@ def demo(host: str, port: int, no_serve: bool, reset: bool, empty: bool, lang: s
         if accounts and not empty and set(keys) == {b.code for b in taxonomy.bureaus}:
             samples = add_sample_cases(session, settings, taxonomy, keys, context.today())
         keys.clear()
+        if counties:
+            accounts += add_demo_counties(session, settings, taxonomy)
     # Never a password on the screen (or in a log the output is kept in).
     shown = make_url(settings.database_url).render_as_string(hide_password=True)
     click.echo(f"Database: {shown}")
@@ -359,13 +369,20 @@ def hotline_token() -> None:
 
 @hotline_token.command("create")
 @click.argument("name")
-def hotline_token_create(name: str) -> None:
+@click.option("--unit", default=None, help="Code of the unit whose hotline it is (none: home).")
+def hotline_token_create(name: str, unit: str | None) -> None:
     """Create a token for NAME and print it once."""
+    from intake.domain import units
+
     app = create_app()
     with app.app_context():
         db.database().upgrade()
+        session = db.session()
+        owner = units.by_code(session, unit) if unit else None
+        if unit and owner is None:
+            raise click.ClickException(f"no unit {unit!r}: see `qingfeng units list`")
         try:
-            token = hotline.create_token(db.session(), name, context.today())
+            token = hotline.create_token(session, name, context.today(), owner)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(f"Token for {name} (shown only now; store it in the call-centre system):")

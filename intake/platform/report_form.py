@@ -89,11 +89,16 @@ class ReportForm(FlaskForm):
     name = _text(_l("Your name"), "name")
     phone = _text(_l("Your phone number"), "phone")
     form_token = HiddenField(validators=[Length(max=FORM_TOKEN_LIMIT)])
+    # The county the report is filed with, offered only when there are several
+    # (docs/design.md, "Units"); the template draws it grouped under the city.
+    unit = StringField(_l("Which county does it concern?"), validators=[Length(max=40)])
     attachments = MultipleFileField(_l("Files (optional)"))
 
     def __init__(self, taxonomy: Taxonomy, locale: str, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._taxonomy = taxonomy
+        self.unit_groups: list[tuple[str, list[tuple[str, str]]]] = []
+        self._only_unit: str | None = None
         self.category.choices = [SelectChoice("", str(_l("— choose one —")))] + [
             SelectChoice(c.code, c.name(locale)) for c in taxonomy.categories
         ]
@@ -104,6 +109,27 @@ class ReportForm(FlaskForm):
             raise ValidationError(_l("Please choose what the report is about."))
         if self._taxonomy.category(field.data) is None:
             raise ValidationError(_l("Please choose one of the listed categories."))
+
+    def offer_units(self, groups: list[tuple[str, list[tuple[str, str]]]]) -> None:
+        """Offer these units (grouped under the unit above); a single unit is not offered."""
+        codes = [code for _above, options in groups for code, _name in options]
+        self.unit_groups = groups if len(codes) > 1 else []
+        self._only_unit = codes[0] if len(codes) == 1 else None
+
+    def chosen_unit(self) -> str | None:
+        """The unit to file with: the one chosen, or the only one; if the units could not be
+        read, what was posted (the submission checks it); None: the home unit."""
+        if self.unit_groups:
+            return self.unit.data
+        return self._only_unit or self.unit.data or None
+
+    def validate_unit(self, field: StringField) -> None:
+        """With several units, one of them must be chosen."""
+        if not self.unit_groups:
+            return
+        codes = {code for _above, options in self.unit_groups for code, _name in options}
+        if field.data not in codes:
+            raise ValidationError(_l("Please choose the county."))
 
     def validate_official_involved(self, field: RadioField) -> None:
         """Only the three offered answers."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -23,12 +24,13 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from crypto.errors import ReceiptChecksumError, ReceiptFormatError
 from crypto.receipts import format_receipt, normalise_receipt
 from intake.config import ROOT
+from intake.domain import units
 from intake.domain.cases import casework, extensions, rewards
 from intake.domain.cases.deadlines import current_deadline
 from intake.domain.cases.lifecycle import reporter_label
@@ -141,6 +143,7 @@ def report() -> Response | str | tuple[str, int]:
         official_involved=form.official_involved.data == "yes",
         content=form.content(),
         contact=form.contact(),
+        unit=form.chosen_unit(),
     )
     today = context.today()
 
@@ -168,12 +171,14 @@ def report() -> Response | str | tuple[str, int]:
         if form_token_used(db.session(), same_text):
             return _render_already_sent(form)
         raise
-    bureau = context.taxonomy().bureau(receipt.report.lead_bureau.code)
+    lead = receipt.report.lead_bureau
+    bureau = context.taxonomy().bureau(lead.code)
+    bureau_name = units.display_name(lead, bureau, locale())
     code = format_receipt(receipt.code)
 
     def render() -> str:
         return render_template(
-            "receipt.html", code=code, bureau=bureau.name(locale()), report=receipt.report,
+            "receipt.html", code=code, bureau=bureau_name, report=receipt.report,
             files=files,
         )  # fmt: skip
 
@@ -181,7 +186,7 @@ def report() -> Response | str | tuple[str, int]:
         return render()
     # Without files, the page shows only the code, the bureau and two dates.
     report = receipt.report
-    shows = (bureau.code, report.received_on.isoformat(), report.decision_due.isoformat())
+    shows = (bureau_name, report.received_on.isoformat(), report.decision_due.isoformat())
     return kept_pages.page("receipt", [code], render, shows)
 
 
@@ -367,7 +372,7 @@ def _render_case(
         "status_result.html",
         opened=opened,
         state_label=reporter_label(report.state),
-        bureau=bureau.name(locale()),
+        bureau=units.display_name(report.lead_bureau, bureau, locale()),
         category=category.name(locale()) if category else report.category,
         next_deadline=current_deadline(report.state, report.decision_due, report.conclusion_due),
         messages=casework.messages(report, opened.data_key),
@@ -497,22 +502,52 @@ def _body_is_utf8() -> bool:
     return True
 
 
-def _report_form() -> ReportForm:
+def _offered_units() -> units.UnitGroups | None:
+    """The counties the form offers; None when the database cannot be read."""
+    try:
+        return units.offered(db.session())
+    except SQLAlchemyError:
+        with contextlib.suppress(SQLAlchemyError):
+            db.session().rollback()
+        return None
+
+
+def _report_form(groups: units.UnitGroups | None = None) -> ReportForm:
     form = ReportForm(context.taxonomy(), locale())
     form.attachments.render_kw = {"accept": uploads.ACCEPT}
+    groups = _offered_units() if groups is None else groups
+    # With the database down the form is still drawn again with everything typed (nothing
+    # lost), the chosen county kept in a hidden field until the chooser can be read.
+    if groups is not None:
+        form.offer_units(groups)
     return form
 
 
 def _empty_report_form() -> str:
-    """The report form as a GET shows it: new tokens in the page kept for the language."""
+    """The report form as a GET shows it: new tokens in the page kept for the language.
+
+    The page also depends on the counties offered and the one a unit's own link chose
+    (/report?unit=…), so both are part of what the kept page shows; a code that is not offered
+    chooses nothing, which keeps the number of kept pages bounded. With the database down
+    the chosen code is kept as it came, in a page drawn afresh.
+    """
     form_token = _new_form_token()
+    groups = _offered_units()
+    offered = {code for _above, options in groups or [] for code, _name in options}
+    chosen = request.args.get("unit", "")[:40]
+    if groups is not None and chosen not in offered:
+        chosen = ""
 
     def render() -> str:
-        form = _report_form()
+        form = _report_form(groups)
         form.form_token.data = form_token
+        form.unit.data = chosen
         return render_template("report.html", form=form)
 
-    return kept_pages.page("report", [generate_csrf(), form_token], render)
+    if groups is None:
+        return render()
+    shows = (chosen, repr(groups))
+    return kept_pages.page("report", [generate_csrf(), form_token], render, shows)
 
 
 def _new_form_token() -> str:

@@ -141,7 +141,10 @@ def issue(
     bureau = report.lead_bureau
     if kind.by_office:
         bureau = session.scalars(
-            select(Bureau).where(Bureau.code == taxonomy.intake_desk.code)
+            select(Bureau).where(
+                Bureau.code == taxonomy.intake_desk.code,
+                Bureau.unit_id == report.lead_bureau.unit_id,  # the case's own county
+            )
         ).one()
     year = actor.today.year
     number = next_number(session, bureau.id, year)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from crypto import aead, keywrap, receipts
 from crypto.errors import DecryptionError
 from intake.config import Settings
+from intake.domain import units
 from intake.domain.cases import profiles
 from intake.domain.cases.content import Contact, ReportContent
 from intake.domain.cases.lifecycle import State
@@ -62,6 +63,10 @@ class ReportDestroyed(LookupError):
         self.destroyed_on = destroyed_on
 
 
+class UnknownUnit(LookupError):
+    """The report names a unit the installation does not hold."""
+
+
 class InstallationIncomplete(RuntimeError):
     """The intake desk has no key yet (its founder has not enrolled, or `qingfeng bureaus
     setup` was never run), so no report can be taken: nothing is stored."""
@@ -85,6 +90,8 @@ class Submission:
     contact: Contact | None = None
     channel: str = "web"
     source: str | None = None
+    # The unit the report is filed with (its code); None: the home unit.
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -129,9 +136,17 @@ def submit_report(
     named = f"{submission.content.institution}\n{submission.content.people}"
     decision = route(taxonomy, submission.category, submission.official_involved, named)
     desk_code = taxonomy.intake_desk.code
+    # A report is routed to the bureaus of the unit it is filed with (docs/design.md, "Units").
+    unit = units.by_code(db, submission.unit) if submission.unit else units.home(db)
+    if unit is None:
+        raise UnknownUnit(submission.unit)
     rows = {
         b.code: b
-        for b in db.scalars(select(Bureau).where(Bureau.code.in_({decision.lead, desk_code})))
+        for b in db.scalars(
+            select(Bureau).where(
+                Bureau.unit_id == unit.id, Bureau.code.in_({decision.lead, desk_code})
+            )
+        )
     }
     desk = rows.get(desk_code)
     if desk is None or desk.public_key is None:

@@ -11,6 +11,7 @@ a note sealed to the lead bureau like any 督办 note (casework.supervise).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -86,8 +87,9 @@ class Awaited:
     late: bool
 
 
-def awaited(session: Session, today: dt.date) -> list[Awaited]:
-    """督办 notes asking for an answer that has not come, the latest deadline last."""
+def awaited(session: Session, today: dt.date, bureau_ids: Collection[int]) -> list[Awaited]:
+    """督办 notes asking for an answer that has not come, the latest deadline last, on cases
+    led by `bureau_ids` (what the supervisor's unit and those below it hold)."""
     rows = session.execute(
         select(SupervisionNote, Report)
         .join(Report, Report.id == SupervisionNote.report_id)
@@ -96,6 +98,7 @@ def awaited(session: Session, today: dt.date) -> list[Awaited]:
             SupervisionNote.answer_due.is_not(None),
             SupervisionNote.answered_on.is_(None),
             Report.destroyed_on.is_(None),
+            Report.lead_bureau_id.in_(bureau_ids),
         )
         .order_by(SupervisionNote.answer_due, Report.reference)
     ).all()
@@ -112,14 +115,20 @@ def awaited(session: Session, today: dt.date) -> list[Awaited]:
     ]
 
 
-def answered(session: Session, limit: int = 50) -> list[tuple[SupervisionNote, Report]]:
-    """The latest answered 督办 notes: when asked, by when, and when the bureau answered."""
+def answered(
+    session: Session, bureau_ids: Collection[int], limit: int = 50
+) -> list[tuple[SupervisionNote, Report]]:
+    """The latest answered 督办 notes on cases led by `bureau_ids`: when asked, by when, and
+    when the bureau answered."""
     return [
         (note, report)
         for note, report in session.execute(
             select(SupervisionNote, Report)
             .join(Report, Report.id == SupervisionNote.report_id)
-            .where(SupervisionNote.answered_on.is_not(None))
+            .where(
+                SupervisionNote.answered_on.is_not(None),
+                Report.lead_bureau_id.in_(bureau_ids),
+            )
             .order_by(SupervisionNote.answered_on.desc(), Report.reference)
             .limit(limit)
         ).all()

@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from crypto import aead, keywrap
 from crypto.errors import DecryptionError
-from intake.domain.models import HotlineToken, IdempotencyRecord
+from intake.domain import units
+from intake.domain.models import HotlineToken, IdempotencyRecord, Unit
 from intake.domain.models.base import as_utc
 
 # A prefix that makes leaked tokens easy to recognise, not a secret.
@@ -65,12 +66,14 @@ def token_hash(token: str) -> bytes:
     return hashlib.sha256(token.encode("utf-8")).digest()
 
 
-def create_token(db: Session, name: str, today: dt.date) -> str:
-    """Create a token for an operator system; the token is returned once and never stored."""
+def create_token(db: Session, name: str, today: dt.date, unit: Unit | None = None) -> str:
+    """Create a token for an operator system of `unit` (by default the home unit); the token
+    is returned once and never stored."""
     if db.scalars(select(HotlineToken).where(HotlineToken.name == name)).first():
         raise ValueError(f"a token named {name!r} exists; revoke it or choose another name")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    db.add(HotlineToken(name=name, token_hash=token_hash(token), created_on=today))
+    unit_id = (unit or units.home(db)).id
+    db.add(HotlineToken(name=name, token_hash=token_hash(token), created_on=today, unit_id=unit_id))
     db.commit()
     return token
 

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from crypto import aead, keywrap, locking, verifier
 from crypto.errors import DecryptionError
 from crypto.kdf import Argon2Params
+from intake.domain import units
 from intake.domain.codes import CASE_ROLES
 from intake.domain.keys import authentic
 from intake.domain.models import (
@@ -41,6 +42,7 @@ from intake.domain.models import (
     RetentionKey,
     StaffMember,
     SupervisionNote,
+    Unit,
 )
 
 #: The wrap the reporter opens: the current data key, sealed to the case's reporter key.
@@ -105,7 +107,9 @@ class KeyNotReady(Exception):
 def set_bureau_public_key(bureau: Bureau, public: bytes, secret_key: bytes) -> None:
     """Give the bureau `public` as its key, with the MAC that authenticates it."""
     bureau.public_key = public
-    bureau.public_key_mac = authentic.key_mac(secret_key, authentic.BUREAU, bureau.code, public)
+    bureau.public_key_mac = authentic.key_mac(
+        secret_key, authentic.BUREAU, units.mac_name(bureau), public
+    )
 
 
 def set_staff_public_key(member: StaffMember, public: bytes | None, secret_key: bytes) -> None:
@@ -127,7 +131,11 @@ def bureau_public_key(bureau: Bureau, secret_key: bytes) -> bytes:
     if bureau.public_key is None:
         raise KeyNotReady(bureau.code)
     return authentic.check(
-        secret_key, authentic.BUREAU, bureau.code, bureau.public_key, bureau.public_key_mac
+        secret_key,
+        authentic.BUREAU,
+        units.mac_name(bureau),
+        bureau.public_key,
+        bureau.public_key_mac,
     )
 
 
@@ -146,24 +154,30 @@ def staff_public_key(member: StaffMember, secret_key: bytes) -> bytes:
     )
 
 
-def create_bureau(db: Session, code: str, secret_key: bytes) -> tuple[Bureau, bytes]:
+def create_bureau(
+    db: Session, code: str, secret_key: bytes, unit: Unit | None = None, name: str | None = None
+) -> tuple[Bureau, bytes]:
     """Create a bureau with a fresh key pair; the caller must grant the private key to a member.
 
     Only the demo installation does this (its members' keys are locked under printed
     passwords); a real bureau is created without a key by `create_unfounded_bureau`.
     """
     private, public = keywrap.generate_keypair()
-    bureau = Bureau(code=code)
+    bureau = Bureau(code=code, unit=unit or units.home(db), name_zh=name)
     set_bureau_public_key(bureau, public, secret_key)
     db.add(bureau)
     return bureau, private
 
 
-def create_unfounded_bureau(db: Session, code: str, founder: StaffMember) -> Bureau:
+def create_unfounded_bureau(
+    db: Session, code: str, founder: StaffMember, unit: Unit | None = None, name: str | None = None
+) -> Bureau:
     """Create a bureau with no key pair yet; `founder`'s enrolment will make it."""
     if founder.role not in CASE_ROLES:
         raise ValueError("only intake desk and bureau staff can found a bureau")
-    bureau = Bureau(code=code, public_key=None, founder=founder)
+    bureau = Bureau(
+        code=code, public_key=None, founder=founder, unit=unit or units.home(db), name_zh=name
+    )
     db.add(bureau)
     return bureau
 
@@ -198,7 +212,12 @@ def found_bureaus(db: Session, member: StaffMember, secret_key: bytes) -> list[B
 
 
 def create_staff(
-    db: Session, username: str, role: str, temporary_password: str, params: Argon2Params
+    db: Session,
+    username: str,
+    role: str,
+    temporary_password: str,
+    params: Argon2Params,
+    unit: Unit | None = None,
 ) -> StaffMember:
     """Create an account that holds no key: only a verifier of its temporary password.
 
@@ -209,6 +228,7 @@ def create_staff(
         username=username,
         role=role,
         password_verifier=verifier.make_verifier(temporary_password, params),
+        unit_id=(unit or units.home(db)).id,
         active=True,
         created_at=dt.datetime.now(dt.UTC),
     )
@@ -217,7 +237,13 @@ def create_staff(
 
 
 def create_demo_staff(
-    db: Session, username: str, role: str, password: str, params: Argon2Params, secret_key: bytes
+    db: Session,
+    username: str,
+    role: str,
+    password: str,
+    params: Argon2Params,
+    secret_key: bytes,
+    unit: Unit | None = None,
 ) -> tuple[StaffMember, str]:
     """A demo account with a key pair locked under its printed password; returns the recovery
     key. Only for the demo installation: whoever saw that password holds the key."""
@@ -228,6 +254,7 @@ def create_demo_staff(
         role=role,
         private_key_locked=locking.lock_with_passphrase(private, password, params),
         private_key_recovery=locking.lock_with_recovery_key(private, recovery_key),
+        unit_id=(unit or units.home(db)).id,
         active=True,
         created_at=dt.datetime.now(dt.UTC),
     )
@@ -355,11 +382,21 @@ def rotate_bureau_key(
     wrap of the bureau and every active member's copy of the bureau key are re-sealed in one
     transaction; inactive members lose their copy, which is the usual reason to rotate.
     """
-    bureau = db.scalars(select(Bureau).where(Bureau.code == code)).one()
+    bureau = db.scalars(
+        select(Bureau)
+        .join(BureauMembership)
+        .where(BureauMembership.staff_id == member.id, Bureau.code == code)
+    ).first()
+    if bureau is None:  # the member's own bureau of that code, in their unit
+        raise KeyError(code)
     old_private = bureau_private_key(db, member, staff_private, code)
     new_private, new_public = keywrap.generate_keypair()
     holder = bureau_holder(code)
-    wrap_ids = list(db.scalars(select(KeyWrap.id).where(KeyWrap.holder == holder)))
+    wrap_ids = list(
+        db.scalars(
+            select(KeyWrap.id).where(KeyWrap.holder == holder, KeyWrap.bureau_id == bureau.id)
+        )
+    )
     for start in range(0, len(wrap_ids), 500):
         batch = db.scalars(select(KeyWrap).where(KeyWrap.id.in_(wrap_ids[start : start + 500])))
         for wrap in batch:

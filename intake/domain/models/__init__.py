@@ -35,6 +35,7 @@ from intake.domain.models.staff import (
     StaffSession,
 )
 from intake.domain.models.statistics import StatisticMonth
+from intake.domain.models.units import Unit
 
 __all__ = [
     "Attachment",
@@ -70,5 +71,6 @@ __all__ = [
     "StatisticMonth",
     "SupervisionNote",
     "TypicalCase",
+    "Unit",
     "UsedFormToken",
 ]

@@ -27,6 +27,11 @@ class HotlineToken(Base):
     token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True, index=True)
     created_on: Mapped[dt.date] = mapped_column(Date)
     revoked_on: Mapped[dt.date | None] = mapped_column(Date)
+    # The unit whose hotline it is: its calls are filed with that unit (docs/design.md,
+    # "Units"), and only that unit's administrators see or revoke it.
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("units.id", name="fk_hotline_tokens_unit_id_units")
+    )
 
 
 class IdempotencyRecord(Base):

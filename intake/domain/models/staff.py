@@ -10,19 +10,26 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.domain.models.base import Base
+from intake.domain.models.units import Unit
 
 
 class Bureau(Base):
     """A bureau (or the intake desk) with its X25519 public key; names live in the taxonomy."""
 
     __tablename__ = "bureaus"
+    # Each unit has its own bureaus of the taxonomy, so a code is unique within its unit only.
+    __table_args__ = (UniqueConstraint("unit_id", "code", name="uq_bureaus_unit_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
+    code: Mapped[str] = mapped_column(String(40))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", name="fk_bureaus_unit_id_units"))
+    # The name in the unit ("XX县医疗保障局"); None: the taxonomy's name (a unit's first tree).
+    name_zh: Mapped[str | None] = mapped_column(String(100))
     # None until the bureau's founder enrols: their own session makes the key pair, so no
     # administrator and no temporary password ever touches a bureau's private key.
     public_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
@@ -35,6 +42,7 @@ class Bureau(Base):
     )
 
     founder: Mapped[StaffMember | None] = relationship(foreign_keys=[founder_id])
+    unit: Mapped[Unit] = relationship()
 
 
 class StaffMember(Base):
@@ -45,6 +53,9 @@ class StaffMember(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     role: Mapped[str] = mapped_column(String(20))
+    # The unit the member works for: an administrator manages its staff, a supervisor reads
+    # the metadata of it and the units below (docs/design.md, "Units").
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", name="fk_staff_unit_id_units"))
     # The key pair is made at enrolment, in the member's own session: until then (and again
     # after a reset) the account holds no key, only a verifier of its temporary password.
     public_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))

@@ -6,6 +6,7 @@ deadline has come, how many are concluded. Metadata only: no key is needed to dr
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -63,9 +64,9 @@ class Board:
         return self.due_concluded == self.due_leads
 
 
-def board(session: Session, today: dt.date) -> Board:
-    """Every 交办 order with its cases: overdue ones first, then open ones, then the
-    finished, each by deadline."""
+def board(session: Session, today: dt.date, bureau_ids: Collection[int]) -> Board:
+    """Every 交办 order with its cases led by `bureau_ids` (the supervisor's unit and those
+    below it): overdue ones first, then open ones, then the finished, each by deadline."""
     sent = {
         report_id: (sent_on, number)
         for report_id, sent_on, number in session.execute(
@@ -80,7 +81,7 @@ def board(session: Session, today: dt.date) -> Board:
     for link, report in session.execute(
         select(HandDownCase, Report)
         .join(Report, Report.id == HandDownCase.report_id)
-        .where(Report.destroyed_on.is_(None))
+        .where(Report.destroyed_on.is_(None), Report.lead_bureau_id.in_(bureau_ids))
         .order_by(Report.reference)
     ):
         cases.setdefault(link.hand_down_id, []).append(

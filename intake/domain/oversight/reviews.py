@@ -110,9 +110,11 @@ def open_round(
     selection: Selection,
     due: dt.date,
     include_proposed: bool = True,
+    within: set[int] | None = None,
 ) -> ReviewRound:
     """Open a round over the selected cases (and the proposed ones); a case already waiting
-    for its result in another round is left there."""
+    for its result in another round is left there. `within`: only cases led by these bureaus
+    (a supervisor's unit and the units below, docs/design.md "Units")."""
     title = (title or "").strip()
     if not title or len(title) > 100:
         raise CaseworkError(_l("Give the round a title of at most 100 characters."))
@@ -125,6 +127,8 @@ def open_round(
         raise CaseworkError(_l("More than %(max)d cases: narrow the selection.", max=ROUND_LIMIT))
     if flagged:
         cases.update({r.id: r for r in db.scalars(select(Report).where(Report.id.in_(flagged)))})
+    if within is not None:
+        cases = {key: r for key, r in cases.items() if r.lead_bureau_id in within}
     if not cases:
         raise CaseworkError(_l("No concluded case matches this selection."))
     review = ReviewRound(
