@@ -150,7 +150,7 @@ def case_data_key(report: Report) -> tuple[bytes, bytes | None]:
     code = ordered[0].bureau.code
     private = bureau_private_key(db.session(), staff(), opened().staff_private, code)
     lead_private = private if ordered[0].bureau_id == report.lead_bureau_id else None
-    return data_key_for_bureau(report, code, private), lead_private
+    return data_key_for_bureau(report, code, private, ordered[0].bureau_id), lead_private
 
 
 def bureau_by_code(code: str, unit: str | None = None) -> Bureau:

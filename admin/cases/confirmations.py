@@ -68,6 +68,7 @@ DONE = {
     "hand_down_report": _l("The report sent back on case %(ref)s was recorded."),
     "supervision_answer": _l("The answer to the supervision note on case %(ref)s was recorded."),
     "document": _l("%(title)s of case %(ref)s issued: open it below to print it."),
+    "hand_down_below": _l("Case %(ref)s was handed down; the bureau below now works it."),
 }
 
 

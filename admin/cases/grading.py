@@ -16,7 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from admin.cases.forms import CHOOSE, MUST_CHOOSE, _text_area
 from admin.forms import REQUIRED, TOO_LONG
-from intake.domain.cases import grading
+from intake.domain.cases import grading, levels
 from intake.domain.cases.casework import LETTER_LIMIT, Actor
 from intake.domain.cases.text import normalise_text
 from intake.domain.labels import GRADE_NAMES, LISTING_NAMES
@@ -130,11 +130,12 @@ def apply(action: str, report: Report, data_key: bytes, form: Any, who: Actor) -
             grading.name_leader(report, session, who, leader)
             return {"leader": leader.id, "previous": previous}
         case "escalate":
+            above = levels.bureau_above(session, report.lead_bureau)  # 报送: it reads the case
             grading.escalate(
                 report, data_key, who, form.body.data, form.reason.data, form.letter.data,
-                form.letter_on.data,
+                form.letter_on.data, above,
             )  # fmt: skip
-            return {"to": report.escalated_to}
+            return {"to": report.escalated_to, "bureau": above.id if above else None}
         case "listing":
             grading.list_case(report, who, form.kind.data, form.body.data, form.since.data)
             return {"listing": report.listing, "by": report.listed_by}

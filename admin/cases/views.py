@@ -20,6 +20,7 @@ from admin.cases import (
     document_render,
     grading,
     hand_down_actions,
+    level_actions,
     queue,
     repeats,
     reviews,
@@ -196,7 +197,8 @@ def _glimpses(cases: list[Report], bureau: Bureau) -> dict[str, tuple[str, str]]
     glimpses = {}
     for report in cases:
         try:
-            content = open_with_key(report, data_key_for_bureau(report, bureau.code, private))
+            key = data_key_for_bureau(report, bureau.code, private, bureau.id)
+            content = open_with_key(report, key)
         except (KeyError, DecryptionError, ReportUnreadable):
             continue
         text = content.content.what_happened
@@ -274,6 +276,7 @@ def _forms(report: Report, data_key: bytes) -> dict[str, FlaskForm]:
         "accept": FlaskForm(prefix="accept"),
         "feedback": real_name.FeedbackForm(prefix="feedback"),
         **hand_down_actions.forms(report),
+        **level_actions.forms(report),
         "document": DocumentForm(prefix="document"),
     }
     forms["document"].kind.choices = [CHOOSE] + [
@@ -333,7 +336,8 @@ def _render_case(
         holders=[
             bureau_name(code)
             for w in report.key_wraps
-            if w.bureau_id is not None and (code := w.holder.removeprefix("bureau:")) in known
+            if w.bureau_id is not None
+            and (code := w.holder.removeprefix("bureau:").rpartition("/")[2]) in known
         ],
         holder_codes={w.holder.removeprefix("bureau:") for w in report.key_wraps},
         shareable={choice[0] for choice in forms_["share"].bureau.choices},
@@ -591,6 +595,8 @@ def _apply(action: str, report: Report, data_key: bytes, form: Any) -> dict[str,
             return real_name.apply(report, data_key, who, form)
         case action if action in hand_down_actions.ACTIONS:
             return hand_down_actions.apply(action, report, data_key, form, who)
+        case "hand_down_below":
+            return level_actions.apply(report, data_key, form, who)
         case "document":
             taxonomy, where = context.taxonomy(), form.where.data or ""
             issued = documents.issue(

@@ -29,6 +29,7 @@ from intake.domain.keys.keyring import (
     bureau_holder,
     bureau_public_key,
     mark_lead,
+    unit_holder,
 )
 from intake.domain.models import (
     Bureau,
@@ -216,7 +217,7 @@ def share(report: Report, data_key: bytes, actor: Actor, bureau: Bureau) -> None
     """Give a co-bureau (参与单位) its own copy of the data key."""
     next_state("share", report.state)
     _not_recused(report, bureau)
-    if _has_wrap(report, bureau.code):
+    if _holds(report, bureau):
         raise CaseworkError(_l("That bureau can already read this case."))
     _add_wrap(report, data_key, bureau, actor.secret_key)
     staff_step(report, actor, "shared", value=bureau.code)
@@ -226,14 +227,14 @@ def transfer(report: Report, data_key: bytes, actor: Actor, to: Bureau, keep_as_
     """转办: the new bureau leads; the old one keeps a copy only as co-bureau (or the case is
     re-keyed without it). Returns the key to seal with from now."""
     old = report.lead_bureau
-    if to.code == old.code:
+    if to.id == old.id:
         raise CaseworkError(_l("The case is already with that bureau."))
     _not_recused(report, to)
     report.state = next_state("transfer", report.state)
-    if not _has_wrap(report, to.code):
+    if not _holds(report, to):
         _add_wrap(report, data_key, to, actor.secret_key)
     if not keep_as_co:
-        data_key = _drop_wrap(report, old.code, data_key, actor.secret_key)
+        data_key = _drop_wrap(report, old.code, data_key, actor.secret_key, old.id)
     # Counted as transferred out of the old bureau and into the new one.
     staff_step(report, actor, "transferred", bureau=old.code, value=to.code, kept=keep_as_co)
     report.lead_bureau = to
@@ -264,7 +265,7 @@ def hand_over(
     report.hand_over_letter = letter or None
     report.hand_over_letter_on = letter_on
     report.hand_over_reply = report.hand_over_reply_on = None
-    if to is not None and to.public_key is not None and not _has_wrap(report, to.code):
+    if to is not None and to.public_key is not None and not _holds(report, to):
         _add_wrap(report, data_key, to, actor.secret_key)
     staff_step(report, actor, "handed_over", value=target.code, letter=bool(letter))
 
@@ -575,8 +576,16 @@ def _has_wrap(report: Report, code: str) -> bool:
     return any(w.holder == bureau_holder(code) for w in report.key_wraps)
 
 
+def _holds(report: Report, bureau: Bureau) -> bool:
+    return any(w.bureau_id == bureau.id for w in report.key_wraps)
+
+
 def _add_wrap(report: Report, data_key: bytes, bureau: Bureau, secret_key: bytes) -> None:
-    wrap = KeyWrap(holder=bureau_holder(bureau.code), bureau_id=bureau.id, wrapped=b"")
+    holder = bureau_holder(bureau.code)
+    if _has_wrap(report, bureau.code):
+        # The same bureau of another unit holds the case (a case between levels).
+        holder = unit_holder(bureau.unit.code, bureau.code)
+    wrap = KeyWrap(holder=holder, bureau_id=bureau.id, wrapped=b"")
     try:
         periods.seal_for_bureau(report, wrap, bureau, data_key, secret_key)
     except KeyNotReady:
@@ -586,10 +595,18 @@ def _add_wrap(report: Report, data_key: bytes, bureau: Bureau, secret_key: bytes
     report.key_wraps.append(wrap)
 
 
-def _drop_wrap(report: Report, code: str, data_key: bytes, secret_key: bytes) -> bytes:
-    """Take a bureau's copy away and re-key the case for those who remain; the new key."""
+def _drop_wrap(
+    report: Report, code: str, data_key: bytes, secret_key: bytes, bureau_id: int | None = None
+) -> bytes:
+    """Take a bureau's copy away and re-key the case for those who remain; the new key.
+    With `bureau_id`, that bureau's copy whatever its holder name (keyring.unit_holder)."""
     holder = bureau_holder(code)
-    for wrap in [w for w in report.key_wraps if w.holder == holder]:
+    dropped = [
+        w
+        for w in report.key_wraps
+        if (w.bureau_id == bureau_id if bureau_id is not None else w.holder == holder)
+    ]
+    for wrap in dropped:
         report.key_wraps.remove(wrap)
     try:
         return epochs.rekey(report, data_key, secret_key)

@@ -9,8 +9,10 @@ sets, the leader responsible (领导包案), 提级办理 and the 挂牌 or 联�
   flag as for an extension, cases/extensions.py).
 - 提级办理 is a hand-over (casework.hand_over) to the level above: with one unit per
   installation there is no bureau to give a key to, so the lead bureau keeps its copy and the
-  case stays readable for the record. The body's name and the day are metadata; the reason
-  is sealed. The statistics count it as a hand-over to UPPER_LEVEL.
+  case stays readable for the record. Where a unit above has the bureau of the same kind
+  (cases/levels.py), that bureau gets a copy of the key too (报送) and reads the case. The
+  body's name and the day are metadata; the reason is sealed. The statistics count it as a
+  hand-over to UPPER_LEVEL either way.
 - 挂牌督办 and 联合督办 are imposed from outside the bureau: the case records which, by whom and
   since when, and the supervisors' board lists it.
 
@@ -35,7 +37,7 @@ from intake.domain.cases.reports import ReportUnreadable, field_aad
 from intake.domain.cases.taxonomy import HandOverTarget
 from intake.domain.codes import Grade, Listing
 from intake.domain.keys import epochs
-from intake.domain.models import BureauMembership, CaseStudy, Report, StaffMember
+from intake.domain.models import Bureau, BureauMembership, CaseStudy, Report, StaffMember
 from intake.domain.models.base import next_ordinal, random_id
 from intake.domain.wording import _l
 
@@ -181,13 +183,15 @@ def escalate(
     reason: str,
     letter: str = "",
     letter_on: dt.date | None = None,
+    to: Bureau | None = None,
 ) -> None:
     """提级办理: hand the case to the body above, with the reason sealed; the lead bureau keeps
-    its copy of the key, so the case stays readable for the record."""
+    its copy of the key, so the case stays readable for the record. `to`: the bureau above
+    installed here (levels.bureau_above), which gets its own copy."""
     body = _text(body, BODY_LIMIT)
     reason = _text(reason, TEXT_LIMIT)
     next_state("escalate", report.state)
-    casework.hand_over(report, data_key, actor, UPPER_LEVEL, None, letter, letter_on)
+    casework.hand_over(report, data_key, actor, UPPER_LEVEL, to, letter, letter_on)
     report.escalated_to = body
     report.escalated_on = actor.today
     report.escalation_reason = aead.seal(

@@ -39,6 +39,7 @@ ACTIONS = (
     "hand_down_report",
     "supervision_answer",
     "document",
+    "hand_down_below",
 )
 TRIAGE_ACTIONS = frozenset({"transfer", "share", "note", "major", "hand_down"})
 HOLDER_ACTIONS = frozenset({"note"})

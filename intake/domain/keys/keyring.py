@@ -56,6 +56,13 @@ def bureau_holder(code: str) -> str:
     return f"bureau:{code}"
 
 
+def unit_holder(unit_code: str, code: str) -> str:
+    """The holder name of a bureau whose code another unit's bureau already holds on the
+    case: a case handed down or reported between levels (cases/levels.py) is held by the
+    city's and the county's 医保局 at once, and a case keeps one wrap per holder name."""
+    return f"bureau:{unit_code}/{code}"
+
+
 def wrap_aad(report_id: str, holder: str) -> bytes:
     """Associated data binding a wrapped data key to its report and holder."""
     return aead.associated_data("data-key", report_id, holder)
@@ -363,13 +370,17 @@ def bureau_private_key(db: Session, member: StaffMember, staff_private: bytes, c
     )
 
 
-def data_key_for_bureau(report: Report, code: str, bureau_private: bytes) -> bytes:
-    """Unwrap a report's data key with a bureau's private key; KeyError if it holds no wrap."""
+def data_key_for_bureau(
+    report: Report, code: str, bureau_private: bytes, bureau_id: int | None = None
+) -> bytes:
+    """Unwrap a report's data key with a bureau's private key; KeyError if it holds no wrap.
+    With `bureau_id`, the wrap of that bureau whatever its holder name (unit_holder)."""
     holder = bureau_holder(code)
     for wrap in report.key_wraps:
-        if wrap.holder == holder:
+        if wrap.bureau_id == bureau_id if bureau_id is not None else wrap.holder == holder:
             inner = _inner_wrap(wrap, code, bureau_private)
-            return keywrap.open_sealed_to(bureau_private, inner, wrap_aad(report.id, holder))
+            aad = wrap_aad(report.id, wrap.holder)
+            return keywrap.open_sealed_to(bureau_private, inner, aad)
     raise KeyError(code)
 
 
@@ -391,15 +402,12 @@ def rotate_bureau_key(
         raise KeyError(code)
     old_private = bureau_private_key(db, member, staff_private, code)
     new_private, new_public = keywrap.generate_keypair()
-    holder = bureau_holder(code)
-    wrap_ids = list(
-        db.scalars(
-            select(KeyWrap.id).where(KeyWrap.holder == holder, KeyWrap.bureau_id == bureau.id)
-        )
-    )
+    # Every wrap of the bureau, under whichever holder name it was sealed (unit_holder).
+    wrap_ids = list(db.scalars(select(KeyWrap.id).where(KeyWrap.bureau_id == bureau.id)))
     for start in range(0, len(wrap_ids), 500):
         batch = db.scalars(select(KeyWrap).where(KeyWrap.id.in_(wrap_ids[start : start + 500])))
         for wrap in batch:
+            holder = wrap.holder
             aad = wrap_aad(wrap.report_id, holder)
             data_key = keywrap.open_sealed_to(
                 old_private, _inner_wrap(wrap, code, old_private), aad

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from intake.domain import units
 from intake.domain.cases.hand_downs import COMPLETION
 from intake.domain.cases.lifecycle import State
 from intake.domain.models import HandDown, HandDownCase, HandDownProgress, Report
@@ -29,6 +30,9 @@ class Line:
     completion_sent_on: dt.date | None
     #: The number (文号) of the document that carried the completion report, if recorded.
     completion_number: str | None = None
+    #: The unit of the bureau working it, outside the home unit: an upper unit's board shows
+    #: the cases it handed down to the units below by unit (cases/levels.py).
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,15 +88,20 @@ def board(session: Session, today: dt.date, bureau_ids: Collection[int]) -> Boar
         .where(Report.destroyed_on.is_(None), Report.lead_bureau_id.in_(bureau_ids))
         .order_by(Report.reference)
     ):
+        sent_on, number = sent.get(report.id, (None, None))
         cases.setdefault(link.hand_down_id, []).append(
             Line(
                 report.reference,
                 report.state,
                 report.lead_bureau.code,
                 report.state == State.CONCLUDED,
-                *sent.get(report.id, (None, None)),
+                sent_on,
+                number,
+                _unit_name(report),
             )
         )
+    for lines in cases.values():
+        lines.sort(key=lambda line: (line.unit, line.reference))
     orders = [
         Order(hand_down, cases[hand_down.id], (hand_down.due - today).days)
         for hand_down in session.scalars(select(HandDown))
@@ -101,3 +110,8 @@ def board(session: Session, today: dt.date, bureau_ids: Collection[int]) -> Boar
     orders.sort(key=lambda o: (not o.overdue, o.done, o.hand_down.due, o.hand_down.number))
     due = [line for o in orders if o.hand_down.due <= today for line in o.lines]
     return Board(orders, len(due), sum(line.concluded for line in due))
+
+
+def _unit_name(report: Report) -> str:
+    unit = report.lead_bureau.unit
+    return "" if unit is None or unit.code == units.HOME else unit.name

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from intake.domain.cases.outcomes import Kind, totals
 from intake.domain.cases.reports import ReportUnreadable, open_with_key
-from intake.domain.keys.keyring import bureau_holder, data_key_for_bureau
+from intake.domain.keys.keyring import data_key_for_bureau
 from intake.domain.models import Bureau, KeyWrap, Report, ReporterFeedback
 
 #: Characters of the report's own words in the 问题摘要 column.
@@ -73,11 +73,11 @@ class LedgerLine:
 def _content(report: Report, bureau: Bureau, bureau_private: bytes) -> Content | None:
     if report.destroyed_on is not None:
         return None
-    if not any(w.holder == bureau_holder(bureau.code) for w in report.key_wraps):
+    if not any(w.bureau_id == bureau.id for w in report.key_wraps):
         return None
     try:
         opened = open_with_key(
-            report, data_key_for_bureau(report, bureau.code, bureau_private)
+            report, data_key_for_bureau(report, bureau.code, bureau_private, bureau.id)
         ).content
     except ReportUnreadable:
         return None
