@@ -12,8 +12,10 @@ from flask import Flask
 from sqlalchemy import select
 
 from intake.domain import units
+from intake.domain.cases.reports import open_with_key
 from intake.domain.installation import DemoAccount, install_demo
-from intake.domain.models import Bureau, Report, Unit
+from intake.domain.keys import keyring
+from intake.domain.models import Bureau, Report, StaffMember, Unit
 from intake.platform import context, db
 from tests.console.console import Staff, enrol_quickly
 from tests.console.test_hand_downs import COMPLETION, PROGRESS, audited, conclude, row
@@ -169,3 +171,26 @@ def test_the_city_s_copy_survives_the_county_s_acceptance_re_keying(
         report = db.session().scalars(select(Report).where(Report.reference == ref)).one()
         holders = sorted(w.holder for w in report.key_wraps if w.bureau_id is not None)
     assert holders == ["bureau:health", f"bureau:{COUNTY}/health"]
+
+
+def test_the_county_s_key_rotation_re_seals_its_copy_of_a_handed_down_case(
+    app: Flask, tree: dict[str, dict[str, DemoAccount]]
+) -> None:
+    city = log_in(app, tree[CITY]["health"])
+    ref = file_report(app, CITY)
+    assert hand_down(city, ref, bureau_id(app, COUNTY), TODAY + dt.timedelta(days=5)) == 303
+    account, county_health = tree[COUNTY]["health"], bureau_id(app, COUNTY)
+    with app.app_context():
+        session = db.session()
+        member = session.scalars(
+            select(StaffMember).where(StaffMember.username == account.username)
+        ).one()
+        staff_private = keyring.unlock_staff_key(member, account.password)
+        secret_key = context.settings().secret_key
+        assert keyring.rotate_bureau_key(session, member, staff_private, "health", secret_key) == 1
+        session.commit()
+        private = keyring.bureau_private_key(session, member, staff_private, "health")
+        report = session.scalars(select(Report).where(Report.reference == ref)).one()
+        data_key = keyring.data_key_for_bureau(report, "health", private, county_health)
+        assert open_with_key(report, data_key).content.what_happened == "单位测试（虚构）"
+    assert "单位测试（虚构）" in page(city, ref)[1]
