@@ -11,6 +11,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from admin.cases import level_actions
 from admin.cases.grading import grading_values
 from admin.labels import bureau_name, hand_over_name
 from intake.domain.cases.documents import KINDS
@@ -19,7 +20,9 @@ from intake.domain.models import Report, StaffMember
 from intake.platform import db
 
 #: Asked once more before they are taken.
-CONFIRM = frozenset({"not_accept", "transfer", "hand_over", "conclude", "escalate"})
+CONFIRM = frozenset(
+    {"not_accept", "transfer", "hand_over", "conclude", "escalate", "hand_down_below"}
+)
 
 NOT_TAKEN = _l("The action was not taken: please correct the form marked below.")
 
@@ -31,6 +34,10 @@ QUESTIONS = {
     "conclude": _l("Conclude case %(ref)s as “%(finding)s”? The reporter reads the outcome."),
     "escalate": _l("Escalate case %(ref)s to %(body)s (提级办理)? This bureau keeps it on record."),
     "feedback": _l("Record the objection with new evidence and reopen case %(ref)s for checking?"),
+    "hand_down_below": _l(
+        "Hand case %(ref)s down to %(bureau)s (交办)? This bureau keeps a copy and reads the "
+        "reports sent back."
+    ),
 }
 
 DONE = {
@@ -87,6 +94,8 @@ def _values(action: str, report: Report, form: Any) -> dict[str, str]:
         values["name"] = handler.username if handler else ""
     elif action in ("grade", "leader", "escalate", "listing"):
         values.update(grading_values(action, form))
+    elif action == "hand_down_below":
+        values["bureau"] = level_actions.name(level_actions.chosen(form))
     return values
 
 

@@ -12,6 +12,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from intake.domain import units
+from intake.domain.cases import hand_downs, levels
+from intake.domain.cases.casework import Actor, CaseworkError
 from intake.domain.cases.reports import open_with_key
 from intake.domain.installation import DemoAccount, install_demo
 from intake.domain.keys import keyring
@@ -81,6 +83,10 @@ def test_the_city_hands_a_case_down_and_reads_the_county_s_reports(
     assert city.act(ref, "hand_down_below", bureau=str(bureau_id(app, COUNTY))).status_code == 422
     assert row(app, ref).lead_bureau_id == bureau_id(app, CITY)
 
+    asked = city.act(ref, "hand_down_below", confirm=False, bureau=str(bureau_id(app, COUNTY)),
+                     number=NUMBER, due=due.isoformat())  # fmt: skip
+    assert "甲县（虚构）卫生健康" in asked.get_data(as_text=True)  # asked once more first
+    assert row(app, ref).lead_bureau_id == bureau_id(app, CITY)
     assert hand_down(city, ref, bureau_id(app, COUNTY), due) == 303
     handed = row(app, ref)
     assert handed.lead_bureau_id == bureau_id(app, COUNTY)
@@ -194,3 +200,25 @@ def test_the_county_s_key_rotation_re_seals_its_copy_of_a_handed_down_case(
         data_key = keyring.data_key_for_bureau(report, "health", private, county_health)
         assert open_with_key(report, data_key).content.what_happened == "单位测试（虚构）"
     assert "单位测试（虚构）" in page(city, ref)[1]
+
+
+def test_the_domain_refuses_a_hand_down_sideways_or_upwards_whatever_the_form_offers(
+    app: Flask, tree: dict[str, dict[str, DemoAccount]]
+) -> None:
+    ref = file_report(app, COUNTY)
+    account = tree[COUNTY]["health"]
+    with app.app_context():
+        session = db.session()
+        member = session.scalars(
+            select(StaffMember).where(StaffMember.username == account.username)
+        ).one()
+        report = session.scalars(select(Report).where(Report.reference == ref)).one()
+        now = dt.datetime.now(dt.UTC)
+        who = Actor(member, now, TODAY, secret_key=context.settings().secret_key)
+        order = hand_downs.Order(NUMBER, "甲县卫生健康局（虚构）", TODAY, TODAY)
+        for unit in (CITY, SIBLING):
+            to = session.get(Bureau, bureau_id(app, unit))
+            assert to is not None
+            with pytest.raises(CaseworkError):
+                levels.hand_down(session, report, b"\0" * 32, who, to, order)
+        assert report.lead_bureau.unit.code == COUNTY
