@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from docx import Document
 from flask import Flask
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+import admin.cli
+from admin.cli import main
 from intake.domain import units
 from intake.domain.installation import DemoAccount, install_demo, new_password
 from intake.domain.keys.keyring import create_demo_staff
@@ -179,3 +183,18 @@ def test_a_unit_not_the_supervisor_s_own_or_below_it_is_not_found(
             assert client.get(f"/admin/stats?month={MARCH}&unit={other}").status_code == 404
             export = f"/admin/stats/export?month={MARCH}&format=csv&unit={other}"
             assert client.get(export).status_code == 404
+
+
+def test_the_stats_command_writes_a_unit_s_table(
+    app: Flask, supervisors: dict[str, Staff], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(admin.cli, "create_app", lambda: app)
+    out = tmp_path / "city.xlsx"
+    written = CliRunner().invoke(
+        main, ["stats", "--month", MARCH, "--unit", CITY, "--output", str(out)]
+    )
+    assert written.exit_code == 0, written.output
+    header, *_lines, total = load_workbook(out).active.iter_rows(values_only=True)
+    assert _received(header, total) == FILED[NORTH] + FILED[SOUTH]
+    unknown = CliRunner().invoke(main, ["stats", "--month", MARCH, "--unit", "no-such-unit"])
+    assert unknown.exit_code == 2
