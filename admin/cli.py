@@ -225,16 +225,19 @@ def audit_checkpoint(path: str | None) -> None:
     "--output", type=click.Path(dir_okay=False), help="File to write (default: named by period)."
 )
 @click.option("--lang", type=click.Choice(["zh_CN", "en"]), default="zh_CN")
+@click.option(
+    "--unit", "unit_code", default="home", help="The unit, with the units below it (default: home)."
+)
 def stats_command(
-    month: str | None, year: int | None, kind: str, output: str | None, lang: str
+    month: str | None, year: int | None, kind: str, output: str | None, lang: str, unit_code: str
 ) -> None:
     """Write the statistics table (统计表) of a month or a year as XLSX or CSV, or as the Word or
     PDF document the upper office receives (the console's export); metadata only."""
     from flask_babel import force_locale
 
-    from admin.statistics import exports
-    from admin.statistics import tables as reports_out
-    from intake.domain.oversight import settled_months, statistics
+    from admin.statistics import exports, roll_up
+    from intake.domain import units
+    from intake.domain.oversight import statistics, unit_statistics
 
     if (month is None) == (year is None):
         raise click.UsageError("give either --month YYYY-MM or --year YYYY")
@@ -248,12 +251,16 @@ def stats_command(
             raise click.BadParameter("write the month as YYYY-MM", param_hint="--month") from None
     app = create_app()
     with app.test_request_context(), force_locale(lang):
-        table = settled_months.period_table(db.session(), start, end, context.today())
+        unit = units.by_code(db.session(), unit_code)
+        if unit is None:
+            raise click.BadParameter(f"no unit {unit_code!r}", param_hint="--unit")
+        report = unit_statistics.roll_up(db.session(), unit, start, end, context.today())
+        table = report.total
         db.session().commit()
-        if kind in reports_out.DOCUMENTS:
-            body = reports_out.stats_document(table, kind)
+        if kind in ("docx", "pdf"):
+            body = roll_up.document(report, kind)
         else:
-            header, rows = reports_out.stats_header(table), list(reports_out.stats_rows(table))
+            header, rows = roll_up.header(report), list(roll_up.rows(report))
             body = (
                 exports.to_csv(header, rows)
                 if kind == "csv"
@@ -262,7 +269,8 @@ def stats_command(
     path = output or f"qingfeng-stats-{period}.{kind}"
     with open(path, "wb") as handle:
         handle.write(body)
-    click.echo(f"Wrote {path}: {len(table.rows)} rows, {table.total.counts['received']} received.")
+    lines = sum(len(section.rows) for _unit, section in report.sections)
+    click.echo(f"Wrote {path}: {lines} rows, {table.total.counts['received']} received.")
 
 
 main.add_command(stats_command)

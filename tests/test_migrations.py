@@ -344,3 +344,38 @@ def test_an_existing_installation_becomes_a_tree_of_one_unit(engine: Engine) -> 
         session.add(models.Bureau(code="health", unit_id=other.id))
         with pytest.raises(IntegrityError):
             session.commit()
+
+
+def test_months_kept_before_units_become_the_home_unit_s(engine: Engine) -> None:
+    migrate.upgrade(engine, "d9a4c7e2b513")
+    month = {
+        "month": dt.date(2026, 3, 1), "counted_on": dt.date(2026, 4, 2),
+        "figures": {"rows": [["health", "kickbacks", "web", {"received": 4}, []]]},
+        "by_category": {"kickbacks": [4, 0]},
+    }  # fmt: skip
+    with engine.begin() as connection:
+        connection.execute(insert(old_table("statistic_months", month)), month)
+    migrate.upgrade(engine)
+    with Session(engine) as session:
+        home = session.scalars(select(models.Unit).where(models.Unit.code == "home")).one()
+        kept = session.get(models.StatisticMonth, (dt.date(2026, 3, 1), home.id))
+        assert kept is not None
+        assert kept.figures == month["figures"]
+        # Another unit keeps its own March beside the home unit's.
+        other = models.Unit(code="other", name="乙县", level="county")
+        session.add(other)
+        session.flush()
+        theirs = models.StatisticMonth(
+            month=dt.date(2026, 3, 1), unit_id=other.id, counted_on=dt.date(2026, 4, 2),
+            figures={"rows": []},
+        )  # fmt: skip
+        session.add(theirs)
+        session.commit()
+        # The units migration goes back only with one unit left.
+        session.delete(theirs)
+        session.delete(other)
+        session.commit()
+    migrate.downgrade(engine, "d9a4c7e2b513")
+    with engine.connect() as connection:
+        kept_before = connection.execute(text("SELECT figures FROM statistic_months")).all()
+    assert len(kept_before) == 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from admin.labels import bureau_name, category_name, hand_over_name
 from admin.statistics import documents
@@ -73,11 +73,16 @@ def stats_header(table: Table) -> list[str]:
             str(STAT_COLUMNS["median_days"]), *(str(STAT_COLUMNS[r]) for r in RATES)]  # fmt: skip
 
 
-def stats_row(row: Row, shown: tuple[str, ...] = COLUMNS) -> list[Cell]:
-    """One statistics row as cells, with the columns `shown` (table_columns)."""
+#: A row's first key (a bureau's code, or a unit's in a roll-up's total) → the name shown.
+Label = Callable[[str], str]
+
+
+def stats_row(row: Row, shown: tuple[str, ...] = COLUMNS, label: Label | None = None) -> list[Cell]:
+    """One statistics row as cells, with the columns `shown` (table_columns); `label` names
+    the first key (default: the taxonomy's bureau name)."""
     median = row.median_days
     return [
-        _name("bureau", row.bureau),
+        label(row.bureau) if label and row.bureau != ALL else _name("bureau", row.bureau),
         _name("category", row.category),
         _name("channel", row.channel),
         *(_figure(c, row.counts.get(c, 0)) for c in shown),
@@ -238,15 +243,25 @@ def _cell(row: Row, column: str) -> Cell:
     return _figure(column, row.counts.get(column, 0))
 
 
-def document_sheet(table: Table, office: str) -> Sheet:
-    """The period's 统计表 for the upper office: one row per bureau and the total."""
+def document_sheet(
+    table: Table,
+    office: str,
+    label: Label | None = None,
+    unit: str | None = None,
+    by_unit: bool = False,
+) -> Sheet:
+    """The period's 统计表 for the upper office: one row per bureau (named by `label`) and the
+    total; `by_unit`: one row per unit below (a roll-up's total). A unit's name, if given, heads
+    it as 填报单位 in place of the installation's office."""
     from flask_babel import gettext as _
 
     lines = [*table.bureau_totals, table.total]
-    names = [_("Total") if r.bureau == ALL else bureau_name(r.bureau) for r in lines]
+    name_of = label or bureau_name
+    names = [_("Total") if r.bureau == ALL else name_of(r.bureau) for r in lines]
+    first = _("Unit") if by_unit else _("Bureau")
 
     def part(columns: tuple[str, ...]) -> tuple[list[str], list[list[Cell]]]:
-        header = [_("Bureau"), *map(column_name, columns)]
+        header = [first, *map(column_name, columns)]
         return header, [
             [name, *(_cell(r, c) for c in columns)] for name, r in zip(names, lines, strict=True)
         ]
@@ -256,7 +271,11 @@ def document_sheet(table: Table, office: str) -> Sheet:
     paid = part(REWARD_COLUMNS)
     return Sheet(
         title=_("Campaign outcome statistics (治理情况统计表)"),
-        office_line=_("Reporting office (主办单位): %(office)s", office=office),
+        office_line=(
+            _("Reporting unit (填报单位): %(unit)s", unit=unit)
+            if unit
+            else _("Reporting office (主办单位): %(office)s", office=office)
+        ),
         period_line=_(
             "Period: %(start)s to %(end)s", start=table.start.isoformat(), end=table.end.isoformat()
         ),
@@ -282,9 +301,15 @@ DOCUMENTS = {
 }
 
 
-def stats_document(table: Table, kind: str) -> bytes:
+def stats_document(
+    table: Table,
+    kind: str,
+    label: Label | None = None,
+    unit: str | None = None,
+    by_unit: bool = False,
+) -> bytes:
     """The period's 统计表 as the Word or PDF document (a key of DOCUMENTS) the upper office
-    receives, headed with the installation's 主办单位; the console and `qingfeng stats` both
-    write it."""
+    receives, headed with the installation's 主办单位 or a unit's name (填报单位); the console
+    and `qingfeng stats` both write it."""
     office = context.settings().host_office or context.taxonomy().intake_desk.name(i18n.current())
-    return DOCUMENTS[kind][0](document_sheet(table, office))
+    return DOCUMENTS[kind][0](document_sheet(table, office, label, unit, by_unit))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, Response, abort, render_template, request
+from sqlalchemy import select
 
 from admin.console import (
     bureau_by_code,
@@ -19,13 +20,14 @@ from admin.console import (
     staff,
     visible_unit_ids,
 )
-from admin.statistics import exports
+from admin.statistics import exports, roll_up
 from admin.statistics import tables as reports_out
 from intake.domain import units
 from intake.domain.codes import CASE_ROLES, Role
 from intake.domain.keys.keyring import bureau_private_key
+from intake.domain.models import Unit
 from intake.domain.oversight import ledger as ledger_lines
-from intake.domain.oversight import settled_months, statistics
+from intake.domain.oversight import statistics, unit_statistics
 from intake.platform import context, db
 
 bp = Blueprint("statistics", __name__)
@@ -35,11 +37,23 @@ AUDITED_REFERENCES = 10_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _whole_installation() -> None:
-    """The 统计表 still counts the whole installation (docs/design.md, "Units"): only a
-    supervisor who sees every unit reads it; a county's would see its neighbours' counts."""
-    if visible_unit_ids() != units.below(db.session(), *units.roots(db.session())):
-        abort(403)
+def _unit() -> Unit:
+    """The unit whose 统计表 is asked for (`?unit=CODE`): the member's own by default, else one
+    below it; 404 for any other, as for one that does not exist (docs/design.md, "Units")."""
+    code = request.args.get("unit")
+    if not code:
+        return db.session().get_one(Unit, staff().unit_id)
+    unit = units.by_code(db.session(), code)
+    if unit is None or unit.id not in visible_unit_ids():
+        abort(404)
+    return unit
+
+
+def _units_offered() -> list[tuple[str, str]]:
+    """The units whose table the member may choose: theirs and those below it."""
+    seen = visible_unit_ids()
+    rows = db.session().scalars(select(Unit).where(Unit.id.in_(seen)).order_by(Unit.id))
+    return [(u.code, u.name) for u in rows]
 
 
 def _month() -> tuple[str, dt.date]:
@@ -59,19 +73,24 @@ def _month() -> tuple[str, dt.date]:
 @bp.get("/stats")
 @requires(Role.SUPERVISOR)
 def stats() -> str:
-    """One month: totals per bureau with a chart drawn on the server, then the detail rows."""
-    _whole_installation()
+    """One month of a unit: totals per bureau (per unit, with units below) with a chart drawn
+    on the server, then the detail rows."""
+    unit = _unit()
     month, start = _month()
-    table = settled_months.month_table(db.session(), start, context.today())
+    end = statistics.month_bounds(month)[1]
+    report = unit_statistics.roll_up(db.session(), unit, start, end, context.today())
     db.session().commit()
-    peak = max([1, *(t.counts["received"] for t in table.bureau_totals),
-                *(t.counts["concluded"] for t in table.bureau_totals)])  # fmt: skip
+    bars = roll_up.chart(report)
+    peak = max([1, *(t.counts["received"] for _n, t in bars),
+                *(t.counts["concluded"] for _n, t in bars)])  # fmt: skip
     return render_template(
         "admin/stats.html",
         month=month,
-        table=table,
-        header=reports_out.stats_header(table),
-        rows=list(reports_out.stats_rows(table)),
+        unit=unit,
+        offered=_units_offered(),
+        empty=not report.total.rows,
+        chart=bars,
+        parts=roll_up.page_parts(report),
         peak=peak,
     )
 
@@ -80,8 +99,9 @@ def stats() -> str:
 @requires(Role.SUPERVISOR)
 def stats_export() -> Response:
     """A month's table, or whole months `month` to `to`, as XLSX or CSV (every row), or as the
-    Word or PDF document the upper office receives (docs/rules.md §13)."""
-    _whole_installation()
+    Word or PDF document the upper office receives (docs/rules.md §13), of the unit asked
+    for with its units below."""
+    unit = _unit()
     month, start = _month()
     end = statistics.month_bounds(month)[1]
     to = request.args.get("to", "")
@@ -92,20 +112,23 @@ def stats_export() -> Response:
             abort(400)
         if end < start or end.year - start.year > 10:
             abort(400)
-    table = settled_months.period_table(db.session(), start, end, context.today())
+    report = unit_statistics.roll_up(db.session(), unit, start, end, context.today())
     period = month if not to else f"{month}_{to}"
+    # The home unit keeps the file names of an installation of one county.
+    name = (
+        f"qingfeng-stats-{period}"
+        if unit.code == units.HOME
+        else f"qingfeng-stats-{unit.code}-{period}"
+    )
     kind = request.args.get("format", "xlsx")
-    record_audit("stats_exported", month=month, to=to or None, format=kind)
+    record_audit("stats_exported", month=month, to=to or None, format=kind, unit=unit.code)
     db.session().commit()
     if kind in reports_out.DOCUMENTS:
         mimetype = reports_out.DOCUMENTS[kind][1]
-        response = Response(reports_out.stats_document(table, kind), mimetype=mimetype)
-        response.headers["Content-Disposition"] = (
-            f'attachment; filename="qingfeng-stats-{period}.{kind}"'
-        )
+        response = Response(roll_up.document(report, kind), mimetype=mimetype)
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
         return response
-    header, rows = reports_out.stats_header(table), list(reports_out.stats_rows(table))
-    return _download(f"qingfeng-stats-{period}", header, rows)
+    return _download(name, roll_up.header(report), list(roll_up.rows(report)))
 
 
 @bp.get("/ledger")

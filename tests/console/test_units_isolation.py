@@ -9,6 +9,9 @@ on its own cases.
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 from collections.abc import Callable
 
 import pytest
@@ -106,9 +109,15 @@ def test_the_home_unit_s_cases_are_not_found_by_the_other_unit(
     )
     found = supervisor.get(f"/admin/find?reference={own}")
     assert "/audit" not in found.headers["Location"]
-    # The 统计表 still counts the whole installation: not for a county's supervisor.
-    assert supervisor.get("/admin/stats?month=2026-10").status_code == 403
-    assert supervisor.get("/admin/stats/export?month=2026-10&format=csv").status_code == 403
+    # The 统计表 is the county's own: none of the home county's cases of this month count in
+    # it, and the home county's table is not found.
+    month = dt.date.today().strftime("%Y-%m")
+    assert supervisor.get(f"/admin/stats?month={month}").status_code == 200
+    table = supervisor.get(f"/admin/stats/export?month={month}&format=csv")
+    *lines, total = csv.reader(io.StringIO(table.get_data().decode("utf-8-sig")))
+    assert dict(zip(lines[0], total, strict=True))["已收到"] == "0"
+    assert {line[0] for line in lines[1:]} <= {"乙县（虚构）"}
+    assert supervisor.get(f"/admin/stats?month={month}&unit=home").status_code == 404
 
 
 def test_a_unit_s_members_work_on_their_own_cases(

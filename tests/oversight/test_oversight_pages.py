@@ -82,8 +82,9 @@ def test_statistics_page_chart_and_exports(app: Flask, staff: Login, submit: Sub
     xlsx = supervisor.client.get(f"/admin/stats/export?month={month}&format=xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.get_data())).active
     total = [row for row in sheet.iter_rows(values_only=True)][-1]
-    assert total[:3] == ("合计", "合计", "合计")  # the grand total, in words
-    assert total[3] == 1  # received
+    # The grand total, in words, under the reporting unit's column (填报单位).
+    assert total[:4] == ("合计", "合计", "合计", "合计")
+    assert total[4] == 1  # received
 
 
 def test_the_ledger_holds_every_case_and_content_only_for_a_member(

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import func, select, update
 
+from intake.domain import units
 from intake.domain.installation import DemoAccount
 from intake.domain.models import Event, Report, StatisticMonth
 from intake.domain.oversight import settled_months, statistics
@@ -84,10 +85,10 @@ def test_tick_counts_each_finished_month_once(two_months: Flask) -> None:
         session = db.session()
         assert settled_months.count_recent(session, LATER) == 13
         assert settled_months.count_recent(session, LATER) == 0
-        kept = session.get(StatisticMonth, OCTOBER)
+        kept = session.get(StatisticMonth, (OCTOBER, units.home(session).id))
         assert kept is not None
         assert kept.counted_on == LATER
-        assert session.get(StatisticMonth, dt.date(2026, 11, 1)) is None
+        assert session.get(StatisticMonth, (dt.date(2026, 11, 1), units.home(session).id)) is None
 
 
 def test_public_figures_from_kept_months_equal_the_live_count(two_months: Flask) -> None:
@@ -106,7 +107,7 @@ def test_public_figures_of_a_kept_month_do_not_move(two_months: Flask) -> None:
         session = db.session()
         before = settled_months.public_figures(session, months, LATER)
         session.commit()
-        kept = session.get(StatisticMonth, OCTOBER)
+        kept = session.get(StatisticMonth, (OCTOBER, units.home(session).id))
         assert kept is not None
         assert kept.by_category
         report = session.scalars(select(Report)).first()
@@ -183,14 +184,14 @@ def test_public_figures_when_another_request_kept_the_month_first(
         session.execute(update(StatisticMonth).values(by_category=sa.null()))
         session.commit()
         # This request did not see the kept month, counts it and finds it kept on insert.
-        monkeypatch.setattr(settled_months, "_kept_rows", lambda _db, _month: None)
+        monkeypatch.setattr(settled_months, "_kept_rows", lambda _db, _month, _unit: None)
         figures = settled_months.public_figures(session, months, LATER)
         session.commit()
         assert {k: v for k, v in figures.items() if any(v.values())} == (
             statistics.public_figures(session, months)
         )
         session.expire_all()
-        kept = session.get(StatisticMonth, OCTOBER)
+        kept = session.get(StatisticMonth, (OCTOBER, units.home(session).id))
         assert kept is not None
         assert kept.by_category
 

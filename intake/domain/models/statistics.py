@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Date,
+    ForeignKey,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -18,6 +19,8 @@ class StatisticMonth(Base):
     """The statistics of a finished month, counted once (intake/settled_months.py).
 
     Counts per bureau × category × channel and days-to-conclusion histograms: metadata only.
+    Each unit's month is kept on its own (its own cases, docs/design.md "Units"); an upper
+    unit's table is the sum of its units' kept months.
     `by_category` repeats the public page's two figures per category, so that /figures reads a
     few numbers per month instead of decoding every month's whole table.
     """
@@ -25,6 +28,9 @@ class StatisticMonth(Base):
     __tablename__ = "statistic_months"
 
     month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("units.id", name="fk_statistic_months_unit_id_units"), primary_key=True
+    )
     counted_on: Mapped[dt.date] = mapped_column(Date)
     figures: Mapped[dict[str, Any]] = mapped_column(JSON)
     # Null in months kept before the column existed; filled the first time /figures reads them.

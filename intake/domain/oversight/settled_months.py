@@ -7,6 +7,9 @@ month is settled, its table is counted once and kept in `statistic_months`, and 
 period is the sum of its months. "Open at the end" is a stock, not a flow: a period takes
 it from its last month. Later changes to a case (a reopened conclusion, a transfer) count
 in the month they happen, never in a settled one.
+
+Each unit's month is kept on its own, counting its own cases (docs/design.md, "Units"): an
+upper unit's table and the installation's are sums of kept unit-months, never a recount.
 """
 
 from __future__ import annotations
@@ -19,12 +22,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from intake.domain.models import StatisticMonth
+from intake.domain.models import StatisticMonth, Unit
 from intake.domain.oversight import statistics
 from intake.domain.oversight.statistics import (
     PUBLIC,
     Key,
     Row,
+    Scope,
     Table,
     month_bounds,
     summarise,
@@ -38,29 +42,44 @@ def settled(start: dt.date, today: dt.date) -> bool:
     return today >= last + dt.timedelta(days=SETTLE_DAYS)
 
 
-def month_table(db: Session, start: dt.date, today: dt.date) -> Table:
+def month_table(db: Session, start: dt.date, today: dt.date, unit_id: int | None = None) -> Table:
     """One month's table: kept if the month is settled (counted now if not yet), else live.
 
     May add a row to the session; the caller commits.
     """
     first, last = month_bounds(start.strftime("%Y-%m"))
-    return summarise(first, last, month_rows(db, first, today))
+    return summarise(first, last, month_rows(db, first, today, unit_id))
 
 
-def month_rows(db: Session, first: dt.date, today: dt.date) -> dict[Key, Row]:
-    """The detail rows of the month `first` falls in, kept once it is settled."""
+def unit_ids(db: Session) -> list[int]:
+    """Every unit, whose months are kept one by one."""
+    return list(db.scalars(select(Unit.id).order_by(Unit.id)))
+
+
+def month_rows(
+    db: Session, first: dt.date, today: dt.date, unit_id: int | None = None
+) -> dict[Key, Row]:
+    """The detail rows of the month `first` falls in, of one unit's cases, kept once it is
+    settled; None: every unit's, the rows of a bureau code added up across units."""
+    if unit_id is None:
+        every = unit_ids(db)
+        if not every:  # an installation not set up yet
+            return statistics.count_rows(db, *month_bounds(first.strftime("%Y-%m")))
+        return add_rows([month_rows(db, first, today, unit) for unit in every])
     first, last = month_bounds(first.strftime("%Y-%m"))
+    scope = Scope(unit_id)
     if not settled(first, today):
-        return statistics.count_rows(db, first, last)
-    kept = _kept_rows(db, first)
+        return statistics.count_rows(db, first, last, scope)
+    kept = _kept_rows(db, first, unit_id)
     if kept is not None:
         return kept
-    rows = statistics.count_rows(db, first, last)
+    rows = statistics.count_rows(db, first, last, scope)
     try:
         with db.begin_nested():
             db.add(
                 StatisticMonth(
                     month=first,
+                    unit_id=unit_id,
                     counted_on=today,
                     figures=_encode(rows),
                     by_category=_by_category(rows),
@@ -71,8 +90,25 @@ def month_rows(db: Session, first: dt.date, today: dt.date) -> dict[Key, Row]:
     return rows
 
 
-def period_table(db: Session, start: dt.date, end: dt.date, today: dt.date) -> Table:
-    """The table of whole months from `start` to `end` (first and last day of months)."""
+def add_rows(parts: list[dict[Key, Row]]) -> dict[Key, Row]:
+    """Rows of the same period added up by key (every column, the stock as well)."""
+    rows: dict[Key, Row] = {}
+    for part in parts:
+        for key, line in part.items():
+            target = rows.get(key)
+            if target is None:
+                target = rows[key] = Row(*key)
+            for column, n in line.counts.items():
+                target.counts[column] = target.counts.get(column, 0) + n
+            target.days.update(line.days)
+    return rows
+
+
+def period_table(
+    db: Session, start: dt.date, end: dt.date, today: dt.date, unit_id: int | None = None
+) -> Table:
+    """The table of whole months from `start` to `end` (first and last day of months), of one
+    unit's cases (None: every unit's)."""
     months: list[list[Row]] = []
     first = start
     while first <= end:
@@ -80,7 +116,7 @@ def period_table(db: Session, start: dt.date, end: dt.date, today: dt.date) -> T
         if month_start != first or month_end > end:
             raise ValueError("a period of whole months")
         # Months are merged as rows: totals are summed once, for the period.
-        months.append(list(month_rows(db, first, today).values()))
+        months.append(list(month_rows(db, first, today, unit_id).values()))
         first = month_end + dt.timedelta(days=1)
     if not months or first != end + dt.timedelta(days=1):
         raise ValueError("a period of whole months")
@@ -133,8 +169,8 @@ def _by_category(rows: dict[Key, Row]) -> dict[str, list[int]]:
     return out
 
 
-def _kept_rows(db: Session, month: dt.date) -> dict[Key, Row] | None:
-    kept = db.get(StatisticMonth, month)
+def _kept_rows(db: Session, month: dt.date, unit_id: int) -> dict[Key, Row] | None:
+    kept = db.get(StatisticMonth, (month, unit_id))
     if kept is None:
         return None
     rows: dict[Key, Row] = {}
@@ -147,13 +183,16 @@ def _kept_rows(db: Session, month: dt.date) -> dict[Key, Row] | None:
 
 
 def count_recent(db: Session, today: dt.date, months: int = 13) -> int:
-    """Count and keep the last `months` settled months not kept yet (for `qingfeng tick`)."""
+    """Count and keep the last `months` settled months not kept yet, of every unit (for
+    `qingfeng tick`); how many unit-months were counted."""
     counted = 0
+    every = unit_ids(db)
     first = today.replace(day=1)
     for _ in range(months + 1):
-        if settled(first, today) and db.get(StatisticMonth, first) is None:
-            month_table(db, first, today)
-            counted += 1
+        for unit in every:
+            if settled(first, today) and db.get(StatisticMonth, (first, unit)) is None:
+                month_rows(db, first, today, unit)
+                counted += 1
         first = (first - dt.timedelta(days=1)).replace(day=1)
     db.commit()
     return counted
@@ -162,32 +201,35 @@ def count_recent(db: Session, today: dt.date, months: int = 13) -> int:
 def public_figures(
     db: Session, months: list[tuple[dt.date, dt.date]], today: dt.date
 ) -> dict[tuple[str, str], dict[str, int]]:
-    """Received and concluded per (month, category): settled months from their kept figures.
+    """Received and concluded per (month, category), the installation's (every unit's):
+    settled months from their kept figures.
 
     May fill a kept month's `by_category` or keep a month; the caller commits.
     """
     settled_starts = [start for start, _end in months if settled(start, today)]
-    kept = dict(
-        db.execute(
-            select(StatisticMonth.month, StatisticMonth.by_category).where(
+    kept = {
+        (month, unit): by_category
+        for month, unit, by_category in db.execute(
+            select(StatisticMonth.month, StatisticMonth.unit_id, StatisticMonth.by_category).where(
                 StatisticMonth.month.in_(settled_starts)
             )
-        ).all()
-    )
+        )
+    }
+    every = unit_ids(db)
     out: dict[tuple[str, str], dict[str, int]] = {}
     for start in settled_starts:
-        by_category = kept.get(start)
-        if by_category is None:
-            by_category = _by_category(month_rows(db, start, today))
-            kept_month = db.get(StatisticMonth, start)
-            if kept_month is not None:  # kept by another request, perhaps not visible here
-                kept_month.by_category = by_category
-        for category, figures in by_category.items():
-            # A month kept before outcomes were recorded has received and concluded only.
-            out[(start.strftime("%Y-%m"), category)] = {
-                column: figures[index] if index < len(figures) else 0
-                for index, column in enumerate(PUBLIC)
-            }
+        for unit in every:
+            by_category = kept.get((start, unit))
+            if by_category is None:
+                by_category = _by_category(month_rows(db, start, today, unit))
+                kept_month = db.get(StatisticMonth, (start, unit))
+                if kept_month is not None:  # kept by another request, perhaps not visible here
+                    kept_month.by_category = by_category
+            for category, figures in by_category.items():
+                cell = out.setdefault((start.strftime("%Y-%m"), category), dict.fromkeys(PUBLIC, 0))
+                # A month kept before outcomes were recorded has received and concluded only.
+                for index, column in enumerate(PUBLIC):
+                    cell[column] += figures[index] if index < len(figures) else 0
     live = [(start, end) for start, end in months if start not in settled_starts]
     out.update(statistics.public_figures(db, live))
     return out

@@ -224,8 +224,37 @@ def compute(db: Session, start: dt.date, end: dt.date) -> Table:
     return summarise(start, end, count_rows(db, start, end))
 
 
-def count_rows(db: Session, start: dt.date, end: dt.date) -> dict[Key, Row]:
-    """The detail rows of the period [start, end], counted from the events and the cases."""
+@dataclass(frozen=True)
+class Scope:
+    """The cases a count takes: those of one unit (docs/design.md, "Units"), or all of them.
+
+    A case belongs to the unit of its lead bureau, and every step of it counts there: bureau
+    codes repeat from unit to unit, so a code alone never says whose a step is.
+    """
+
+    unit_id: int | None = None
+
+    def reports(self) -> list[ColumnElement[bool]]:
+        """Conditions on `Report` keeping the unit's cases."""
+        if self.unit_id is None:
+            return []
+        bureaus = select(Bureau.id).where(Bureau.unit_id == self.unit_id)
+        return [Report.lead_bureau_id.in_(bureaus)]
+
+    def of(self, report_id: Any) -> list[ColumnElement[bool]]:
+        """Conditions on a column holding a report's id keeping the unit's cases."""
+        if self.unit_id is None:
+            return []
+        return [report_id.in_(select(Report.id).where(*self.reports()))]
+
+
+def count_rows(
+    db: Session, start: dt.date, end: dt.date, scope: Scope | None = None
+) -> dict[Key, Row]:
+    """The detail rows of the period [start, end], counted from the events and the cases of
+    `scope` (default: every unit's)."""
+    scope = scope or Scope()
+    in_scope = scope.of(Event.report_id)
     rows: dict[Key, Row] = {}
 
     def row(key: Key) -> Row:
@@ -250,6 +279,7 @@ def count_rows(db: Session, start: dt.date, end: dt.date) -> dict[Key, Row]:
                 ("received", "accepted", "not_accepted", "transferred", "handed_over",
                  "concluded", "overdue")
             ),
+            *in_scope,
         )
         .group_by(Event.kind, Event.bureau, Event.value, Event.category, Event.channel)
     )  # fmt: skip
@@ -278,7 +308,7 @@ def count_rows(db: Session, start: dt.date, end: dt.date) -> dict[Key, Row]:
             Measure.kind,
             func.sum(Measure.quantity),
         )
-        .where(Measure.recorded_on.between(start, end))
+        .where(Measure.recorded_on.between(start, end), *scope.of(Measure.report_id))
         .group_by(Measure.bureau, Measure.category, Measure.channel, Measure.kind)
     )
     for bureau, category, channel, kind, total in measured:
@@ -292,7 +322,11 @@ def count_rows(db: Session, start: dt.date, end: dt.date) -> dict[Key, Row]:
             Measure.channel,
             func.count(Measure.report_id.distinct()),
         )
-        .where(Measure.recorded_on.between(start, end), Measure.kind.in_([k.value for k in Kind]))
+        .where(
+            Measure.recorded_on.between(start, end),
+            Measure.kind.in_([k.value for k in Kind]),
+            *scope.of(Measure.report_id),
+        )
         .group_by(Measure.bureau, Measure.category, Measure.channel)
     )
     for bureau, category, channel, cases in with_measures:
@@ -303,7 +337,7 @@ def count_rows(db: Session, start: dt.date, end: dt.date) -> dict[Key, Row]:
     days = days_between(Event.occurred_on, Event.received_on)
     conclusions = db.execute(
         select(Event.bureau, Event.category, Event.channel, days, func.count())
-        .where(Event.occurred_on.between(start, end), Event.kind == "concluded")
+        .where(Event.occurred_on.between(start, end), Event.kind == "concluded", *in_scope)
         .group_by(Event.bureau, Event.category, Event.channel, days)
     )
     for bureau, category, channel, taken, count in conclusions:
@@ -320,20 +354,22 @@ def count_rows(db: Session, start: dt.date, end: dt.date) -> dict[Key, Row]:
     for condition in unconcluded:
         still_open = db.execute(
             select(Report.lead_bureau_id, Report.category, Report.channel, func.count())
-            .where(condition, Report.received_on <= end)
+            .where(condition, Report.received_on <= end, *scope.reports())
             .group_by(Report.lead_bureau_id, Report.category, Report.channel)
         )
         for bureau_id, category, channel, count in still_open:
             row((codes[bureau_id], category, channel)).counts["open_at_end"] += count
-    count_repeats(db, start, end, row)
-    count_feedback(db, start, end, row)
-    count_supervision(db, start, end, row)
-    for key, counts in count_rewards(db, start, end).items():
+    count_repeats(db, start, end, row, scope)
+    count_feedback(db, start, end, row, scope)
+    count_supervision(db, start, end, row, scope)
+    for key, counts in count_rewards(db, start, end, scope).items():
         row(key).counts.update(counts)
     return rows
 
 
-def count_rewards(db: Session, start: dt.date, end: dt.date) -> dict[Key, dict[str, int]]:
+def count_rewards(
+    db: Session, start: dt.date, end: dt.date, scope: Scope | None = None
+) -> dict[Key, dict[str, int]]:
     """The reward columns: rewards proposed, approved, paid and lapsed in the period, with
     their sums in fen, under the case's lead bureau (an exclusion proposes no sum)."""
     codes = {bureau_id: code for bureau_id, code in db.execute(select(Bureau.id, Bureau.code))}
@@ -348,7 +384,11 @@ def count_rewards(db: Session, start: dt.date, end: dt.date) -> dict[Key, dict[s
                 func.count(),
                 func.coalesce(func.sum(Report.reward_amount), 0),
             )
-            .where(on.between(start, end), Report.reward_amount.is_not(None))
+            .where(
+                on.between(start, end),
+                Report.reward_amount.is_not(None),
+                *(scope or Scope()).reports(),
+            )
             .group_by(Report.lead_bureau_id, Report.category, Report.channel)
         )
         for bureau_id, category, channel, count, total in counted:
@@ -358,7 +398,13 @@ def count_rewards(db: Session, start: dt.date, end: dt.date) -> dict[Key, dict[s
     return out
 
 
-def count_feedback(db: Session, start: dt.date, end: dt.date, row: Callable[[Key], Row]) -> None:
+def count_feedback(
+    db: Session,
+    start: dt.date,
+    end: dt.date,
+    row: Callable[[Key], Row],
+    scope: Scope | None = None,
+) -> None:
     """The real-name feedback columns of the period [start, end], from the steps: conclusions
     of real-name cases, results given (each case once however many ways it was told) and
     return visits by satisfaction. Feedback is recorded for real-name cases only."""
@@ -369,6 +415,7 @@ def count_feedback(db: Session, start: dt.date, end: dt.date, row: Callable[[Key
             Event.occurred_on.between(start, end),
             Event.kind == "concluded",
             Report.real_name.is_(True),
+            *(scope or Scope()).reports(),
         )
         .group_by(Event.bureau, Event.category, Event.channel)
     )
@@ -382,7 +429,11 @@ def count_feedback(db: Session, start: dt.date, end: dt.date, row: Callable[[Key
             Event.value,
             func.count(Event.report_id.distinct()),
         )
-        .where(Event.occurred_on.between(start, end), Event.kind == FEEDBACK_EVENT)
+        .where(
+            Event.occurred_on.between(start, end),
+            Event.kind == FEEDBACK_EVENT,
+            *(scope or Scope()).of(Event.report_id),
+        )
         .group_by(Event.bureau, Event.category, Event.channel, Event.value)
     )
     for bureau, category, channel, value, count in given:
@@ -391,7 +442,13 @@ def count_feedback(db: Session, start: dt.date, end: dt.date, row: Callable[[Key
             row((bureau or "", category, channel)).counts[column] += count
 
 
-def count_supervision(db: Session, start: dt.date, end: dt.date, row: Callable[[Key], Row]) -> None:
+def count_supervision(
+    db: Session,
+    start: dt.date,
+    end: dt.date,
+    row: Callable[[Key], Row],
+    scope: Scope | None = None,
+) -> None:
     """The supervision columns of the period [start, end], from the steps: 挂牌督办 and 联合督办
     imposed, 约谈 and 通报 held (recorded) in the period."""
     steps = db.execute(
@@ -399,6 +456,7 @@ def count_supervision(db: Session, start: dt.date, end: dt.date, row: Callable[[
         .where(
             Event.occurred_on.between(start, end),
             Event.kind.in_({kind for kind, _value in _SUPERVISION_STEPS}),
+            *(scope or Scope()).of(Event.report_id),
         )
         .group_by(Event.kind, Event.value, Event.bureau, Event.category, Event.channel)
     )
@@ -424,7 +482,13 @@ def repeat_counted_on(received_on: dt.date, marked_on: dt.date) -> dt.date:
     return received_on if marked_on < last + dt.timedelta(days=SETTLE_DAYS) else marked_on
 
 
-def count_repeats(db: Session, start: dt.date, end: dt.date, row: Callable[[Key], Row]) -> None:
+def count_repeats(
+    db: Session,
+    start: dt.date,
+    end: dt.date,
+    row: Callable[[Key], Row],
+    scope: Scope | None = None,
+) -> None:
     """Repeats of the period [start, end] (docs/rules.md §9): each on the first case's row
     (the `repeat_linked` step on it), and, when counted on its day of receipt, taken out of the
     `received` of the row it was received in: the matter is counted once.
@@ -432,11 +496,12 @@ def count_repeats(db: Session, start: dt.date, end: dt.date, row: Callable[[Key]
     A repeat marked after its month settled stays among that month's received; it shows under
     `repeats` in the month it was marked.
     """
+    in_scope = (scope or Scope()).of(Event.report_id)
     last = month_bounds(end.strftime("%Y-%m"))[1] + dt.timedelta(days=SETTLE_DAYS)
     # Markings of the period, and those a few days after it of repeats received in it.
     marked = db.execute(
         select(Event.report_id, Event.occurred_on, Event.received_on).where(
-            Event.kind == "marked_repeat", Event.occurred_on.between(start, last)
+            Event.kind == "marked_repeat", Event.occurred_on.between(start, last), *in_scope
         )
     ).all()
     # Each repeat counted in the period → whether it counts on its day of receipt.
@@ -458,7 +523,9 @@ def count_repeats(db: Session, start: dt.date, end: dt.date, row: Callable[[Key]
         reference: (bureau or "", category, channel)
         for reference, bureau, category, channel in db.execute(
             select(Event.value, Event.bureau, Event.category, Event.channel).where(
-                Event.kind == "repeat_linked", Event.value.in_([r.reference for r in repeats])
+                Event.kind == "repeat_linked",
+                Event.value.in_([r.reference for r in repeats]),
+                *in_scope,
             )
         )
     }

@@ -1,0 +1,75 @@
+"""The 统计表 of a unit with the units below it (docs/design.md, "Units"; docs/rules.md §7).
+
+A unit's table is made of the kept months of each unit of its subtree that takes reports:
+one section per unit, its rows by bureau, and a total with one row per unit. Bureau codes
+repeat from unit to unit, so rows are never added up across units by code: the total is
+keyed by unit. A province's year is a sum of kept unit-months, not a recount.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from intake.domain import units
+from intake.domain.models import Bureau, Unit
+from intake.domain.oversight import settled_months
+from intake.domain.oversight.statistics import Key, Row, Table, summarise
+
+
+@dataclass
+class RollUp:
+    """A unit's table: a section per unit of its subtree (the unit itself first), and the
+    total, whose rows name a unit's code where a section's name a bureau's."""
+
+    unit: Unit
+    sections: list[tuple[Unit, Table]]
+    total: Table
+
+    @property
+    def by_unit(self) -> bool:
+        """Whether units below are counted (else the one section is the unit's own table)."""
+        return [u.id for u, _t in self.sections] != [self.unit.id]
+
+
+def units_counted(db: Session, unit: Unit) -> list[Unit]:
+    """The units of `unit`'s subtree that take reports (have bureaus), `unit` first, then
+    each unit before the units below it."""
+    subtree = units.below(db, unit.id)
+    taking = set(db.scalars(select(Bureau.unit_id).distinct()))
+    rows = db.scalars(select(Unit).where(Unit.id.in_(subtree)).order_by(Unit.id)).all()
+    children: dict[int | None, list[Unit]] = {}
+    for row in rows:
+        children.setdefault(row.parent_id, []).append(row)
+    ordered: list[Unit] = []
+
+    def walk(node: Unit) -> None:
+        ordered.append(node)
+        for child in children.get(node.id, []):
+            walk(child)
+
+    walk(unit)
+    return [u for u in ordered if u.id in taking]
+
+
+def roll_up(db: Session, unit: Unit, start: dt.date, end: dt.date, today: dt.date) -> RollUp:
+    """The table of whole months `start` to `end` for `unit` and the units below it.
+
+    May keep months; the caller commits.
+    """
+    sections = [
+        (u, settled_months.period_table(db, start, end, today, u.id))
+        for u in units_counted(db, unit)
+    ]
+    rows: dict[Key, Row] = {}
+    for counted, table in sections:
+        for line in table.rows:
+            key = (counted.code, line.category, line.channel)
+            target = rows.setdefault(key, Row(*key))
+            for column, n in line.counts.items():
+                target.counts[column] = target.counts.get(column, 0) + n
+            target.days.update(line.days)
+    return RollUp(unit, sections, summarise(start, end, rows))
