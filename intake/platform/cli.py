@@ -104,7 +104,9 @@ def demo(
             samples = add_sample_cases(session, settings, taxonomy, keys, context.today())
         keys.clear()
         if counties:
-            accounts += add_demo_counties(session, settings, taxonomy)
+            accounts += add_demo_counties(
+                session, settings, taxonomy, context.today(), cases=not empty
+            )
     # Never a password on the screen (or in a log the output is kept in).
     shown = make_url(settings.database_url).render_as_string(hide_password=True)
     click.echo(f"Database: {shown}")
