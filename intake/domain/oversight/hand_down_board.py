@@ -71,6 +71,8 @@ class Board:
 def board(session: Session, today: dt.date, bureau_ids: Collection[int]) -> Board:
     """Every 交办 order with its cases led by `bureau_ids` (the supervisor's unit and those
     below it): overdue ones first, then open ones, then the finished, each by deadline."""
+    seen = select(Report.id).where(Report.lead_bureau_id.in_(bureau_ids))
+    linked = select(HandDownCase.hand_down_id).where(HandDownCase.report_id.in_(seen))
     sent = {
         report_id: (sent_on, number)
         for report_id, sent_on, number in session.execute(
@@ -78,7 +80,11 @@ def board(session: Session, today: dt.date, bureau_ids: Collection[int]) -> Boar
                 HandDownProgress.report_id,
                 HandDownProgress.sent_on,
                 HandDownProgress.document_number,
-            ).where(HandDownProgress.kind == COMPLETION)
+            ).where(
+                HandDownProgress.kind == COMPLETION,
+                # Only the reports of the units seen: the board grows with them, not the tree.
+                HandDownProgress.report_id.in_(seen),
+            )
         )
     }
     cases: dict[int, list[Line]] = {}
@@ -104,7 +110,7 @@ def board(session: Session, today: dt.date, bureau_ids: Collection[int]) -> Boar
         lines.sort(key=lambda line: (line.unit, line.reference))
     orders = [
         Order(hand_down, cases[hand_down.id], (hand_down.due - today).days)
-        for hand_down in session.scalars(select(HandDown))
+        for hand_down in session.scalars(select(HandDown).where(HandDown.id.in_(linked)))
         if hand_down.id in cases
     ]
     orders.sort(key=lambda o: (not o.overdue, o.done, o.hand_down.due, o.hand_down.number))
