@@ -125,7 +125,7 @@ def overdue() -> str:
         form=SuperviseForm(),
         late_feedback=[
             late
-            for late in feedback_due.late(database, context.settings(), today)
+            for late in feedback_due.late(database, context.settings(), today, visible)
             if late.report.lead_bureau_id in visible
             and (chosen is None or late.report.lead_bureau_id == chosen.id)
         ],

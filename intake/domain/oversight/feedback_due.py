@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -29,20 +30,21 @@ class Late:
     due: dt.date
 
 
-def late(db: Session, settings: Settings, today: dt.date) -> list[Late]:
-    """Every notice or result owed and past its last day, by lead bureau, then oldest first."""
+def late(
+    db: Session, settings: Settings, today: dt.date, bureau_ids: Collection[int] | None = None
+) -> list[Late]:
+    """Every notice or result owed and past its last day, by lead bureau, then oldest first;
+    of the cases led by `bureau_ids` only, if given (a supervisor's units: the query then
+    grows with them, not with the whole installation)."""
+    scope = [] if bureau_ids is None else [Report.lead_bureau_id.in_(bureau_ids)]
+    named = select(Report).where(Report.real_name.is_(True), Report.destroyed_on.is_(None), *scope)
     reports = list(
-        db.scalars(
-            select(Report)
-            .where(Report.real_name.is_(True), Report.destroyed_on.is_(None))
-            .order_by(Report.lead_bureau_id, Report.received_on, Report.reference)
-        )
+        db.scalars(named.order_by(Report.lead_bureau_id, Report.received_on, Report.reference))
     )
     given: dict[str, list[ReporterFeedback]] = defaultdict(list)
     if reports:
-        for row in db.scalars(
-            select(ReporterFeedback).where(ReporterFeedback.report_id.in_([r.id for r in reports]))
-        ):
+        ids = named.with_only_columns(Report.id)
+        for row in db.scalars(select(ReporterFeedback).where(ReporterFeedback.report_id.in_(ids))):
             given[row.report_id].append(row)
     return [
         Late(report, duty.kind, duty.due)
