@@ -36,6 +36,7 @@ from intake.domain.models import Bureau, Message, Report, StaffMember
 from intake.domain.oversight.due import overdue
 from intake.platform import context, db
 from intake.platform.cli import RULE
+from intake.platform.context import today as china_today
 from intake.platform.factory import create_app
 from tests.conftest import TEST_DATABASE_URL
 from tests.console.console import Staff, post
@@ -273,7 +274,7 @@ def test_the_demo_ledger_and_statistics_show_the_sample_outcomes(demo: Demo) -> 
     try:
         supervisor = Staff(app, accounts["demo-supervisor"])
         supervisor.login()
-        today = dt.date.today()
+        today = china_today()
         first = (today - dt.timedelta(days=95)).strftime("%Y-%m")
         url = f"/admin/stats/export?month={first}&to={today:%Y-%m}&format=xlsx"
         header, *_rows, total = sheet(supervisor.client.get(url).get_data())

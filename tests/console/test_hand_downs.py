@@ -13,12 +13,13 @@ from sqlalchemy import select
 from intake.domain.models import AuditEvent, CaseDocument, HandDownCase, HandDownProgress, Report
 from intake.domain.oversight import statistics
 from intake.platform import db
+from intake.platform.context import today as china_today
 from tests.console.console import Staff
 from tests.helpers import VALID_REPORT
 
 Submit = Callable[..., tuple[str, str]]
 Login = Callable[[str], Staff]
-TODAY = dt.date.today()
+TODAY = china_today()
 PROGRESS = "已调取该院近两年采购台账，正在逐笔核对"
 COMPLETION = "经查属实，已立案处罚并责令整改"
 

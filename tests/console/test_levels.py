@@ -19,11 +19,12 @@ from intake.domain.installation import DemoAccount, install_demo
 from intake.domain.keys import keyring
 from intake.domain.models import Bureau, Report, StaffMember, Unit
 from intake.platform import context, db
+from intake.platform.context import today as china_today
 from tests.console.console import Staff, enrol_quickly
 from tests.console.test_hand_downs import COMPLETION, PROGRESS, audited, conclude, row
 from tests.console.units import file_report
 
-TODAY = dt.date.today()
+TODAY = china_today()
 CITY, COUNTY, SIBLING = "lv-city", "lv-jia", "lv-bing"
 NUMBER = "市医保交〔2026〕5号"
 REASON = "涉及全市多家医院，县级难以查处"

@@ -3,7 +3,6 @@ co-bureaus and hand-over targets add notes; the lifecycle refuses what the state
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 import pytest
@@ -13,6 +12,7 @@ from sqlalchemy import delete, select
 from admin import audit
 from intake.domain.models import AuditEvent, AuditHead, Report
 from intake.platform import db
+from intake.platform.context import today as china_today
 from tests.console.console import Staff, post
 
 Login = Callable[[str], Staff]
@@ -80,7 +80,7 @@ def test_reopening_gives_a_new_deadline_and_clears_the_finding(
     assert reopened.finding is None
     assert not reopened.extended
     assert reopened.conclusion_due is not None
-    assert reopened.conclusion_due > dt.date.today()
+    assert reopened.conclusion_due > china_today()
     assert health.act(ref, "extend", reason="复查需要").status_code == 303
     assert row(app, ref).extension_requested_on is not None
 

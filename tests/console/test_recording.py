@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from intake.domain.models import Report
 from intake.platform import db
+from intake.platform.context import today as china_today
 from tests.console.console import Staff
 from tests.helpers import RECEIPT_PATTERN, VALID_REPORT, check_status
 
@@ -20,7 +21,7 @@ def test_a_letter_is_recorded_with_its_channel_and_a_receipt_slip(
     app: Flask, staff: Callable[[str], Staff]
 ) -> None:
     desk = staff("intake")
-    received = (dt.date.today() - dt.timedelta(days=3)).isoformat()
+    received = (china_today() - dt.timedelta(days=3)).isoformat()
     response = desk.post("/admin/record", {**LETTER, "received_on": received})
     assert response.status_code == 200, response.get_data(as_text=True)
     page = response.get_data(as_text=True)
@@ -43,7 +44,7 @@ def test_a_letter_is_recorded_with_its_channel_and_a_receipt_slip(
 def test_a_date_in_the_future_is_refused_and_the_form_kept(
     app: Flask, staff: Callable[[str], Staff]
 ) -> None:
-    future = (dt.date.today() + dt.timedelta(days=5)).isoformat()
+    future = (china_today() + dt.timedelta(days=5)).isoformat()
     response = staff("intake").post("/admin/record", {**LETTER, "received_on": future})
     assert response.status_code == 422
     assert "心内科主任收取支架供应商回扣" in response.get_data(as_text=True)
@@ -71,7 +72,7 @@ def test_a_scanned_letter_is_recorded_with_its_file(
     from tests.console.console import csrf
 
     desk = staff("intake")
-    fields = {**LETTER, "received_on": dt.date.today().isoformat()}
+    fields = {**LETTER, "received_on": china_today().isoformat()}
     parts = MultiDict([*fields.items(), ("csrf_token", csrf(desk.client, "/admin/record"))])
     parts.add("attachments", FileStorage(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="letter.pdf"))
     stream, _length, boundary = stream_encode_multipart(parts, use_tempfile=False)

@@ -3,7 +3,6 @@ blind index of names, with no name at rest and none to be found in a stolen data
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 import json
@@ -17,6 +16,7 @@ from intake.domain.cases.names import institution_key, person_keys
 from intake.domain.keys import hotline
 from intake.domain.models import Event, NameTag, Report
 from intake.platform import context, db
+from intake.platform.context import today as china_today
 from tests.console.console import Staff
 from tests.helpers import RECEIPT_PATTERN, VALID_REPORT, check_status
 from tests.security.dump import dump_database
@@ -38,7 +38,7 @@ def _call(app: Flask) -> tuple[str, str]:
     body = {
         "transcript": "来电人反映某口腔医院收取回扣(虚构测试数据)",
         "hotline": "12345热线",
-        "call_date": dt.date.today().isoformat(),
+        "call_date": china_today().isoformat(),
         "category": "kickbacks",
         "institution": CALL_INSTITUTION,
         "people": CALL_PEOPLE,
@@ -64,7 +64,7 @@ def _letter(app: Flask, desk: Staff) -> str:
         "source": "信箱(虚构)",
         "institution": LETTER_INSTITUTION,
         "people": LETTER_PEOPLE,
-        "received_on": dt.date.today().isoformat(),
+        "received_on": china_today().isoformat(),
     }
     response = desk.post("/admin/record", fields)
     assert response.status_code == 200, response.get_data(as_text=True)

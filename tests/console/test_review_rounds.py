@@ -12,6 +12,7 @@ from werkzeug.test import TestResponse as Response
 
 from intake.domain.models import Report, ReviewItem, ReviewRound
 from intake.platform import db
+from intake.platform.context import today as china_today
 from tests.console.console import Staff
 
 Login = Callable[[str], Staff]
@@ -30,7 +31,7 @@ def _conclude(member: Staff, reference: str, disposal: str = "handled") -> None:
 def _concluded_days_ago(app: Flask, reference: str, days: int) -> None:
     with app.app_context():
         report = db.session().scalars(select(Report).where(Report.reference == reference)).one()
-        report.concluded_on = dt.date.today() - dt.timedelta(days=days)
+        report.concluded_on = china_today() - dt.timedelta(days=days)
         report.received_on = report.concluded_on - dt.timedelta(days=20)
         db.session().commit()
 
@@ -57,7 +58,7 @@ def test_a_round_from_selection_to_results(app: Flask, staff: Login, submit: Sub
     assert quiet not in proposals
     assert fraud not in proposals
 
-    due = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    due = (china_today() + dt.timedelta(days=30)).isoformat()
     response = supervisor.post(
         "/admin/reviews",
         {"title": "医保领域回头看(虚构)", "category": "insurance_fraud", "bureau": "",
@@ -115,7 +116,7 @@ def test_a_round_selects_the_cases_that_named_an_institution(
     _code, other = submit(institution="另一家医院(虚构)", people="吴某(虚构)")
     for reference in (named, other):
         _conclude(health, reference)
-    due = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    due = (china_today() + dt.timedelta(days=30)).isoformat()
 
     def open_round(institution: str) -> Response:
         return supervisor.post(

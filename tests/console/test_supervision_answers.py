@@ -12,11 +12,12 @@ from sqlalchemy import select
 
 from intake.domain.models import AuditEvent, Event, Report, SupervisionNote
 from intake.platform import db
+from intake.platform.context import today as china_today
 from tests.console.console import Staff, csrf
 
 Submit = Callable[..., tuple[str, str]]
 Login = Callable[[str], Staff]
-TODAY = dt.date.today()
+TODAY = china_today()
 ANSWER = "已成立专班核查，本周内完成现场检查"
 TALK = "约谈该局分管负责人，要求加快办理"
 

@@ -12,12 +12,13 @@ from flask import Flask
 
 from intake.domain.models import SupervisionNote
 from intake.platform import db
+from intake.platform.context import today as china_today
 from tests.console.console import Staff, enrol_quickly
 from tests.console.test_hand_downs import order, record, references
 from tests.console.test_supervision_answers import supervise
 from tests.console.units import add_county
 
-TODAY = dt.date.today()
+TODAY = china_today()
 
 
 def test_another_county_s_supervisor_sees_nothing_of_the_home_county_on_the_boards(

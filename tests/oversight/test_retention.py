@@ -18,6 +18,7 @@ import intake.platform.cli
 from intake.domain.models import KeyWrap, Message, NameTag, Note, Report, base
 from intake.domain.oversight import retention, statistics
 from intake.platform import context, db
+from intake.platform.context import today as china_today
 from tests.console.console import Staff
 from tests.helpers import check_status
 from tests.security.test_anonymity import database_bytes
@@ -39,7 +40,7 @@ def concluded_long_ago(
         db.session().execute(
             update(Report)
             .where(Report.reference == ref)
-            .values(concluded_on=dt.date.today() - dt.timedelta(days=days))
+            .values(concluded_on=china_today() - dt.timedelta(days=days))
         )
         db.session().commit()
     return code, ref
@@ -53,7 +54,7 @@ def test_purge_destroys_old_cases_and_nobody_can_open_them(
 ) -> None:
     old_code, old = concluded_long_ago(app, staff, submit, days=800)
     young_code, young = concluded_long_ago(app, staff, submit, days=10)
-    month = statistics.month_bounds(dt.date.today().strftime("%Y-%m"))
+    month = statistics.month_bounds(china_today().strftime("%Y-%m"))
     with app.app_context():
         before = statistics.compute(db.session(), *month).total.counts
         today = context_today(app)

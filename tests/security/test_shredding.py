@@ -30,6 +30,7 @@ from intake.domain.keys.epochs import case_keys
 from intake.domain.models import Report, StaffMember
 from intake.domain.oversight import retention
 from intake.platform import db
+from intake.platform.context import today as china_today
 from tests.console.console import Staff
 from tests.helpers import check_status
 
@@ -171,7 +172,7 @@ def test_a_copy_taken_before_purge_opens_nothing_once_the_month_s_keys_are_gone(
     assert opens(copy, copy.retention_keys, "health", None, reporter_key)
 
     # Purge on the day every case concluded this month is due: the case and its month go.
-    today = dt.date.today()
+    today = china_today()
     later = dt.date(today.year + today.month // 12, today.month % 12 + 1, 1)
     with app.app_context():
         assert retention.purge(db.session(), later + dt.timedelta(days=DAYS), DAYS) == [ref]
