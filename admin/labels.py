@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from intake.domain import units
 from intake.domain.cases.grading import UPPER_LEVEL
 from intake.domain.cases.outcomes import AMOUNTS, Kind, fen_to_yuan
 from intake.domain.codes import Role
@@ -26,6 +27,7 @@ from intake.domain.labels import (
     audit_action_name,
     rule_name,
 )
+from intake.domain.models import Bureau
 from intake.platform import context, i18n
 
 
@@ -35,6 +37,15 @@ def bureau_name(code: str) -> str:
         return context.taxonomy().bureau(code).name(i18n.current())
     except KeyError:
         return code
+
+
+def unit_bureau_name(bureau: Bureau) -> str:
+    """A bureau's name in its unit ("XX县医疗保障局"), so the city's and the county's bureau of
+    the same code holding one case are told apart; the taxonomy's name, else its code."""
+    try:
+        return units.display_name(bureau, context.taxonomy().bureau(bureau.code), i18n.current())
+    except KeyError:
+        return bureau.code
 
 
 def category_name(code: str) -> str:

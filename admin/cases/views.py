@@ -59,7 +59,7 @@ from admin.console import (
     requires,
     staff,
 )
-from admin.labels import bureau_name
+from admin.labels import bureau_name, unit_bureau_name
 from crypto.errors import DecryptionError
 from intake.domain.cases import (
     casework,
@@ -323,7 +323,6 @@ def _render_case(
     data_key, lead_private = case_data_key(report)
     case = open_case(report, data_key, lead_private)
     taxonomy, locale = context.taxonomy(), i18n.current()
-    known = {b.code for b in taxonomy.bureaus}
     names = {m.id: m.username for m in db.session().scalars(select(StaffMember))}
     granted = _powers(report)  # once per page: each check would otherwise query again
     forms_ = forms or _forms(report, data_key)
@@ -333,12 +332,7 @@ def _render_case(
         opened=case,
         category=taxonomy.category(report.category),
         lead=bureau_name(report.lead_bureau.code),
-        holders=[
-            bureau_name(code)
-            for w in report.key_wraps
-            if w.bureau_id is not None
-            and (code := w.holder.removeprefix("bureau:").rpartition("/")[2]) in known
-        ],
+        holders=_holders(report),
         holder_codes={w.holder.removeprefix("bureau:") for w in report.key_wraps},
         shareable={choice[0] for choice in forms_["share"].bureau.choices},
         forms=forms_,
@@ -604,3 +598,11 @@ def _apply(action: str, report: Report, data_key: bytes, form: Any) -> dict[str,
             )
             return {"kind": issued.kind, "number": issued.reference, "document": issued.id}
     return {}
+
+
+def _holders(report: Report) -> list[str]:
+    """The bureaus holding the case's key, each named in its unit: a case handed down is held
+    by the city's 医保局 and the county's at once (cases/levels.py)."""
+    ids = [w.bureau_id for w in report.key_wraps if w.bureau_id is not None]
+    found = {b.id: b for b in db.session().scalars(select(Bureau).where(Bureau.id.in_(ids)))}
+    return [unit_bureau_name(found[i]) for i in dict.fromkeys(ids) if i in found]

@@ -223,3 +223,20 @@ def test_the_domain_refuses_a_hand_down_sideways_or_upwards_whatever_the_form_of
             with pytest.raises(CaseworkError):
                 levels.hand_down(session, report, b"\0" * 32, who, to, order)
         assert report.lead_bureau.unit.code == COUNTY
+
+
+def test_the_case_page_names_each_key_holder_in_its_unit(
+    app: Flask, tree: dict[str, dict[str, DemoAccount]]
+) -> None:
+    """The city's 卫健委 keeps its copy of a case it handed down to the county's: the page's
+    list of who can read the case names both, each in its own unit, not the code's one name."""
+    city, county = log_in(app, tree[CITY]["health"]), log_in(app, tree[COUNTY]["health"])
+    ref = file_report(app, CITY)
+    assert hand_down(city, ref, bureau_id(app, COUNTY), TODAY + dt.timedelta(days=15)) == 303
+    with app.app_context():
+        session = db.session()
+        names = [session.get(Bureau, bureau_id(app, unit)).name_zh for unit in (CITY, COUNTY)]
+    assert all(names) and names[0] != names[1]
+    listed = page(county, ref)[1].split("可查阅的单位</dt><dd>")[1].split("</dd>")[0]
+    assert names[0] in listed
+    assert names[1] in listed
