@@ -16,6 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from admin.cases.forms import CHOOSE, MUST_CHOOSE, _text_area
 from admin.forms import REQUIRED, TOO_LONG
+from admin.labels import unit_bureau_name
 from intake.domain.cases import grading, levels
 from intake.domain.cases.casework import LETTER_LIMIT, Actor
 from intake.domain.cases.text import normalise_text
@@ -104,6 +105,15 @@ def forms(report: Report) -> dict[str, FlaskForm]:
         "escalate": EscalateForm(prefix="escalate"),
         "listing": ListingForm(prefix="listing"),
     }
+    above = levels.bureau_above(db.session(), report.lead_bureau)
+    if above is not None:
+        # The tree knows the body above: typing its name again is not asked, only allowed.
+        body = out["escalate"].body
+        body.validators = [Optional(), Length(max=grading.BODY_LIMIT, message=TOO_LONG)]
+        body.flags.required = False
+        body.description = _l(
+            "Leave it empty to send the case to %(name)s.", name=unit_bureau_name(above)
+        )
     out["grade"].participants.choices = [(m.id, m.username) for m in everyone]
     # The 负责人 among them, as grading.leaders has it.
     out["leader"].leader.choices = [CHOOSE] + [
@@ -131,8 +141,9 @@ def apply(action: str, report: Report, data_key: bytes, form: Any, who: Actor) -
             return {"leader": leader.id, "previous": previous}
         case "escalate":
             above = levels.bureau_above(session, report.lead_bureau)  # 报送: it reads the case
+            body = form.body.data or (unit_bureau_name(above) if above is not None else "")
             grading.escalate(
-                report, data_key, who, form.body.data, form.reason.data, form.letter.data,
+                report, data_key, who, body, form.reason.data, form.letter.data,
                 form.letter_on.data, above,
             )  # fmt: skip
             return {"to": report.escalated_to, "bureau": above.id if above else None}

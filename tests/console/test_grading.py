@@ -137,6 +137,8 @@ def test_an_escalated_case_is_handed_above_and_stays_on_record(
     code, ref = submit()
     health = staff("health")
     health.act(ref, "accept")
+    # With no unit above installed here, the body above must be named.
+    assert health.act(ref, "escalate", body="", reason=REASON).status_code == 422
     asked = health.act(ref, "escalate", confirm=False, body=UPPER, reason=REASON)
     assert "提级至" in asked.get_data(as_text=True)  # asked once more first
     assert row(app, ref).escalated_to is None

@@ -236,7 +236,24 @@ def test_the_case_page_names_each_key_holder_in_its_unit(
     with app.app_context():
         session = db.session()
         names = [session.get(Bureau, bureau_id(app, unit)).name_zh for unit in (CITY, COUNTY)]
-    assert all(names) and names[0] != names[1]
+    assert all(names)
+    assert names[0] != names[1]
     listed = page(county, ref)[1].split("可查阅的单位</dt><dd>")[1].split("</dd>")[0]
     assert names[0] in listed
     assert names[1] in listed
+
+
+def test_escalating_to_the_bureau_above_needs_no_name_typed(
+    app: Flask, tree: dict[str, dict[str, DemoAccount]]
+) -> None:
+    """The tree names the bureau above: the form says so, and an empty name sends it there."""
+    county, city = log_in(app, tree[COUNTY]["health"]), log_in(app, tree[CITY]["health"])
+    ref = file_report(app, COUNTY)
+    assert county.act(ref, "accept").status_code == 303
+    with app.app_context():
+        above = db.session().get(Bureau, bureau_id(app, CITY)).name_zh
+    assert above
+    assert above in page(county, ref)[1]
+    assert county.act(ref, "escalate", body="", reason=REASON).status_code == 303
+    assert row(app, ref).escalated_to == above
+    assert page(city, ref)[0] == 200
