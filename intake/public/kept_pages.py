@@ -33,8 +33,11 @@ from intake.public import unit_site
 #: app.extensions key: {(page, language, script root, path, unit's site, *what else it shows):
 #: KeptPage}
 EXTENSION = "qingfeng.kept_pages"
-#: Receipt pages are kept per bureau and day: forget them all now and then.
-MOST_KEPT = 256
+#: Receipt pages are kept per bureau and day: forget them all now and then. A province with a
+#: host per county keeps a form and a status page per host and language (4 × 100 counties),
+#: the forms its counties' links choose, and the receipts: each page is under 20 KB, so this
+#: bounds a process's kept pages to about 20 MB.
+MOST_KEPT = 1024
 
 
 @dataclass(frozen=True)
