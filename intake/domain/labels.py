@@ -262,6 +262,7 @@ AUDIT_ACTION_NAMES = {
     "case_document": _l("document issued (文书)"),
     "document_opened": _l("document opened (文书)"),
     "unit_added": _l("unit added"),
+    "unit_changed": _l("unit's identity or host changed"),
     "case_hand_down_below": _l("handed down to a unit below (交办)"),
 }
 

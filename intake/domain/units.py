@@ -7,6 +7,7 @@ home unit, which every installation has from its first migration (or its first s
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -32,8 +33,15 @@ class Level(StrEnum):
 _LEVEL_WORDS = ("县", "市", "省")
 
 
+#: What a unit may show of its own on the public pages, with the longest each may be; what it
+#: leaves empty is the installation's (intake/public/unit_site.py).
+IDENTITY = {"issuer": 200, "issuer_en": 200, "address": 200, "hotline_number": 40}
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
 class UnitError(ValueError):
-    """A unit that cannot be added as asked (a code taken, an unknown parent, a bad level)."""
+    """A unit that cannot be added or changed as asked (a code or host taken, an unknown
+    parent, a bad level, a host that is not a DNS name)."""
 
 
 def home(db: Session) -> Unit:
@@ -71,6 +79,66 @@ def add_unit(db: Session, code: str, name: str, level: str, parent: str | None) 
     db.add(unit)
     db.flush()
     return unit
+
+
+def normalise_host(value: str) -> str:
+    """A host name as the Host header carries it: lower-case, no port, no final dot.
+
+    A name in Chinese characters is turned into the ASCII form browsers send ("xn--…").
+    """
+    name = value.strip().lower().removesuffix(".")
+    try:
+        name = name.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise UnitError(f"host {value!r} is not a DNS name") from None
+    labels = name.split(".")
+    if (
+        len(name) > 253
+        or not all(_LABEL.match(label) for label in labels)
+        or labels[-1].isdigit()  # an IP address, not a name
+    ):
+        raise UnitError(
+            f"host {value!r} is not a DNS name (letters, digits, hyphens and dots only; "
+            "no port, scheme or path)"
+        )
+    return name
+
+
+def by_host(db: Session, host: str) -> Unit | None:
+    """The unit whose own host name `host` is, or None."""
+    return db.scalars(select(Unit).where(Unit.host == host)).first()
+
+
+def with_hosts(db: Session) -> list[Unit]:
+    """Every unit that has a host name of its own."""
+    return list(db.scalars(select(Unit).where(Unit.host.is_not(None))))
+
+
+def set_identity(db: Session, unit: Unit, changes: dict[str, str]) -> dict[str, str | None]:
+    """Set a unit's own identity and host from `changes` (a field's name: its new value; an
+    empty value clears the field, which then shows the installation's); the fields that
+    changed, with their new values. Checks everything before it changes anything; the caller
+    commits."""
+    new: dict[str, str | None] = {}
+    for field, value in changes.items():
+        text = value.strip()
+        if field == "host":
+            host = normalise_host(text) if text else None
+            holder = by_host(db, host) if host else None
+            if holder is not None and holder.id != unit.id:
+                raise UnitError(f"host {host!r} belongs to unit {holder.code!r} already")
+            new[field] = host
+        elif field in IDENTITY:
+            if len(text) > IDENTITY[field]:
+                raise UnitError(f"{field} is longer than {IDENTITY[field]} characters")
+            new[field] = text or None
+        else:
+            raise UnitError(f"unknown field {field!r}")
+    changed = {name: now for name, now in new.items() if getattr(unit, name) != now}
+    for name, now in changed.items():
+        setattr(unit, name, now)
+    db.flush()
+    return changed
 
 
 def bureau_name(unit: Unit, info: BureauInfo) -> str | None:

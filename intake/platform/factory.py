@@ -18,6 +18,7 @@ from intake.domain.cases.taxonomy import Taxonomy, load_taxonomy
 from intake.platform import context, db, errors, headers, i18n, ratelimit, uploads, widgets
 from intake.platform.markup import plain_text_to_html
 from intake.platform.spool import SpoolingRequest
+from intake.public import unit_site
 from intake.public import views as public
 
 
@@ -77,9 +78,8 @@ def create_app(settings: Settings | None = None, *, taxonomy: Taxonomy | None = 
             "locale": i18n.current(),
             "max_files": settings.attachments_max_files,
             "max_mb": settings.attachment_max_bytes // (1024 * 1024),
-            "issuer": settings.issuer if i18n.current() == "zh_CN" else settings.issuer_en,
-            "site_address": settings.address,
-            "icp": settings.icp,
+            # Who runs the site: the unit's own, on its own host name (intake/public/unit_site.py).
+            **unit_site.identity(settings, i18n.current()),
         }
     )
 

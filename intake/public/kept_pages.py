@@ -10,6 +10,11 @@ later ones join the kept text with their own tokens. The page a citizen download
 byte what rendering it would give (tests/public/test_kept_pages.py). Only the text around
 the tokens is kept, never a token.
 
+A page shows who runs the site, which is the unit's own on a unit's own host name
+(intake/public/unit_site.py): that unit, with the identity it shows, is part of every key, so
+a page kept for one host is never served on another, and one kept before the unit's identity
+changed is not served after.
+
 A page is kept only when each of its tokens appears exactly once and needs no escaping, so
 a token can never land anywhere but in its own place.
 """
@@ -23,11 +28,16 @@ from flask import current_app, request
 from markupsafe import escape
 
 from intake.platform import i18n
+from intake.public import unit_site
 
-#: app.extensions key: {(page, language, script root, path, *what else it shows): KeptPage}
+#: app.extensions key: {(page, language, script root, path, unit's site, *what else it shows):
+#: KeptPage}
 EXTENSION = "qingfeng.kept_pages"
-#: Receipt pages are kept per bureau and day: forget them all now and then.
-MOST_KEPT = 256
+#: Receipt pages are kept per bureau and day: forget them all now and then. A province with a
+#: host per county keeps a form and a status page per host and language (4 × 100 counties),
+#: the forms its counties' links choose, and the receipts: each page is under 20 KB, so this
+#: bounds a process's kept pages to about 20 MB.
+MOST_KEPT = 1024
 
 
 @dataclass(frozen=True)
@@ -72,10 +82,12 @@ def page(
     """The page `name` with these tokens: kept text, or `render()` the first time.
 
     `render` must give the page with exactly these tokens in it; everything else in it must
-    depend only on the language, the path and `shows` (no query string is read by the page).
+    depend only on the language, the path, the unit's site and `shows` (no query string is
+    read by the page).
     """
-    kept: dict[tuple[str, ...], KeptPage] = current_app.extensions.setdefault(EXTENSION, {})
-    key = (name, i18n.current(), request.script_root, request.path, *shows)
+    kept: dict[tuple[object, ...], KeptPage] = current_app.extensions.setdefault(EXTENSION, {})
+    site = unit_site.current()
+    key = (name, i18n.current(), request.script_root, request.path, site, *shows)
     found = kept.get(key)
     if found is not None:
         return found.fill(tokens)

@@ -58,7 +58,7 @@ from intake.platform import context, db, i18n, uploads
 from intake.platform.i18n import LANGUAGES
 from intake.platform.redirects import local_path
 from intake.platform.report_form import ReportForm
-from intake.public import kept_pages
+from intake.public import kept_pages, unit_site
 from intake.public.forms import (
     MESSAGE_LIMIT,
     AttachForm,
@@ -109,7 +109,6 @@ def index() -> str:
     return render_template(
         "index.html",
         categories=context.taxonomy().categories,
-        hotline=context.settings().hotline_number,
     )
 
 
@@ -526,15 +525,17 @@ def _report_form(groups: units.UnitGroups | None = None) -> ReportForm:
 def _empty_report_form() -> str:
     """The report form as a GET shows it: new tokens in the page kept for the language.
 
-    The page also depends on the counties offered and the one a unit's own link chose
-    (/report?unit=…), so both are part of what the kept page shows; a code that is not offered
-    chooses nothing, which keeps the number of kept pages bounded. With the database down
-    the chosen code is kept as it came, in a page drawn afresh.
+    The page also depends on the counties offered and the one chosen beforehand, by the unit's
+    own host name or else its own link (/report?unit=…), so both are part of what the kept
+    page shows; a code that is not offered chooses nothing, which keeps the number of kept
+    pages bounded. With the database down the chosen code is kept as it came, in a page drawn
+    afresh.
     """
     form_token = _new_form_token()
     groups = _offered_units()
     offered = {code for _above, options in groups or [] for code, _name in options}
-    chosen = request.args.get("unit", "")[:40]
+    site = unit_site.current()
+    chosen = site.code if site is not None else request.args.get("unit", "")[:40]
     if groups is not None and chosen not in offered:
         chosen = ""
 
