@@ -48,6 +48,7 @@ def record() -> str | tuple[str, int]:
     valid = valid and order_valid
     if not valid:
         return render_template("admin/record.html", form=form), 422
+    unit = db.session().get_one(Unit, staff().unit_id)
     submission = Submission(
         category=form.category.data,
         official_involved=form.official_involved.data == "yes",
@@ -56,7 +57,7 @@ def record() -> str | tuple[str, int]:
         channel=form.channel.data,
         source=form.source.data or None,
         # Recorded in the desk's own unit, as a web report is filed with its unit.
-        unit=db.session().get_one(Unit, staff().unit_id).code,
+        unit=unit.code,
     )
     receipt = submit_report(
         db.session(),
@@ -72,10 +73,21 @@ def record() -> str | tuple[str, int]:
         code=format_receipt(receipt.code),
         report=receipt.report,
         bureau=units.display_name(receipt.report.lead_bureau, bureau, locale),
-        hotline=context.settings().hotline_number,
+        # The desk's unit's own hotline and site (intake/public/unit_site.py), else the
+        # installation's.
+        hotline=unit.hotline_number or context.settings().hotline_number,
         # The printed slip names the site: a visitor has no address bar to read it from.
-        status_url=(context.settings().public_url or request.host_url.rstrip("/")) + "/status",
+        status_url=_site(unit) + "/status",
     )
+
+
+def _site(unit: Unit) -> str:
+    """The public site's address for the unit's reporters: its own host, if it has one."""
+    public = context.settings().public_url or request.host_url.rstrip("/")
+    if unit.host:
+        scheme = public.partition("://")[0] if "://" in public else "https"
+        return f"{scheme}://{unit.host}"
+    return public
 
 
 def _store(receipt: Receipt, files: list[Checked], order: Order | None) -> None:

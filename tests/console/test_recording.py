@@ -8,6 +8,7 @@ from collections.abc import Callable
 from flask import Flask
 from sqlalchemy import select
 
+from intake.domain import units
 from intake.domain.models import Report
 from intake.platform import db
 from intake.platform.context import today as china_today
@@ -85,3 +86,19 @@ def test_a_scanned_letter_is_recorded_with_its_file(
     with app.app_context():
         (attachment,) = db.session().scalars(select(Attachment)).all()
         assert (attachment.author, attachment.kind) == ("intake", "pdf")
+
+
+def test_the_slip_names_the_desk_s_unit_s_own_hotline_and_site(
+    app: Flask, staff: Callable[[str], Staff]
+) -> None:
+    """A county with its own host and hotline (intake/public/unit_site.py) prints them."""
+    with app.app_context():
+        session = db.session()
+        home = units.home(session)
+        units.set_identity(session, home, {"host": "qx.example.cn", "hotline_number": "0311-1234"})
+        session.commit()
+    desk = staff("intake")
+    received = china_today().isoformat()
+    page = desk.post("/admin/record", {**LETTER, "received_on": received}).get_data(as_text=True)
+    assert "http://qx.example.cn/status" in page
+    assert "0311-1234" in page
