@@ -7,18 +7,19 @@ or 通报 is sealed to the lead bureau's public key.
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from admin.console import actor, record_audit, requires, visible_bureau_ids
+from admin.console import actor, record_audit, requires, staff, visible_bureau_ids, visible_unit_ids
 from admin.supervision.forms import SupervisionEventForm
+from intake.domain import units
 from intake.domain.cases import supervision_answers
 from intake.domain.cases.casework import CaseworkError
 from intake.domain.codes import Role
 from intake.domain.labels import SUPERVISION_KIND_NAMES
-from intake.domain.models import Report
+from intake.domain.models import Bureau, Report, Unit
 from intake.domain.oversight import hand_down_board
 from intake.platform import context, db
 
@@ -32,13 +33,39 @@ NO_SUCH_CASE = _l("No case has the reference %(reference)s.")
 @bp.get("/hand-downs")
 @requires(Role.SUPERVISOR)
 def board() -> str:
-    """Every 交办 order with its cases, late ones first, and the 清零 figure."""
-    today = context.today()
+    """The 交办 orders with their cases, late ones first, a page at a time; the figures and the
+    清零 figure of them all, by unit below when there are units below; of one unit and those
+    below it when one is chosen (`?unit=CODE`)."""
+    today, database = context.today(), db.session()
+    unit = _unit()
+    try:
+        number = max(1, min(int(request.args.get("page", "1")), 100_000))
+    except ValueError:
+        abort(400)
+    bureau_ids = visible_bureau_ids()
+    if unit.id != staff().unit_id:
+        below = units.below(database, unit.id)
+        bureau_ids &= set(database.scalars(select(Bureau.id).where(Bureau.unit_id.in_(below))))
+    groups = hand_down_board.summary_groups(database, unit.id)
     return render_template(
         "admin/hand_downs.html",
-        board=hand_down_board.board(db.session(), today, visible_bureau_ids()),
+        board=hand_down_board.board(database, today, bureau_ids, number, groups),
+        unit=unit,
+        chosen=unit.code if request.args.get("unit") else None,
         today=today,
     )
+
+
+def _unit() -> Unit:
+    """The unit whose board is asked for: the member's own, else one below it; 404 for any
+    other, as for one that does not exist (docs/design.md, "Units")."""
+    code = request.args.get("unit")
+    if not code:
+        return db.session().get_one(Unit, staff().unit_id)
+    unit = units.by_code(db.session(), code)
+    if unit is None or unit.id not in visible_unit_ids():
+        abort(404)
+    return unit
 
 
 @bp.post("/supervision-events")

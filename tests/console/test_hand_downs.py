@@ -10,11 +10,21 @@ from collections.abc import Callable
 from flask import Flask
 from sqlalchemy import select
 
-from intake.domain.models import AuditEvent, CaseDocument, HandDownCase, HandDownProgress, Report
-from intake.domain.oversight import statistics
+from intake.domain.cases.lifecycle import State
+from intake.domain.models import (
+    AuditEvent,
+    Bureau,
+    CaseDocument,
+    HandDown,
+    HandDownCase,
+    HandDownProgress,
+    Report,
+)
+from intake.domain.oversight import hand_down_board, statistics
 from intake.platform import db
 from intake.platform.context import today as china_today
 from tests.console.console import Staff
+from tests.console.units import file_report
 from tests.helpers import VALID_REPORT
 
 Submit = Callable[..., tuple[str, str]]
@@ -34,6 +44,30 @@ def order(number: str, due: dt.date, issuer: str = "省医保局(虚构)") -> di
         "hand_down_issuer": issuer,
         "hand_down_due": due.isoformat(),
     }
+
+
+#: An order straight into the database: its number, deadline and cases, each filed with a unit
+#: (None: the home unit) and concluded or not.
+Seeded = tuple[str, dt.date, list[tuple[str | None, bool]]]
+
+
+def seed(app: Flask, orders: list[Seeded]) -> dict[str, list[str]]:
+    """Record `orders` as the board reads them, without the casework steps (many orders, for
+    the board's pages and figures); the references of each order's cases, by its number."""
+    filed = {
+        number: [file_report(app, unit) for unit, _done in cases] for number, _, cases in orders
+    }
+    with app.app_context():
+        session = db.session()
+        for number, due, cases in orders:
+            hand_down = HandDown(number=number, issuer="省医保局(虚构)", received_on=TODAY, due=due)
+            session.add(hand_down)
+            for ref, (_unit, done) in zip(filed[number], cases, strict=True):
+                report = session.scalars(select(Report).where(Report.reference == ref)).one()
+                report.state = State.CONCLUDED if done else State.ACCEPTED
+                hand_down.cases.append(HandDownCase(report_id=report.id, linked_on=TODAY))
+        session.commit()
+    return filed
 
 
 def record(desk: Staff, fields: dict[str, str]) -> int:
@@ -262,3 +296,62 @@ def test_the_completion_report_is_the_办结报告_issued_to_the_office_that_han
     board = staff("supervisor").client.get("/admin/hand-downs").get_data(as_text=True)
     line = board[board.index(ref) :].split("</li>")[0]
     assert f"{TODAY.isoformat()} 已报送办结报告 · {number}" in line
+
+
+def test_the_board_lists_fifty_orders_a_page_and_counts_them_all(app: Flask, staff: Login) -> None:
+    past, future = TODAY - dt.timedelta(days=3), TODAY + dt.timedelta(days=30)
+    orders: list[Seeded] = [
+        # Overdue: past the deadline with a case open (one of two concluded).
+        ("超〔2026〕1号", past, [(None, False), (None, True)]),
+        ("超〔2026〕2号", past + dt.timedelta(days=1), [(None, False)]),
+        # Open, by deadline, the first due today: due, not overdue.
+        *[
+            (f"办〔2026〕{n:02d}号", TODAY + dt.timedelta(days=n), [(None, False)])
+            for n in range(47)
+        ],
+        # Finished, some past their deadline, one not yet due.
+        *[(f"结〔2026〕{n}号", past + dt.timedelta(days=n), [(None, True)]) for n in range(4)],
+        ("结〔2026〕9号", future, [(None, True), (None, True)]),
+    ]
+    seed(app, orders)
+    supervisor = staff("supervisor")
+    first = supervisor.client.get("/admin/hand-downs").get_data(as_text=True)
+    second = supervisor.client.get("/admin/hand-downs?page=2").get_data(as_text=True)
+    numbers = [number for number, _due, _cases in orders]
+    # Overdue first, then open, then finished, each by deadline; 50 a page.
+    assert [n for n in numbers if n in first] == numbers[:50]
+    assert [n for n in numbers if n in second] == numbers[50:]
+    assert "第 1 页，共 2 页" in first
+    assert 'href="/admin/hand-downs?page=2"' in first
+    assert 'href="/admin/hand-downs?page=1"' in second
+    # A page past the last shows the last; a page that is no number is refused.
+    last = supervisor.client.get("/admin/hand-downs?page=9").get_data(as_text=True)
+    assert [n for n in numbers if n in last] == numbers[50:]
+    assert supervisor.client.get("/admin/hand-downs?page=x").status_code == 400
+
+    # The figures count every order, not one page: what the orders say.
+    with app.app_context():
+        session = db.session()
+        bureaus = set(session.scalars(select(Bureau.id)))
+        board = hand_down_board.board(session, TODAY, bureaus)
+        listed = [
+            o
+            for page in (1, 2)
+            for o in hand_down_board.board(session, TODAY, bureaus, page).orders
+        ]
+    due = [line for o in listed if o.due <= TODAY for line in o.lines]
+    assert [o.number for o in listed] == numbers
+    assert board.figures == hand_down_board.Figures(
+        orders=len(listed),
+        cases=sum(len(o.lines) for o in listed),
+        overdue=sum(o.overdue for o in listed),
+        open=sum(not o.overdue and not o.done for o in listed),
+        finished=sum(o.done for o in listed),
+        due_leads=len(due),
+        due_concluded=sum(line.concluded for line in due),
+    )
+    assert (board.figures.overdue, board.figures.open, board.figures.finished) == (2, 47, 5)
+    # Due: the three cases overdue, the one open due today, the four finished in the past.
+    assert (board.due_leads, board.due_concluded) == (8, 5)
+    assert "到期线索查结清零：到期 8 件，已查结 5 件" in first
+    assert "交办 54 件，其中超期 2 件、办理中 47 件、已办结 5 件；涉及案件 56 件。" in first
