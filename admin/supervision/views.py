@@ -8,22 +8,25 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Collection
+from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import Subquery, and_, case, func, literal, or_, select, true, union_all
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from admin import audit
 from admin.cases import document_render
-from admin.console import actor, record_audit, requires, visible_bureau_ids
+from admin.console import actor, record_audit, requires, visible_bureau_ids, visible_unit_ids
 from admin.supervision.forms import SuperviseForm, SupervisionEventForm
 from intake.domain.cases import casework, documents, profiles, supervision_answers
 from intake.domain.cases.deadlines import current_deadline
 from intake.domain.codes import Listing, Role
 from intake.domain.labels import FEEDBACK_KIND_NAMES, STATE_NAMES
-from intake.domain.models import Bureau, Report, StaffMember, TypicalCase
+from intake.domain.models import Bureau, Report, StaffMember, TypicalCase, Unit
 from intake.domain.oversight import due, feedback_due
 from intake.platform import context, db, i18n
 
@@ -46,71 +49,108 @@ def _by_reference(reference: str) -> Report:
 
 
 BOARD_PAGE = 100
+#: Late feedback listed on a unit's board; the count above it tells how many there are.
+FEEDBACK_SHOWN = 100
+#: 督办 notes awaiting an answer listed on a unit's board, the earliest due first.
+AWAITED_SHOWN = 200
 REFERENCE_INPUT_LIMIT = 40
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """One unit's line on a board above a county: its own bureaus' counts (no unit: the
+    total of the lines)."""
+
+    unit: Unit | None
+    on_board: int
+    overdue: int
+    major: int
+    late_feedback: int
+    awaited: int
 
 
 @bp.get("/overdue")
 @requires(Role.SUPERVISOR)
 def overdue() -> str:
-    """Overdue cases and major leads: how many per bureau, then the cases, a page at a time,
-    by bureau and category, oldest first (of one bureau when one is chosen)."""
+    """Overdue cases and major leads. Above a county, one line of counts per unit and no
+    case; for one unit (a county supervisor's own, or the one chosen by `unit`), how many per
+    bureau, then the cases, a page at a time, by bureau and category, oldest first (of one
+    bureau when one is chosen)."""
     today, database = context.today(), db.session()
     visible = visible_bureau_ids()
     bureaus = {
         b.id: b
-        for b in database.scalars(select(Bureau).where(Bureau.id.in_(visible)).order_by(Bureau.id))
+        for b in database.scalars(
+            select(Bureau)
+            .where(Bureau.id.in_(visible))
+            .options(selectinload(Bureau.unit))
+            .order_by(Bureau.id)
+        )
     }
+    seen = {
+        u.id: u
+        for u in database.scalars(
+            select(Unit).where(Unit.id.in_(visible_unit_ids())).order_by(Unit.id)
+        )
+    }
+    unit = None
+    if request.args.get("unit"):
+        unit = next((u for u in seen.values() if u.code == request.args["unit"]), None)
+        if unit is None:
+            abort(404)
     chosen = None
     if request.args.get("bureau"):
         # A city's supervisor tells its counties' bureaus apart by `unit` (docs/design.md).
-        unit = request.args.get("unit")
         chosen = next(
             (
                 b
                 for b in bureaus.values()
-                if b.code == request.args["bureau"] and unit in (None, b.unit.code)
+                if b.code == request.args["bureau"] and unit in (None, b.unit)
             ),
             None,
         )
         if chosen is None:
             abort(404)
+        unit = chosen.unit
+    holding = {b.unit_id for b in bureaus.values()}
+    if unit is None and len(holding) > 1:
+        return _units_board(today, seen, bureaus, visible)
+    scope = visible if unit is None else {i for i, b in bureaus.items() if b.unit_id == unit.id}
     try:
         number = max(1, min(int(request.args.get("page", "1")), 100_000))
     except ValueError:
         abort(400)
-    board = _board(today)
+    board = _board(today, scope)
     summary = [
         (bureaus[bureau_id], on_board_count, overdue_count, major_count)
-        for bureau_id, on_board_count, overdue_count, major_count in database.execute(
-            select(board.c.bureau_id, func.count(), func.sum(board.c.late), func.sum(board.c.major))
-            .where(board.c.bureau_id.in_(visible))
-            .group_by(board.c.bureau_id)
-            .order_by(board.c.bureau_id)
-        )
+        for bureau_id, on_board_count, overdue_count, major_count in _per_bureau(board)
     ]
     total = sum(n for b, n, _o, _m in summary if chosen is None or b is chosen)
-    listed = select(board.c.reference).where(board.c.bureau_id.in_(visible))
-    if chosen is not None:
-        listed = listed.where(board.c.bureau_id == chosen.id)
-    references = list(
+    shown = scope if chosen is None else {chosen.id}
+    page_ids = list(
         database.scalars(
-            listed.order_by(
-                board.c.bureau_id, board.c.category, board.c.received_on, board.c.reference
-            )
+            select(board.c.id)
+            .where(board.c.bureau_id.in_(shown))
+            .order_by(board.c.bureau_id, board.c.category, board.c.received_on, board.c.reference)
             .limit(BOARD_PAGE)
             .offset((number - 1) * BOARD_PAGE)
         )
     )
     found = {
-        r.reference: r
-        for r in database.scalars(select(Report).where(Report.reference.in_(references)))
+        r.id: r
+        for r in database.scalars(
+            select(Report).where(Report.id.in_(page_ids)).options(selectinload(Report.lead_bureau))
+        )
     }
-    cases = [found[ref] for ref in references]
+    settings = context.settings()
+    late_count = sum(feedback_due.count_by_bureau(database, settings, today, shown).values())
     return render_template(
         "admin/overdue.html",
-        cases=cases,
+        cases=[found[i] for i in page_ids],
         summary=summary,
         chosen=chosen,
+        unit=unit if len(holding) > 1 else None,
+        units=None,
         page=number,
         pages=max(1, -(-total // BOARD_PAGE)),
         today=today,
@@ -118,20 +158,16 @@ def overdue() -> str:
         basis=functools.partial(
             profiles.current_basis,
             taxonomy=context.taxonomy(),
-            settings=context.settings(),
+            settings=settings,
             locale=i18n.current(),
         ),
         state_names=STATE_NAMES,
         form=SuperviseForm(),
-        late_feedback=[
-            late
-            for late in feedback_due.late(database, context.settings(), today, visible)
-            if late.report.lead_bureau_id in visible
-            and (chosen is None or late.report.lead_bureau_id == chosen.id)
-        ],
+        late_feedback=feedback_due.late(database, settings, today, shown, limit=FEEDBACK_SHOWN),
+        late_feedback_count=late_count,
         feedback_kinds=FEEDBACK_KIND_NAMES,
-        awaited=supervision_answers.awaited(database, today, visible),
-        answered=supervision_answers.answered(database, visible),
+        awaited=supervision_answers.awaited(database, today, scope, limit=AWAITED_SHOWN),
+        answered=supervision_answers.answered(database, scope),
         event_form=SupervisionEventForm(),
         is_overdue=lambda r: (
             (d := current_deadline(r.state, r.decision_due, r.conclusion_due)) is not None
@@ -140,20 +176,85 @@ def overdue() -> str:
     )
 
 
-def _board(today: dt.date) -> Subquery:
-    """The cases on the board, each once: overdue while deciding, overdue while concluding,
-    major leads that are neither, and cases under 挂牌督办 or 联合督办 (cases/grading.py) that are
-    none of these. Four parts, so each is read along its own index (a planner given the whole
-    OR reads every report)."""
+def _units_board(
+    today: dt.date, seen: dict[int, Unit], bureaus: dict[int, Bureau], visible: set[int]
+) -> str:
+    """A board above a county: each unit's counts, every one grouped by bureau in the
+    database and added up per unit here; the cases are a unit's board away."""
+    database = db.session()
+    per_unit: dict[int, list[int]] = {u: [0, 0, 0, 0, 0] for u in seen}
+    for bureau_id, on_board_count, overdue_count, major_count in _per_bureau(
+        _board(today, visible)
+    ):
+        counts = per_unit[bureaus[bureau_id].unit_id]
+        counts[0] += on_board_count
+        counts[1] += overdue_count
+        counts[2] += major_count
+    late = feedback_due.count_by_bureau(database, context.settings(), today, visible)
+    awaited = supervision_answers.awaited_by_bureau(database, visible)
+    for column, counted in ((3, late), (4, awaited)):
+        for bureau_id, count in counted.items():
+            per_unit[bureaus[bureau_id].unit_id][column] += count
+    holding = {b.unit_id for b in bureaus.values()}
+    rows = [UnitRow(seen[u], *per_unit[u]) for u in _tree_order(seen) if u in holding]
+    total = UnitRow(None, *(sum(getattr(r, f) for r in rows) for f in _COUNTS))
+    return render_template(
+        "admin/overdue.html",
+        units=rows,
+        total=total,
+        cases=[],
+        summary=[],
+        chosen=None,
+        unit=None,
+        event_form=SupervisionEventForm(),
+    )
+
+
+_COUNTS = ("on_board", "overdue", "major", "late_feedback", "awaited")
+
+
+def _tree_order(seen: dict[int, Unit]) -> list[int]:
+    """The units' ids, each followed by those below it (by id), as the tree reads."""
+    children: dict[int | None, list[int]] = {}
+    for unit in seen.values():
+        parent = unit.parent_id if unit.parent_id in seen else None
+        children.setdefault(parent, []).append(unit.id)
+    out: list[int] = []
+    stack = sorted(children.get(None, []), reverse=True)
+    while stack:
+        unit_id = stack.pop()
+        out.append(unit_id)
+        stack.extend(sorted(children.get(unit_id, []), reverse=True))
+    return out
+
+
+def _per_bureau(board: Subquery) -> list[tuple[int, int, int, int]]:
+    """(bureau, on the board, overdue, major) per bureau holding a case on the board."""
+    return [
+        (bureau_id, on_board_count, int(overdue_count or 0), int(major_count or 0))
+        for bureau_id, on_board_count, overdue_count, major_count in db.session().execute(
+            select(board.c.bureau_id, func.count(), func.sum(board.c.late), func.sum(board.c.major))
+            .group_by(board.c.bureau_id)
+            .order_by(board.c.bureau_id)
+        )
+    ]
+
+
+def _board(today: dt.date, bureau_ids: Collection[int]) -> Subquery:
+    """The cases on the board led by `bureau_ids`, each once: overdue while deciding,
+    overdue while concluding, major leads that are neither, and cases under 挂牌督办 or 联合督办
+    (cases/grading.py) that are none of these. Four parts, so each is read along its own
+    index (a planner given the whole OR reads every report)."""
     deciding, concluding = due.overdue_parts(today)
     columns = (
+        Report.id,
         Report.lead_bureau_id.label("bureau_id"),
         Report.category,
         Report.received_on,
         Report.reference,
     )
     major = case((Report.major.is_(True), 1), else_=0)
-    kept = Report.destroyed_on.is_(None)
+    kept = and_(Report.destroyed_on.is_(None), Report.lead_bureau_id.in_(bureau_ids))
     # A listed case stays until it is concluded: the supervision is over then.
     listed = and_(Report.listing.in_(tuple(Listing)), Report.state.not_in(due.CLOSED))
     return union_all(

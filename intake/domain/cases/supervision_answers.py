@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from crypto import aead
@@ -87,20 +87,28 @@ class Awaited:
     late: bool
 
 
-def awaited(session: Session, today: dt.date, bureau_ids: Collection[int]) -> list[Awaited]:
+def _awaiting(bureau_ids: Collection[int]) -> tuple[ColumnElement[bool], ...]:
+    return (
+        SupervisionNote.kind == SUPERVISION,
+        SupervisionNote.answer_due.is_not(None),
+        SupervisionNote.answered_on.is_(None),
+        Report.destroyed_on.is_(None),
+        Report.lead_bureau_id.in_(bureau_ids),
+    )
+
+
+def awaited(
+    session: Session, today: dt.date, bureau_ids: Collection[int], limit: int | None = None
+) -> list[Awaited]:
     """督办 notes asking for an answer that has not come, the latest deadline last, on cases
-    led by `bureau_ids` (what the supervisor's unit and those below it hold)."""
+    led by `bureau_ids` (one unit's bureaus, on a board above a county); the first `limit`,
+    if given."""
     rows = session.execute(
         select(SupervisionNote, Report)
         .join(Report, Report.id == SupervisionNote.report_id)
-        .where(
-            SupervisionNote.kind == SUPERVISION,
-            SupervisionNote.answer_due.is_not(None),
-            SupervisionNote.answered_on.is_(None),
-            Report.destroyed_on.is_(None),
-            Report.lead_bureau_id.in_(bureau_ids),
-        )
+        .where(*_awaiting(bureau_ids))
         .order_by(SupervisionNote.answer_due, Report.reference)
+        .limit(limit)
     ).all()
     return [
         Awaited(
@@ -113,6 +121,21 @@ def awaited(session: Session, today: dt.date, bureau_ids: Collection[int]) -> li
         for note, report in rows
         if note.answer_due is not None
     ]
+
+
+def awaited_by_bureau(session: Session, bureau_ids: Collection[int]) -> dict[int, int]:
+    """How many 督办 notes await an answer per lead bureau of `bureau_ids`, counted in the
+    database (a province's board reads no note); bureaus with none are left out."""
+    return {
+        bureau_id: count
+        for bureau_id, count in session.execute(
+            select(Report.lead_bureau_id, func.count())
+            .select_from(SupervisionNote)
+            .join(Report, Report.id == SupervisionNote.report_id)
+            .where(*_awaiting(bureau_ids))
+            .group_by(Report.lead_bureau_id)
+        )
+    }
 
 
 def answered(

@@ -17,6 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -61,6 +62,14 @@ class Report(Base):
         Index(
             "ix_reports_concluding_due", "state", "conclusion_due", "accepted_on",
             "destroyed_on", "major", "lead_bureau_id", "category", "received_on", "reference",
+        ),
+        # Late feedback to real-name reporters (oversight/feedback_due.py): a tenth of the
+        # cases, read per bureau without touching a row.
+        Index(
+            "ix_reports_named_feedback", "lead_bureau_id", "received_on", "reference",
+            "deadline_profile", "state", "accepted_on", "concluded_on", "repeat_of_id", "id",
+            postgresql_where=text("real_name IS TRUE AND destroyed_on IS NULL"),
+            sqlite_where=text("real_name IS TRUE AND destroyed_on IS NULL"),
         ),
         # Statistics: the cases open at the end of a period, and retention's concluded cases.
         Index(
