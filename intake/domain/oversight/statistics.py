@@ -558,6 +558,44 @@ def summarise(start: dt.date, end: dt.date, rows: dict[Key, Row]) -> Table:
     return Table(start, end, detail, [per_bureau[b] for b in sorted(per_bureau)], total)
 
 
+#: Detail rows added up as plain numbers: key → (its nonzero columns, days taken → how many
+#: conclusions took them). What kept months are summed into (settled_months.add_up).
+Sums = dict[Key, tuple[dict[str, int], dict[int, int]]]
+
+_ZERO = dict.fromkeys(COLUMNS, 0)
+
+
+def add_sum(
+    target: tuple[dict[str, int], dict[int, int]], counts: dict[str, int], days: dict[int, int]
+) -> None:
+    """Add one line of Sums into another."""
+    total, taken = target
+    for column, n in counts.items():
+        total[column] = total.get(column, 0) + n
+    for value, n in days.items():
+        taken[value] = taken.get(value, 0) + n
+
+
+def tabulate(start: dt.date, end: dt.date, sums: Sums) -> Table:
+    """The table `summarise` makes of the same rows, from their Sums: the totals are added up
+    from the nonzero columns, and each line becomes a Row once, at the end."""
+    per_bureau: dict[str, tuple[dict[str, int], dict[int, int]]] = {}
+    detail: list[Row] = []
+    for key in sorted(sums):
+        counts, days = sums[key]
+        detail.append(_row(key, counts, days))
+        add_sum(per_bureau.setdefault(key[0], ({}, {})), counts, days)
+    grand: tuple[dict[str, int], dict[int, int]] = ({}, {})
+    for counts, days in per_bureau.values():
+        add_sum(grand, counts, days)
+    bureau_totals = [_row((b, ALL, ALL), *per_bureau[b]) for b in sorted(per_bureau)]
+    return Table(start, end, detail, bureau_totals, _row((ALL, ALL, ALL), *grand))
+
+
+def _row(key: Key, counts: dict[str, int], days: dict[int, int]) -> Row:
+    return Row(*key, counts={**_ZERO, **counts}, days=Counter(days))
+
+
 def public_figures(
     db: Session, months: list[tuple[dt.date, dt.date]]
 ) -> dict[tuple[str, str], dict[str, int]]:
