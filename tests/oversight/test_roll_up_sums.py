@@ -21,7 +21,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import func, insert, select
 
 from intake.domain import units
-from intake.domain.models import Bureau, Event, Report, StatisticMonth, Unit
+from intake.domain.models import Bureau, Event, Measure, Report, StatisticMonth, Unit
 from intake.domain.oversight import settled_months, statistics, unit_statistics
 from intake.domain.oversight.statistics import Key, Row, Scope, Table
 from intake.platform import db
@@ -98,7 +98,7 @@ def _seed(session, rng: random.Random) -> None:
         )
     session.flush()
     bureaus = session.execute(select(Bureau.id, Bureau.code).where(Bureau.code.in_(CODES))).all()
-    reports, events = [], []
+    reports, events, measures = [], [], []
     for _ in range(400):
         bureau_id, code = rng.choice(bureaus)
         received = START - dt.timedelta(days=20) + dt.timedelta(days=rng.randint(0, 150))
@@ -133,8 +133,32 @@ def _seed(session, rng: random.Random) -> None:
         if done:
             events.append({**step, "kind": "concluded", "ordinal": 4, "value": finding,
                            "occurred_on": concluded})  # fmt: skip
+            told = concluded + dt.timedelta(days=rng.randint(0, 20))
+            value = rng.choice(("result", "visit:satisfied", "visit:dissatisfied"))
+            events.append({**step, "kind": "feedback_given", "ordinal": 5, "value": value,
+                           "occurred_on": told})  # fmt: skip
+            measures.append({"report_id": report_id, "kind": "fund_recovered", "quantity": 500,
+                             "recorded_on": concluded, "bureau": code, "category": category,
+                             "channel": channel})  # fmt: skip
+            reports[-1]["real_name"] = rng.random() < 0.5
+            if rng.random() < 0.2:
+                reports[-1]["reward_amount"] = 10_000
+                reports[-1]["reward_proposed_on"] = concluded
+        if rng.random() < 0.1:
+            events.append({**step, "kind": "listed", "ordinal": 6, "value": "listed",
+                           "occurred_on": decided})  # fmt: skip
+    # Repeats: a later case marked as a repeat of an earlier one, of its unit or another's.
+    for repeat, first in zip(reports[300:330], reports[:30], strict=True):
+        marked = repeat["received_on"] + dt.timedelta(days=rng.randint(0, 40))
+        for case, kind, value in ((repeat, "marked_repeat", first["reference"]),
+                                  (first, "repeat_linked", repeat["reference"])):  # fmt: skip
+            events.append({"report_id": case["id"], "bureau": None, "detail": {},
+                           "category": case["category"], "channel": case["channel"],
+                           "received_on": case["received_on"], "kind": kind, "ordinal": 9,
+                           "value": value, "occurred_on": marked})  # fmt: skip
     session.execute(insert(Report), reports)
     session.execute(insert(Event), events)
+    session.execute(insert(Measure), measures)
     session.commit()
 
 
@@ -212,3 +236,30 @@ def test_a_period_table_of_every_unit_adds_codes_across_units(tree: Flask) -> No
                 received[line.bureau] += line.counts["received"]
         shown = {t.bureau: t.counts["received"] for t in table.bureau_totals}
         assert +Counter(shown) == +received
+
+
+@pytest.mark.parametrize("month", ["2026-03", "2026-05", "2026-06"])
+def test_units_counted_in_one_pass_are_each_unit_counted_alone(tree: Flask, month: str) -> None:
+    first, last = statistics.month_bounds(month)
+    with tree.app_context():
+        session = db.session()
+        every = [u.id for u in unit_statistics.units_counted(session, units.by_code(session, CITY))]
+        together = statistics.count_units(session, first, last, every)
+        alone = {u: statistics.count_rows(session, first, last, Scope(u)) for u in every}
+        assert together.keys() == alone.keys()
+        for unit in every:
+            assert _keyed(together[unit]) == _keyed(alone[unit])
+        # The invented month has every kind of figure the pass splits by unit.
+        summed = Counter()
+        for rows in alone.values():
+            for line in rows.values():
+                summed.update({c: n for c, n in line.counts.items() if n})
+        for column in ("received", "repeats", "named_fed_back", "visits_satisfied", "listed",
+                       "fund_recovered", "cases_with_measures", "open_at_end"):  # fmt: skip
+            assert summed[column], column
+        if month == "2026-05":
+            assert summed["rewards_proposed_fen"]
+
+
+def _keyed(rows: dict[Key, Row]) -> dict[Key, tuple]:
+    return {key: (dict(line.counts), +line.days) for key, line in rows.items()}

@@ -149,8 +149,8 @@ def unit_months(
     """Each unit's months of the whole months `start` to `end`, in order, as kept rows.
 
     One query reads every kept month of the units and period; a settled month not kept yet is
-    counted and kept, a month not settled yet is counted live (one unit at a time: a page
-    of the current month, not the year, pays for it). May keep months; the caller commits.
+    counted and kept, a month not settled yet is counted live, every unit in one pass. May
+    keep months; the caller commits.
     """
     months = whole_months(start, end)
     kept: dict[tuple[dt.date, int], KeptRows] = {}
@@ -161,6 +161,10 @@ def unit_months(
             )
         )
         kept = {(m, u): f["rows"] for m, u, f in found}
+    for m in months:
+        if not settled(m, today):
+            live = statistics.count_units(db, *month_bounds(m.strftime("%Y-%m")), units)
+            kept.update(((m, unit), _encode(rows)["rows"]) for unit, rows in live.items())
     out: dict[int, list[tuple[dt.date, KeptRows]]] = {}
     for unit in units:
         out[unit] = [
