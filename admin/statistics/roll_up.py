@@ -18,9 +18,16 @@ from intake.platform import context, i18n
 
 
 def bureau_label(unit: Unit) -> Label:
-    """Bureau codes → their names in `unit` ("XX县医疗保障局"; English keeps the taxonomy's)."""
+    """Bureau codes → their names in `unit` ("XX县医疗保障局"; English keeps the taxonomy's),
+    each looked up once (a unit's section names a bureau on every row)."""
+    names: dict[str, str] = {}
 
     def label(code: str) -> str:
+        if code not in names:
+            names[code] = look_up(code)
+        return names[code]
+
+    def look_up(code: str) -> str:
         try:
             info = context.taxonomy().bureau(code)
         except KeyError:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 
+from flask import g
+
 from admin.labels import bureau_name, category_name, hand_over_name
 from admin.statistics import documents
 from admin.statistics.documents import FLOW, OUTCOMES, Sheet
@@ -40,6 +42,14 @@ from intake.platform import context, i18n
 
 
 def _name(kind: str, code: str) -> str:
+    # Names looked up once per request: a province's page names a category on every row.
+    names: dict[tuple[str, str], str] = g.setdefault("statistics_names", {})
+    if (kind, code) not in names:
+        names[(kind, code)] = _look_up(kind, code)
+    return names[(kind, code)]
+
+
+def _look_up(kind: str, code: str) -> str:
     if code == ALL:
         return str(TOTAL_NAME)
     if kind == "bureau":
@@ -81,19 +91,24 @@ def stats_row(row: Row, shown: tuple[str, ...] = COLUMNS, label: Label | None = 
     """One statistics row as cells, with the columns `shown` (table_columns); `label` names
     the first key (default: the taxonomy's bureau name)."""
     median = row.median_days
+    counts = row.counts
     return [
         label(row.bureau) if label and row.bureau != ALL else _name("bureau", row.bureau),
         _name("category", row.category),
         _name("channel", row.channel),
-        *(_figure(c, row.counts.get(c, 0)) for c in shown),
+        # A province's page has hundreds of thousands of cells: no call per cell.
+        *(round(counts.get(c, 0) / 100, 2) if c in _IN_FEN else counts.get(c, 0) for c in shown),
         None if median is None else round(median, 1),
         *(_percent(row.rate(r)) for r in RATES),
     ]
 
 
+#: Amounts are kept in fen; a 统计表 shows yuan.
+_IN_FEN = frozenset([*AMOUNTS, *REWARD_AMOUNTS])
+
+
 def _figure(column: str, value: int) -> Cell:
-    # Amounts are kept in fen; a 统计表 shows yuan.
-    return round(value / 100, 2) if column in AMOUNTS or column in REWARD_AMOUNTS else value
+    return round(value / 100, 2) if column in _IN_FEN else value
 
 
 def _percent(rate: float | None) -> Cell:
