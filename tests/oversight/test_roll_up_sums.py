@@ -10,6 +10,7 @@ after the period, some never.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import random
 import uuid
@@ -263,3 +264,18 @@ def test_units_counted_in_one_pass_are_each_unit_counted_alone(tree: Flask, mont
 
 def _keyed(rows: dict[Key, Row]) -> dict[Key, tuple]:
     return {key: (dict(line.counts), +line.days) for key, line in rows.items()}
+
+
+def test_the_collector_is_paused_only_while_kept_months_are_added() -> None:
+    assert gc.isenabled()
+    with settled_months.collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    # Paused by someone else already: left paused.
+    gc.disable()
+    try:
+        with settled_months.collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -15,7 +15,10 @@ upper unit's table and the installation's are sums of kept unit-months, never a 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import select
@@ -118,8 +121,26 @@ def period_table(
     if not every:  # an installation not set up yet
         counted = [(m, _encode(month_rows(db, m, today))["rows"]) for m in whole_months(start, end)]
         return tabulate(start, end, add_up(start, end, counted))
-    kept = unit_months(db, start, end, today, every)
-    return tabulate(start, end, add_up(start, end, [m for unit in every for m in kept[unit]]))
+    with collector_paused():
+        kept = unit_months(db, start, end, today, every)
+        return tabulate(start, end, add_up(start, end, [m for unit in every for m in kept[unit]]))
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while kept months are decoded and added up.
+
+    A province's year decodes hundreds of thousands of lists and dicts, none in a cycle
+    (reference counting frees them all); the collector's passes over them as they pile up
+    took as long as the adding itself. Process-wide while it lasts, so only around that.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def whole_months(start: dt.date, end: dt.date) -> list[dt.date]:

@@ -62,12 +62,14 @@ def roll_up(db: Session, unit: Unit, start: dt.date, end: dt.date, today: dt.dat
     May keep months; the caller commits.
     """
     counted = units_counted(db, unit)
-    months = settled_months.unit_months(db, start, end, today, [u.id for u in counted])
-    sections: list[tuple[Unit, Table]] = []
-    by_unit: Sums = {}
-    for below in counted:
-        sums = settled_months.add_up(start, end, months[below.id])
-        sections.append((below, tabulate(start, end, sums)))
-        for (_bureau, category, channel), (counts, days) in sums.items():
-            add_sum(by_unit.setdefault((below.code, category, channel), ({}, {})), counts, days)
-    return RollUp(unit, sections, tabulate(start, end, by_unit))
+    with settled_months.collector_paused():
+        months = settled_months.unit_months(db, start, end, today, [u.id for u in counted])
+        sections: list[tuple[Unit, Table]] = []
+        by_unit: Sums = {}
+        for below in counted:
+            sums = settled_months.add_up(start, end, months[below.id])
+            sections.append((below, tabulate(start, end, sums)))
+            for (_bureau, category, channel), (counts, days) in sums.items():
+                target = by_unit.setdefault((below.code, category, channel), ({}, {}))
+                add_sum(target, counts, days)
+        return RollUp(unit, sections, tabulate(start, end, by_unit))
