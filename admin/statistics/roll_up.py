@@ -8,7 +8,14 @@ from collections.abc import Iterator
 
 from admin.labels import bureau_name as taxonomy_bureau_name
 from admin.statistics.exports import Cell
-from admin.statistics.tables import Label, stats_document, stats_header, stats_row, table_columns
+from admin.statistics.tables import (
+    Label,
+    Names,
+    stats_document,
+    stats_header,
+    stats_row,
+    table_columns,
+)
 from intake.domain import units
 from intake.domain.labels import TOTAL_NAME
 from intake.domain.models import Unit
@@ -18,9 +25,16 @@ from intake.platform import context, i18n
 
 
 def bureau_label(unit: Unit) -> Label:
-    """Bureau codes → their names in `unit` ("XX县医疗保障局"; English keeps the taxonomy's)."""
+    """Bureau codes → their names in `unit` ("XX县医疗保障局"; English keeps the taxonomy's),
+    each looked up once (a unit's section names a bureau on every row)."""
+    names: dict[str, str] = {}
 
     def label(code: str) -> str:
+        if code not in names:
+            names[code] = look_up(code)
+        return names[code]
+
+    def look_up(code: str) -> str:
         try:
             info = context.taxonomy().bureau(code)
         except KeyError:
@@ -50,13 +64,14 @@ def rows(report: RollUp) -> Iterator[list[Cell]]:
     are counted), then the grand total."""
     shown = table_columns(report.total)
     total = str(TOTAL_NAME)
+    names: Names = {}
     for unit, table in report.sections:
         label = bureau_label(unit)
         for line in [*table.rows, *table.bureau_totals]:
-            yield [unit.name, *stats_row(line, shown, label)]
+            yield [unit.name, *stats_row(line, shown, label, names)]
         if report.by_unit:
-            yield [unit.name, *stats_row(table.total, shown)]
-    yield [total, *stats_row(report.total.total, shown)]
+            yield [unit.name, *stats_row(table.total, shown, names=names)]
+    yield [total, *stats_row(report.total.total, shown, names=names)]
 
 
 def document(report: RollUp, kind: str) -> bytes:
@@ -82,16 +97,17 @@ def page_parts(report: RollUp) -> list[Part]:
 
     shown = table_columns(report.total)
     head = stats_header(report.total)
+    names: Names = {}
     if not report.by_unit:
         unit, table = report.sections[0] if report.sections else (report.unit, report.total)
         lines = [*table.rows, *table.bureau_totals, table.total]
-        return [(None, head, [stats_row(line, shown, bureau_label(unit)) for line in lines])]
+        label = bureau_label(unit)
+        return [(None, head, [stats_row(line, shown, label, names) for line in lines])]
     parts: list[Part] = []
     for unit, table in report.sections:
         lines = [*table.rows, *table.bureau_totals, table.total]
-        parts.append(
-            (unit.name, head, [stats_row(line, shown, bureau_label(unit)) for line in lines])
-        )
+        label = bureau_label(unit)
+        parts.append((unit.name, head, [stats_row(line, shown, label, names) for line in lines]))
     total = report.total
     lines = [*total.rows, *total.bureau_totals, total.total]
     by_unit = unit_label(report)
@@ -99,7 +115,7 @@ def page_parts(report: RollUp) -> list[Part]:
         (
             _("Total by unit"),
             [_("Unit"), *head[1:]],
-            [stats_row(line, shown, by_unit) for line in lines],
+            [stats_row(line, shown, by_unit, names) for line in lines],
         )
     )
     return parts

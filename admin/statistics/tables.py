@@ -38,8 +38,19 @@ from intake.domain.oversight.statistics import (
 )
 from intake.platform import context, i18n
 
+#: Names already looked up for one table (kind, code → name), in the reader's language.
+Names = dict[tuple[str, str], str]
 
-def _name(kind: str, code: str) -> str:
+
+def _name(kind: str, code: str, names: Names | None = None) -> str:
+    if names is None:
+        return _look_up(kind, code)
+    if (kind, code) not in names:
+        names[(kind, code)] = _look_up(kind, code)
+    return names[(kind, code)]
+
+
+def _look_up(kind: str, code: str) -> str:
     if code == ALL:
         return str(TOTAL_NAME)
     if kind == "bureau":
@@ -77,23 +88,34 @@ def stats_header(table: Table) -> list[str]:
 Label = Callable[[str], str]
 
 
-def stats_row(row: Row, shown: tuple[str, ...] = COLUMNS, label: Label | None = None) -> list[Cell]:
+def stats_row(
+    row: Row,
+    shown: tuple[str, ...] = COLUMNS,
+    label: Label | None = None,
+    names: Names | None = None,
+) -> list[Cell]:
     """One statistics row as cells, with the columns `shown` (table_columns); `label` names
-    the first key (default: the taxonomy's bureau name)."""
+    the first key (default: the taxonomy's bureau name); `names`, kept by the caller across
+    a table's rows, looks each name up once (a province's page has thousands of rows)."""
     median = row.median_days
+    counts = row.counts
     return [
-        label(row.bureau) if label and row.bureau != ALL else _name("bureau", row.bureau),
-        _name("category", row.category),
-        _name("channel", row.channel),
-        *(_figure(c, row.counts.get(c, 0)) for c in shown),
+        label(row.bureau) if label and row.bureau != ALL else _name("bureau", row.bureau, names),
+        _name("category", row.category, names),
+        _name("channel", row.channel, names),
+        # A province's page has hundreds of thousands of cells: no call per cell.
+        *(round(counts.get(c, 0) / 100, 2) if c in _IN_FEN else counts.get(c, 0) for c in shown),
         None if median is None else round(median, 1),
         *(_percent(row.rate(r)) for r in RATES),
     ]
 
 
+#: Amounts are kept in fen; a 统计表 shows yuan.
+_IN_FEN = frozenset([*AMOUNTS, *REWARD_AMOUNTS])
+
+
 def _figure(column: str, value: int) -> Cell:
-    # Amounts are kept in fen; a 统计表 shows yuan.
-    return round(value / 100, 2) if column in AMOUNTS or column in REWARD_AMOUNTS else value
+    return round(value / 100, 2) if column in _IN_FEN else value
 
 
 def _percent(rate: float | None) -> Cell:
@@ -103,8 +125,9 @@ def _percent(rate: float | None) -> Cell:
 def stats_rows(table: Table) -> Iterator[list[Cell]]:
     """Detail rows, then a total per bureau, then the grand total."""
     shown = table_columns(table)
+    names: Names = {}
     for row in [*table.rows, *table.bureau_totals, table.total]:
-        yield stats_row(row, shown)
+        yield stats_row(row, shown, names=names)
 
 
 def ledger_header(with_content: bool) -> list[str]:

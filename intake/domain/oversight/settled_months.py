@@ -15,7 +15,10 @@ upper unit's table and the installation's are sums of kept unit-months, never a 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import select
@@ -29,9 +32,11 @@ from intake.domain.oversight.statistics import (
     Key,
     Row,
     Scope,
+    Sums,
     Table,
     month_bounds,
     summarise,
+    tabulate,
 )
 from intake.domain.oversight.statistics import SETTLE_DAYS as SETTLE_DAYS
 
@@ -108,40 +113,119 @@ def period_table(
     db: Session, start: dt.date, end: dt.date, today: dt.date, unit_id: int | None = None
 ) -> Table:
     """The table of whole months from `start` to `end` (first and last day of months), of one
-    unit's cases (None: every unit's)."""
-    months: list[list[Row]] = []
+    unit's cases (None: every unit's, the rows of a bureau code added up across units).
+
+    May keep months; the caller commits.
+    """
+    every = [unit_id] if unit_id is not None else unit_ids(db)
+    if not every:  # an installation not set up yet
+        counted = [(m, _encode(month_rows(db, m, today))["rows"]) for m in whole_months(start, end)]
+        return tabulate(start, end, add_up(start, end, counted))
+    with collector_paused():
+        kept = unit_months(db, start, end, today, every)
+        return tabulate(start, end, add_up(start, end, [m for unit in every for m in kept[unit]]))
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while kept months are decoded and added up.
+
+    A province's year decodes hundreds of thousands of lists and dicts, none in a cycle
+    (reference counting frees them all); the collector's passes over them as they pile up
+    took as long as the adding itself. Process-wide while it lasts, so only around that.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def whole_months(start: dt.date, end: dt.date) -> list[dt.date]:
+    """The first days of the months from `start` to `end`; ValueError unless they are the first
+    and last days of months."""
+    months: list[dt.date] = []
     first = start
     while first <= end:
         month_start, month_end = month_bounds(first.strftime("%Y-%m"))
         if month_start != first or month_end > end:
             raise ValueError("a period of whole months")
-        # Months are merged as rows: totals are summed once, for the period.
-        months.append(list(month_rows(db, first, today, unit_id).values()))
+        months.append(first)
         first = month_end + dt.timedelta(days=1)
     if not months or first != end + dt.timedelta(days=1):
         raise ValueError("a period of whole months")
-    return merge(start, end, months)
+    return months
 
 
-def merge(start: dt.date, end: dt.date, months: list[list[Row]]) -> Table:
-    """Consecutive months' rows as one period: flows add up, the stock open at the end is the
-    last month's."""
-    rows: dict[Key, Row] = {}
-    for index, lines in enumerate(months):
-        last = index == len(months) - 1
-        for line in lines:
-            key = (line.bureau, line.category, line.channel)
-            target = rows.get(key)
-            if target is None:
-                target = rows[key] = Row(*key)
-            counts, adding = target.counts, line.counts
-            for column, n in adding.items():
-                if column != "open_at_end":
-                    counts[column] = counts.get(column, 0) + n
-            if last:
-                counts["open_at_end"] = adding["open_at_end"]
-            target.days.update(line.days)
-    return summarise(start, end, rows)
+#: A unit-month's rows as kept: [bureau, category, channel, {column: n, the nonzero ones},
+#: [[days, conclusions], …]].
+KeptRows = list[list[Any]]
+
+
+def unit_months(
+    db: Session, start: dt.date, end: dt.date, today: dt.date, units: list[int]
+) -> dict[int, list[tuple[dt.date, KeptRows]]]:
+    """Each unit's months of the whole months `start` to `end`, in order, as kept rows.
+
+    One query reads every kept month of the units and period; a settled month not kept yet is
+    counted and kept, a month not settled yet is counted live, every unit in one pass. May
+    keep months; the caller commits.
+    """
+    months = whole_months(start, end)
+    kept: dict[tuple[dt.date, int], KeptRows] = {}
+    if any(settled(m, today) for m in months):
+        found = db.execute(
+            select(StatisticMonth.month, StatisticMonth.unit_id, StatisticMonth.figures).where(
+                StatisticMonth.month.between(start, end), StatisticMonth.unit_id.in_(units)
+            )
+        )
+        kept = {(m, u): f["rows"] for m, u, f in found}
+    for m in months:
+        if not settled(m, today):
+            live = statistics.count_units(db, *month_bounds(m.strftime("%Y-%m")), units)
+            kept.update(((m, unit), _encode(rows)["rows"]) for unit, rows in live.items())
+    out: dict[int, list[tuple[dt.date, KeptRows]]] = {}
+    for unit in units:
+        out[unit] = [
+            (
+                m,
+                kept[(m, unit)]
+                if (m, unit) in kept
+                else _encode(month_rows(db, m, today, unit))["rows"],
+            )
+            for m in months
+        ]
+    return out
+
+
+def add_up(start: dt.date, end: dt.date, months: list[tuple[dt.date, KeptRows]]) -> Sums:
+    """Kept rows of months from `start` to `end` (of one unit or several) added up by key as
+    plain numbers: flows add up, the stock open at the end is the last month's.
+
+    A province's year is hundreds of thousands of kept rows: nothing here makes an object per
+    row, and a key's days are merged once into one histogram.
+    """
+    last = month_bounds(end.strftime("%Y-%m"))[0]
+    sums: Sums = {}
+    for month, rows in months:
+        if not start <= month <= end:
+            raise ValueError("a month outside the period")
+        stock = month == last
+        for bureau, category, channel, counts, days in rows:
+            key = (bureau, category, channel)
+            entry = sums.get(key)
+            if entry is None:
+                entry = sums[key] = ({}, {})
+            total, taken = entry
+            for column, n in counts.items():
+                total[column] = total.get(column, 0) + n
+            if not stock and "open_at_end" in counts:
+                total["open_at_end"] -= counts["open_at_end"]
+            for value, n in days:
+                taken[value] = taken.get(value, 0) + n
+    return sums
 
 
 def _encode(rows: dict[Key, Row]) -> dict[str, Any]:
@@ -188,12 +272,25 @@ def count_recent(db: Session, today: dt.date, months: int = 13) -> int:
     counted = 0
     every = unit_ids(db)
     first = today.replace(day=1)
+    starts: list[dt.date] = []
     for _ in range(months + 1):
-        for unit in every:
-            if settled(first, today) and db.get(StatisticMonth, (first, unit)) is None:
-                month_rows(db, first, today, unit)
-                counted += 1
+        if settled(first, today):
+            starts.append(first)
         first = (first - dt.timedelta(days=1)).replace(day=1)
+    # Which are kept already: one query, not one per unit and month.
+    kept = {
+        (month, unit)
+        for month, unit in db.execute(
+            select(StatisticMonth.month, StatisticMonth.unit_id).where(
+                StatisticMonth.month.in_(starts)
+            )
+        )
+    }
+    for start in starts:
+        for unit in every:
+            if (start, unit) not in kept:
+                month_rows(db, start, today, unit)
+                counted += 1
     db.commit()
     return counted
 

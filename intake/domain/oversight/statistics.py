@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, func, select
+from sqlalchemy import ColumnElement, Integer, func, literal_column, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -146,16 +146,20 @@ class Row:
     def rate(self, name: str) -> float | None:
         """One of RATES as a fraction, or None when nothing was there to rate."""
         c = self.counts
-        part, whole = {
-            "acceptance_rate": (c["accepted"], c["accepted"] + c["not_accepted"]),
-            "on_time_rate": (c["concluded"] - c[CONCLUDED_LATE], c["concluded"]),
-            "substantiated_rate": (sum(c[f] for f in TRUE_FINDINGS), c["concluded"]),
-            "named_feedback_rate": (c["named_fed_back"], c["named_concluded"]),
-            "satisfaction_rate": (
-                c["visits_satisfied"] + c["visits_basically"],
-                c["visits_satisfied"] + c["visits_basically"] + c["visits_dissatisfied"],
-            ),
-        }[name]
+        # The one asked for alone: a province's page asks five per row on thousands of rows.
+        if name == "acceptance_rate":
+            part, whole = c["accepted"], c["accepted"] + c["not_accepted"]
+        elif name == "on_time_rate":
+            part, whole = c["concluded"] - c[CONCLUDED_LATE], c["concluded"]
+        elif name == "substantiated_rate":
+            part, whole = sum(c[f] for f in TRUE_FINDINGS), c["concluded"]
+        elif name == "named_feedback_rate":
+            part, whole = c["named_fed_back"], c["named_concluded"]
+        elif name == "satisfaction_rate":
+            part = c["visits_satisfied"] + c["visits_basically"]
+            whole = part + c["visits_dissatisfied"]
+        else:
+            raise KeyError(name)
         return part / whole if whole else None
 
 
@@ -233,19 +237,36 @@ class Scope:
     """
 
     unit_id: int | None = None
+    #: Several units counted in one pass, each case's rows under its own unit (`count_units`).
+    units: tuple[int, ...] = ()
 
     def reports(self) -> list[ColumnElement[bool]]:
         """Conditions on `Report` keeping the unit's cases."""
-        if self.unit_id is None:
+        if self.units:
+            bureaus = select(Bureau.id).where(Bureau.unit_id.in_(self.units))
+        elif self.unit_id is None:
             return []
-        bureaus = select(Bureau.id).where(Bureau.unit_id == self.unit_id)
+        else:
+            bureaus = select(Bureau.id).where(Bureau.unit_id == self.unit_id)
         return [Report.lead_bureau_id.in_(bureaus)]
 
     def of(self, report_id: Any) -> list[ColumnElement[bool]]:
-        """Conditions on a column holding a report's id keeping the unit's cases."""
-        if self.unit_id is None:
+        """Conditions on a column holding a report's id keeping the unit's cases (none when
+        units are counted apart: `lead` joins the case and keeps the units' there)."""
+        if self.unit_id is None or self.units:
             return []
         return [report_id.in_(select(Report.id).where(*self.reports()))]
+
+    def lead(self, query: Any, report_id: Any, grouped: bool = True) -> Any:
+        """`query` with one more column, last: the case's lead bureau when units are counted
+        apart (the case joined by `report_id` unless None, the units' cases kept, and a
+        `grouped` count grouped by the lead bureau), else a NULL."""
+        if not self.units:
+            return query.add_columns(literal_column("NULL"))
+        if report_id is not None:
+            query = query.join(Report, Report.id == report_id).where(*self.reports())
+        query = query.add_columns(Report.lead_bureau_id)
+        return query.group_by(Report.lead_bureau_id) if grouped else query
 
 
 def count_rows(
@@ -253,11 +274,35 @@ def count_rows(
 ) -> dict[Key, Row]:
     """The detail rows of the period [start, end], counted from the events and the cases of
     `scope` (default: every unit's)."""
-    scope = scope or Scope()
-    in_scope = scope.of(Event.report_id)
-    rows: dict[Key, Row] = {}
+    return _count(db, start, end, scope or Scope()).get(None, {})
 
-    def row(key: Key) -> Row:
+
+def count_units(
+    db: Session, start: dt.date, end: dt.date, units: Iterable[int]
+) -> dict[int, dict[Key, Row]]:
+    """Each unit's detail rows of the period, as `count_rows` with the unit's Scope gives
+    them, counted in one pass over the units' cases (a province's current month is a query
+    per kind of figure, not one per unit and kind)."""
+    asked = tuple(units)
+    counted = _count(db, start, end, Scope(units=asked)) if asked else {}
+    return {unit: counted.get(unit, {}) for unit in asked}
+
+
+#: A count's rows: a case's unit when units are counted apart (else None) → key → row.
+_Counted = dict[int | None, dict[Key, Row]]
+#: A row of a count by the case's lead bureau (None unless units are counted apart) and key.
+_RowOf = Callable[[int | None, Key], Row]
+
+
+def _count(db: Session, start: dt.date, end: dt.date, scope: Scope) -> _Counted:
+    in_scope = scope.of(Event.report_id)
+    out: _Counted = {}
+    bureaus = db.execute(select(Bureau.id, Bureau.code, Bureau.unit_id)).all()
+    codes = {bureau_id: code for bureau_id, code, _unit in bureaus}
+    unit_of = {bureau_id: unit for bureau_id, _code, unit in bureaus} if scope.units else {}
+
+    def row(lead: int | None, key: Key) -> Row:
+        rows = out.setdefault(unit_of.get(lead) if lead is not None else None, {})
         if key not in rows:
             rows[key] = Row(*key)
         return rows[key]
@@ -265,88 +310,99 @@ def count_rows(
     # Each step carries its case's category, channel and date of receipt: ix_events_statistics
     # alone answers both queries.
     counted = db.execute(
-        select(
-            Event.kind,
-            Event.bureau,
-            Event.value,
-            Event.category,
-            Event.channel,
-            func.count(),
+        scope.lead(
+            select(
+                Event.kind,
+                Event.bureau,
+                Event.value,
+                Event.category,
+                Event.channel,
+                func.count(),
+            )
+            .where(
+                Event.occurred_on.between(start, end),
+                Event.kind.in_(
+                    ("received", "accepted", "not_accepted", "transferred", "handed_over",
+                     "concluded", "overdue")
+                ),
+                *in_scope,
+            )
+            .group_by(Event.kind, Event.bureau, Event.value, Event.category, Event.channel),
+            Event.report_id,
         )
-        .where(
-            Event.occurred_on.between(start, end),
-            Event.kind.in_(
-                ("received", "accepted", "not_accepted", "transferred", "handed_over",
-                 "concluded", "overdue")
-            ),
-            *in_scope,
-        )
-        .group_by(Event.kind, Event.bureau, Event.value, Event.category, Event.channel)
     )  # fmt: skip
-    for kind, bureau, value, category, channel, count in counted:
+    for kind, bureau, value, category, channel, count, lead in counted:
         if kind == "transferred":
-            row((bureau or "", category, channel)).counts["transferred_out"] += count
-            row((value or "", category, channel)).counts["transferred_in"] += count
+            row(lead, (bureau or "", category, channel)).counts["transferred_out"] += count
+            row(lead, (value or "", category, channel)).counts["transferred_in"] += count
         elif kind == "handed_over":
-            counts = row((bureau or "", category, channel)).counts
+            counts = row(lead, (bureau or "", category, channel)).counts
             over = hand_over_column(value or "")
             counts[over] = counts.get(over, 0) + count
         elif kind == "concluded":
-            target = row((bureau or "", category, channel)).counts
+            target = row(lead, (bureau or "", category, channel)).counts
             target["concluded"] += count
             if value is not None and value in Finding.__members__.values():
                 target[value] += count
         elif kind in _EVENT_COLUMNS:
-            row((bureau or "", category, channel)).counts[kind] += count
+            row(lead, (bureau or "", category, channel)).counts[kind] += count
 
     # Outcomes: a period's measure entries, summed per kind from ix_measures_statistics alone.
     measured = db.execute(
-        select(
-            Measure.bureau,
-            Measure.category,
-            Measure.channel,
-            Measure.kind,
-            func.sum(Measure.quantity),
+        scope.lead(
+            select(
+                Measure.bureau,
+                Measure.category,
+                Measure.channel,
+                Measure.kind,
+                func.sum(Measure.quantity),
+            )
+            .where(Measure.recorded_on.between(start, end), *scope.of(Measure.report_id))
+            .group_by(Measure.bureau, Measure.category, Measure.channel, Measure.kind),
+            Measure.report_id,
         )
-        .where(Measure.recorded_on.between(start, end), *scope.of(Measure.report_id))
-        .group_by(Measure.bureau, Measure.category, Measure.channel, Measure.kind)
     )
-    for bureau, category, channel, kind, total in measured:
-        counts = row((bureau, category, channel)).counts
+    for bureau, category, channel, kind, total, lead in measured:
+        counts = row(lead, (bureau, category, channel)).counts
         if kind in counts:
             counts[kind] += int(total)
     with_measures = db.execute(
-        select(
-            Measure.bureau,
-            Measure.category,
-            Measure.channel,
-            func.count(Measure.report_id.distinct()),
+        scope.lead(
+            select(
+                Measure.bureau,
+                Measure.category,
+                Measure.channel,
+                func.count(Measure.report_id.distinct()),
+            )
+            .where(
+                Measure.recorded_on.between(start, end),
+                Measure.kind.in_([k.value for k in Kind]),
+                *scope.of(Measure.report_id),
+            )
+            .group_by(Measure.bureau, Measure.category, Measure.channel),
+            Measure.report_id,
         )
-        .where(
-            Measure.recorded_on.between(start, end),
-            Measure.kind.in_([k.value for k in Kind]),
-            *scope.of(Measure.report_id),
-        )
-        .group_by(Measure.bureau, Measure.category, Measure.channel)
     )
-    for bureau, category, channel, cases in with_measures:
-        row((bureau, category, channel)).counts[WITH_MEASURES] += cases
+    for bureau, category, channel, cases, lead in with_measures:
+        row(lead, (bureau, category, channel)).counts[WITH_MEASURES] += cases
 
     # Days taken are counted in SQL: a month's tens of thousands of conclusions come back as
     # one row per (bureau, category, channel, days).
     days = days_between(Event.occurred_on, Event.received_on)
     conclusions = db.execute(
-        select(Event.bureau, Event.category, Event.channel, days, func.count())
-        .where(Event.occurred_on.between(start, end), Event.kind == "concluded", *in_scope)
-        .group_by(Event.bureau, Event.category, Event.channel, days)
+        scope.lead(
+            select(Event.bureau, Event.category, Event.channel, days, func.count())
+            .where(Event.occurred_on.between(start, end), Event.kind == "concluded", *in_scope)
+            .group_by(Event.bureau, Event.category, Event.channel, days),
+            Event.report_id,
+        )
     )
-    for bureau, category, channel, taken, count in conclusions:
-        row((bureau or "", category, channel)).days[int(taken)] += count
+    for bureau, category, channel, taken, count, lead in conclusions:
+        row(lead, (bureau or "", category, channel)).days[int(taken)] += count
 
     # A stock, read in two ranges of ix_reports_open_stock without touching a row: cases not
     # concluded, and cases concluded after the period. The second is empty while the period
     # runs, and asking for it anyway makes SQLite's planner walk every case of every bureau.
-    codes = {bureau_id: code for bureau_id, code in db.execute(select(Bureau.id, Bureau.code))}
     unconcluded: list[ColumnElement[bool]] = [Report.concluded_on.is_(None)]
     last_conclusion = db.scalar(select(func.max(Report.concluded_on)))
     if last_conclusion is not None and last_conclusion > end:
@@ -358,13 +414,13 @@ def count_rows(
             .group_by(Report.lead_bureau_id, Report.category, Report.channel)
         )
         for bureau_id, category, channel, count in still_open:
-            row((codes[bureau_id], category, channel)).counts["open_at_end"] += count
-    count_repeats(db, start, end, row, scope)
+            row(bureau_id, (codes[bureau_id], category, channel)).counts["open_at_end"] += count
+    count_repeats(db, start, end, row, scope, unit_of.get)
     count_feedback(db, start, end, row, scope)
     count_supervision(db, start, end, row, scope)
-    for key, counts in count_rewards(db, start, end, scope).items():
-        row(key).counts.update(counts)
-    return rows
+    for (lead, category, channel), counts in _count_rewards(db, start, end, scope).items():
+        row(lead, (codes[lead], category, channel)).counts.update(counts)
+    return out
 
 
 def count_rewards(
@@ -373,7 +429,19 @@ def count_rewards(
     """The reward columns: rewards proposed, approved, paid and lapsed in the period, with
     their sums in fen, under the case's lead bureau (an exclusion proposes no sum)."""
     codes = {bureau_id: code for bureau_id, code in db.execute(select(Bureau.id, Bureau.code))}
-    out: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(REWARD_COLUMNS, 0))
+    out: dict[Key, dict[str, int]] = {}
+    for (lead, category, channel), counts in _count_rewards(db, start, end, scope).items():
+        out[(codes[lead], category, channel)] = counts
+    return out
+
+
+def _count_rewards(
+    db: Session, start: dt.date, end: dt.date, scope: Scope | None = None
+) -> dict[tuple[int, str, str], dict[str, int]]:
+    """count_rewards by the lead bureau's id, category and channel."""
+    out: dict[tuple[int, str, str], dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(REWARD_COLUMNS, 0)
+    )
     for step in REWARD_STEPS:
         on = getattr(Report, f"reward_{step}_on")
         counted = db.execute(
@@ -392,7 +460,7 @@ def count_rewards(
             .group_by(Report.lead_bureau_id, Report.category, Report.channel)
         )
         for bureau_id, category, channel, count, total in counted:
-            counts = out[(codes[bureau_id], category, channel)]
+            counts = out[(bureau_id, category, channel)]
             counts[f"rewards_{step}"] += count
             counts[f"rewards_{step}_fen"] += int(total or 0)
     return out
@@ -402,68 +470,81 @@ def count_feedback(
     db: Session,
     start: dt.date,
     end: dt.date,
-    row: Callable[[Key], Row],
+    row: _RowOf,
     scope: Scope | None = None,
 ) -> None:
     """The real-name feedback columns of the period [start, end], from the steps: conclusions
     of real-name cases, results given (each case once however many ways it was told) and
     return visits by satisfaction. Feedback is recorded for real-name cases only."""
+    scope = scope or Scope()
     named = db.execute(
-        select(Event.bureau, Event.category, Event.channel, func.count())
-        .join(Report, Report.id == Event.report_id)
-        .where(
-            Event.occurred_on.between(start, end),
-            Event.kind == "concluded",
-            Report.real_name.is_(True),
-            *(scope or Scope()).reports(),
+        scope.lead(
+            select(Event.bureau, Event.category, Event.channel, func.count())
+            .join(Report, Report.id == Event.report_id)
+            .where(
+                Event.occurred_on.between(start, end),
+                Event.kind == "concluded",
+                Report.real_name.is_(True),
+                *scope.reports(),
+            )
+            .group_by(Event.bureau, Event.category, Event.channel),
+            None,  # joined already
         )
-        .group_by(Event.bureau, Event.category, Event.channel)
     )
-    for bureau, category, channel, count in named:
-        row((bureau or "", category, channel)).counts["named_concluded"] += count
+    for bureau, category, channel, count, lead in named:
+        row(lead, (bureau or "", category, channel)).counts["named_concluded"] += count
     given = db.execute(
-        select(
-            Event.bureau,
-            Event.category,
-            Event.channel,
-            Event.value,
-            func.count(Event.report_id.distinct()),
+        scope.lead(
+            select(
+                Event.bureau,
+                Event.category,
+                Event.channel,
+                Event.value,
+                func.count(Event.report_id.distinct()),
+            )
+            .where(
+                Event.occurred_on.between(start, end),
+                Event.kind == FEEDBACK_EVENT,
+                *scope.of(Event.report_id),
+            )
+            .group_by(Event.bureau, Event.category, Event.channel, Event.value),
+            Event.report_id,
         )
-        .where(
-            Event.occurred_on.between(start, end),
-            Event.kind == FEEDBACK_EVENT,
-            *(scope or Scope()).of(Event.report_id),
-        )
-        .group_by(Event.bureau, Event.category, Event.channel, Event.value)
     )
-    for bureau, category, channel, value, count in given:
+    for bureau, category, channel, value, count, lead in given:
         column = "named_fed_back" if value == "result" else _VISITS.get(value or "")
         if column is not None:
-            row((bureau or "", category, channel)).counts[column] += count
+            row(lead, (bureau or "", category, channel)).counts[column] += count
 
 
 def count_supervision(
     db: Session,
     start: dt.date,
     end: dt.date,
-    row: Callable[[Key], Row],
+    row: _RowOf,
     scope: Scope | None = None,
 ) -> None:
     """The supervision columns of the period [start, end], from the steps: 挂牌督办 and 联合督办
     imposed, 约谈 and 通报 held (recorded) in the period."""
+    scope = scope or Scope()
     steps = db.execute(
-        select(Event.kind, Event.value, Event.bureau, Event.category, Event.channel, func.count())
-        .where(
-            Event.occurred_on.between(start, end),
-            Event.kind.in_({kind for kind, _value in _SUPERVISION_STEPS}),
-            *(scope or Scope()).of(Event.report_id),
+        scope.lead(
+            select(
+                Event.kind, Event.value, Event.bureau, Event.category, Event.channel, func.count()
+            )
+            .where(
+                Event.occurred_on.between(start, end),
+                Event.kind.in_({kind for kind, _value in _SUPERVISION_STEPS}),
+                *scope.of(Event.report_id),
+            )
+            .group_by(Event.kind, Event.value, Event.bureau, Event.category, Event.channel),
+            Event.report_id,
         )
-        .group_by(Event.kind, Event.value, Event.bureau, Event.category, Event.channel)
     )
-    for kind, value, bureau, category, channel, count in steps:
+    for kind, value, bureau, category, channel, count, lead in steps:
         column = _SUPERVISION_STEPS.get((kind, value if kind == "listed" else None))
         if column is not None:
-            row((bureau or "", category, channel)).counts[column] += count
+            row(lead, (bureau or "", category, channel)).counts[column] += count
 
 
 #: The step's value of a return visit (cases/feedback.py) → its column.
@@ -486,46 +567,57 @@ def count_repeats(
     db: Session,
     start: dt.date,
     end: dt.date,
-    row: Callable[[Key], Row],
+    row: _RowOf,
     scope: Scope | None = None,
+    unit_of: Callable[[int], int | None] = lambda _lead: None,
 ) -> None:
     """Repeats of the period [start, end] (docs/rules.md §9): each on the first case's row
     (the `repeat_linked` step on it), and, when counted on its day of receipt, taken out of the
     `received` of the row it was received in: the matter is counted once.
 
     A repeat marked after its month settled stays among that month's received; it shows under
-    `repeats` in the month it was marked.
+    `repeats` in the month it was marked. Units counted apart (`unit_of` a lead bureau's unit):
+    the first case counts a repeat only if it is of the repeat's unit, as with one unit's scope.
     """
-    in_scope = (scope or Scope()).of(Event.report_id)
+    scope = scope or Scope()
+    in_scope = scope.of(Event.report_id)
     last = month_bounds(end.strftime("%Y-%m"))[1] + dt.timedelta(days=SETTLE_DAYS)
     # Markings of the period, and those a few days after it of repeats received in it.
     marked = db.execute(
-        select(Event.report_id, Event.occurred_on, Event.received_on).where(
-            Event.kind == "marked_repeat", Event.occurred_on.between(start, last), *in_scope
+        scope.lead(
+            select(Event.report_id, Event.occurred_on, Event.received_on).where(
+                Event.kind == "marked_repeat", Event.occurred_on.between(start, last), *in_scope
+            ),
+            Event.report_id,
+            grouped=False,
         )
     ).all()
     # Each repeat counted in the period → whether it counts on its day of receipt.
     counted = {
         report_id: on == received_on
-        for report_id, marked_on, received_on in marked
+        for report_id, marked_on, received_on, _lead in marked
         if start <= (on := repeat_counted_on(received_on, marked_on)) <= end
     }
     if not counted:
         return
     repeats = db.execute(
-        select(Report.id, Report.reference, Report.category, Report.channel).where(
-            Report.id.in_(list(counted))
-        )
+        select(
+            Report.id, Report.reference, Report.category, Report.channel, Report.lead_bureau_id
+        ).where(Report.id.in_(list(counted)))
     ).all()
     # The first case's row: bureau, category and channel of its `repeat_linked` step, whose
-    # value is the repeat's reference.
+    # value is the repeat's reference (and its lead bureau when units are counted apart).
     linked = {
-        reference: (bureau or "", category, channel)
-        for reference, bureau, category, channel in db.execute(
-            select(Event.value, Event.bureau, Event.category, Event.channel).where(
-                Event.kind == "repeat_linked",
-                Event.value.in_([r.reference for r in repeats]),
-                *in_scope,
+        reference: (lead, (bureau or "", category, channel))
+        for reference, bureau, category, channel, lead in db.execute(
+            scope.lead(
+                select(Event.value, Event.bureau, Event.category, Event.channel).where(
+                    Event.kind == "repeat_linked",
+                    Event.value.in_([r.reference for r in repeats]),
+                    *in_scope,
+                ),
+                Event.report_id,
+                grouped=False,
             )
         )
     }
@@ -536,12 +628,15 @@ def count_repeats(
             )
         ).all()
     )
-    for report_id, reference, category, channel in repeats:
+    for report_id, reference, category, channel, lead in repeats:
         own = (receipts.get(report_id) or "", category, channel)
+        first_lead, first = linked.get(reference, (lead, own))
+        if first_lead is not None and unit_of(first_lead) != unit_of(lead):
+            first_lead, first = lead, own
         # Every marking writes both steps; a lost one counts the repeat on its own row.
-        row(linked.get(reference, own)).counts["repeats"] += 1
+        row(first_lead, first).counts["repeats"] += 1
         if counted[report_id]:
-            row(own).counts["received"] -= 1
+            row(lead, own).counts["received"] -= 1
 
 
 def summarise(start: dt.date, end: dt.date, rows: dict[Key, Row]) -> Table:
@@ -556,6 +651,44 @@ def summarise(start: dt.date, end: dt.date, rows: dict[Key, Row]) -> Table:
                 target.counts[column] = target.counts.get(column, 0) + n
             target.days.update(line.days)
     return Table(start, end, detail, [per_bureau[b] for b in sorted(per_bureau)], total)
+
+
+#: Detail rows added up as plain numbers: key → (its nonzero columns, days taken → how many
+#: conclusions took them). What kept months are summed into (settled_months.add_up).
+Sums = dict[Key, tuple[dict[str, int], dict[int, int]]]
+
+_ZERO = dict.fromkeys(COLUMNS, 0)
+
+
+def add_sum(
+    target: tuple[dict[str, int], dict[int, int]], counts: dict[str, int], days: dict[int, int]
+) -> None:
+    """Add one line of Sums into another."""
+    total, taken = target
+    for column, n in counts.items():
+        total[column] = total.get(column, 0) + n
+    for value, n in days.items():
+        taken[value] = taken.get(value, 0) + n
+
+
+def tabulate(start: dt.date, end: dt.date, sums: Sums) -> Table:
+    """The table `summarise` makes of the same rows, from their Sums: the totals are added up
+    from the nonzero columns, and each line becomes a Row once, at the end."""
+    per_bureau: dict[str, tuple[dict[str, int], dict[int, int]]] = {}
+    detail: list[Row] = []
+    for key in sorted(sums):
+        counts, days = sums[key]
+        detail.append(_row(key, counts, days))
+        add_sum(per_bureau.setdefault(key[0], ({}, {})), counts, days)
+    grand: tuple[dict[str, int], dict[int, int]] = ({}, {})
+    for counts, days in per_bureau.values():
+        add_sum(grand, counts, days)
+    bureau_totals = [_row((b, ALL, ALL), *per_bureau[b]) for b in sorted(per_bureau)]
+    return Table(start, end, detail, bureau_totals, _row((ALL, ALL, ALL), *grand))
+
+
+def _row(key: Key, counts: dict[str, int], days: dict[int, int]) -> Row:
+    return Row(*key, counts={**_ZERO, **counts}, days=Counter(days))
 
 
 def public_figures(

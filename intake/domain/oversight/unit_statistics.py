@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from intake.domain import units
 from intake.domain.models import Bureau, Unit
 from intake.domain.oversight import settled_months
-from intake.domain.oversight.statistics import Key, Row, Table, summarise
+from intake.domain.oversight.statistics import Sums, Table, add_sum, tabulate
 
 
 @dataclass
@@ -56,20 +56,20 @@ def units_counted(db: Session, unit: Unit) -> list[Unit]:
 
 
 def roll_up(db: Session, unit: Unit, start: dt.date, end: dt.date, today: dt.date) -> RollUp:
-    """The table of whole months `start` to `end` for `unit` and the units below it.
+    """The table of whole months `start` to `end` for `unit` and the units below it: the
+    subtree's kept months read in one query and added up as plain numbers.
 
     May keep months; the caller commits.
     """
-    sections = [
-        (u, settled_months.period_table(db, start, end, today, u.id))
-        for u in units_counted(db, unit)
-    ]
-    rows: dict[Key, Row] = {}
-    for counted, table in sections:
-        for line in table.rows:
-            key = (counted.code, line.category, line.channel)
-            target = rows.setdefault(key, Row(*key))
-            for column, n in line.counts.items():
-                target.counts[column] = target.counts.get(column, 0) + n
-            target.days.update(line.days)
-    return RollUp(unit, sections, summarise(start, end, rows))
+    counted = units_counted(db, unit)
+    with settled_months.collector_paused():
+        months = settled_months.unit_months(db, start, end, today, [u.id for u in counted])
+        sections: list[tuple[Unit, Table]] = []
+        by_unit: Sums = {}
+        for below in counted:
+            sums = settled_months.add_up(start, end, months[below.id])
+            sections.append((below, tabulate(start, end, sums)))
+            for (_bureau, category, channel), (counts, days) in sums.items():
+                target = by_unit.setdefault((below.code, category, channel), ({}, {}))
+                add_sum(target, counts, days)
+        return RollUp(unit, sections, tabulate(start, end, by_unit))
