@@ -23,6 +23,10 @@ from intake.domain.oversight.statistics import Row
 from intake.domain.oversight.unit_statistics import RollUp
 from intake.platform import context, i18n
 
+#: Units whose tables the page shows one after the other (a city and its counties); above
+#: that, a line per unit (page_parts).
+SECTIONS_SHOWN = 20
+
 
 def bureau_label(unit: Unit) -> Label:
     """Bureau codes → their names in `unit` ("XX县医疗保障局"; English keeps the taxonomy's),
@@ -104,13 +108,20 @@ def page_parts(report: RollUp) -> list[Part]:
         label = bureau_label(unit)
         return [(None, head, [stats_row(line, shown, label, names) for line in lines])]
     parts: list[Part] = []
+    total = report.total
+    by_unit = unit_label(report)
+    if len(report.sections) > SECTIONS_SHOWN:
+        # A province's table by bureau, category and channel of every county is tens of
+        # thousands of rows: the page shows a line per unit, one unit's table is a choice
+        # away (?unit=), and the exports keep every row.
+        lines = [*total.bureau_totals, total.total]
+        return [(_("Total by unit"), [_("Unit"), *head[1:]],
+                 [stats_row(line, shown, by_unit, names) for line in lines])]  # fmt: skip
     for unit, table in report.sections:
         lines = [*table.rows, *table.bureau_totals, table.total]
         label = bureau_label(unit)
         parts.append((unit.name, head, [stats_row(line, shown, label, names) for line in lines]))
-    total = report.total
     lines = [*total.rows, *total.bureau_totals, total.total]
-    by_unit = unit_label(report)
     parts.append(
         (
             _("Total by unit"),

@@ -91,6 +91,7 @@ def stats() -> str:
         empty=not report.total.rows,
         chart=bars,
         parts=roll_up.page_parts(report),
+        per_unit_only=len(report.sections) > roll_up.SECTIONS_SHOWN,
         peak=peak,
     )
 

@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 import admin.cli
+import admin.statistics.roll_up
 from admin.cli import main
 from intake.domain import units
 from intake.domain.installation import DemoAccount, install_demo, new_password
@@ -198,3 +199,25 @@ def test_the_stats_command_writes_a_unit_s_table(
     assert _received(header, total) == FILED[NORTH] + FILED[SOUTH]
     unknown = CliRunner().invoke(main, ["stats", "--month", MARCH, "--unit", "no-such-unit"])
     assert unknown.exit_code == 2
+
+
+def test_above_a_city_the_page_shows_a_line_per_unit_and_the_exports_every_row(
+    app: Flask, supervisors: dict[str, Staff], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A province's page would print every county's table one after the other: past
+    SECTIONS_SHOWN units it shows a line per unit instead (lowered here to the city's two)."""
+    monkeypatch.setattr(admin.statistics.roll_up, "SECTIONS_SHOWN", 1)
+    city = supervisors[CITY]
+    page = city.client.get(f"/admin/stats?month={MARCH}").get_data(as_text=True)
+    assert f"<h3>{NAMES[NORTH]}</h3>" not in page
+    assert "分地区合计" in page
+    table = page.split("分地区合计", 1)[1]
+    for county in (NORTH, SOUTH):
+        cells = table.split(f"<td>{NAMES[county]}</td>", 1)[1].split("</tr>", 1)[0]
+        assert f"<td>{FILED[county]}</td>" in cells  # its total received, before the rest
+    # No row of a county's bureau: the units' totals and the grand total only.
+    assert table.count("<tr><td>") == 3
+    # The spreadsheet still holds every county's rows by bureau.
+    header, *lines, total = _sheet(city, f"&unit={CITY}")
+    assert {line[0] for line in lines} == {NAMES[NORTH], NAMES[SOUTH]}
+    assert _received(header, total) == FILED[NORTH] + FILED[SOUTH]
