@@ -78,7 +78,10 @@ def stats() -> str:
     unit = _unit()
     month, start = _month()
     end = statistics.month_bounds(month)[1]
-    report = unit_statistics.roll_up(db.session(), unit, start, end, context.today())
+    # Above a city the page is a line per unit (roll_up.page_parts): only those lines are read.
+    lines_only = len(unit_statistics.units_counted(db.session(), unit)) > roll_up.SECTIONS_SHOWN
+    make = unit_statistics.roll_up_lines if lines_only else unit_statistics.roll_up
+    report = make(db.session(), unit, start, end, context.today())
     db.session().commit()
     bars = roll_up.chart(report)
     peak = max([1, *(t.counts["received"] for _n, t in bars),
@@ -91,7 +94,7 @@ def stats() -> str:
         empty=not report.total.rows,
         chart=bars,
         parts=roll_up.page_parts(report),
-        per_unit_only=len(report.sections) > roll_up.SECTIONS_SHOWN,
+        per_unit_only=lines_only,
         peak=peak,
     )
 

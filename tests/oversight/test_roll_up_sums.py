@@ -279,3 +279,44 @@ def test_the_collector_is_paused_only_while_kept_months_are_added() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def _lines(table: Table) -> list[tuple]:
+    return [(r.bureau, dict(r.counts), +r.days, r.median_days)
+            for r in [*table.bureau_totals, table.total]]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "read_on"),
+    [
+        (START, END, READ_ON),
+        # The last month still running: counted live, its line made from its rows.
+        (START, END, END - dt.timedelta(days=3)),
+    ],
+)
+def test_a_line_per_unit_is_each_unit_s_rows_added_up(
+    tree: Flask, start: dt.date, end: dt.date, read_on: dt.date
+) -> None:
+    """What a province's page reads of a period (a kept line per unit-month) gives each
+    unit's total and the grand total the full roll-up gives, months kept before lines were
+    kept included."""
+    with tree.app_context():
+        session = db.session()
+        city = units.by_code(session, CITY)
+        full = unit_statistics.roll_up(session, city, start, end, read_on)  # keeps months
+        session.commit()
+        # A month kept by an older Qingfeng has no line: it is read whole once and gets one.
+        older = session.scalars(select(StatisticMonth)).first()
+        assert older is not None
+        older.figures = {"rows": older.figures["rows"]}
+        session.commit()
+        for _ in range(2):
+            lines = unit_statistics.roll_up_lines(session, city, start, end, read_on)
+            session.commit()
+            assert _lines(lines.total) == _lines(full.total)
+            assert [u.code for u, _t in lines.sections] == [u.code for u, _t in full.sections]
+            for (_u, table), (_f, whole) in zip(lines.sections, full.sections, strict=True):
+                assert _lines(table)[-1] == _lines(whole)[-1]
+        session.refresh(older)
+        assert settled_months.TOTAL in older.figures
+        assert full.total.total.counts["open_at_end"]

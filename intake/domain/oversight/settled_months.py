@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from intake.domain.models import StatisticMonth, Unit
 from intake.domain.oversight import statistics
 from intake.domain.oversight.statistics import (
+    ALL,
     PUBLIC,
     Key,
     Row,
@@ -229,18 +230,73 @@ def add_up(start: dt.date, end: dt.date, months: list[tuple[dt.date, KeptRows]])
 
 
 def _encode(rows: dict[Key, Row]) -> dict[str, Any]:
-    return {
-        "rows": [
-            [
-                line.bureau,
-                line.category,
-                line.channel,
-                {column: n for column, n in line.counts.items() if n},
-                sorted(line.days.items()),
-            ]
-            for line in (rows[key] for key in sorted(rows))
+    kept = [
+        [
+            line.bureau,
+            line.category,
+            line.channel,
+            {column: n for column, n in line.counts.items() if n},
+            sorted(line.days.items()),
         ]
-    }
+        for line in (rows[key] for key in sorted(rows))
+    ]
+    return {"rows": kept, TOTAL: _total_of(kept)}
+
+
+#: The key of a kept month's figures holding the unit's month in one line (unit_totals).
+TOTAL = "total"
+
+
+def _total_of(rows: KeptRows) -> list[Any]:
+    """A unit-month's rows added up into one kept row, keyed ALL."""
+    counts: dict[str, int] = {}
+    days: dict[int, int] = {}
+    for _bureau, _category, _channel, line, taken in rows:
+        for column, n in line.items():
+            counts[column] = counts.get(column, 0) + n
+        for value, n in taken:
+            days[value] = days.get(value, 0) + n
+    return [ALL, ALL, ALL, counts, sorted(days.items())]
+
+
+def unit_totals(
+    db: Session, start: dt.date, end: dt.date, today: dt.date, units: list[int]
+) -> dict[int, list[tuple[dt.date, KeptRows]]]:
+    """Each unit's months from `start` to `end` as one kept row each (keyed ALL): what a
+    province's page shows of a year, a line per unit.
+
+    Reads only each kept month's line (its figures' TOTAL), so a province's year is a few
+    thousand small values, not every unit's every row. A month kept before lines were kept
+    is read whole once and gets its line; months not kept or not settled are counted as
+    unit_months does. May keep months and lines; the caller commits.
+    """
+    months = whole_months(start, end)
+    lines: dict[tuple[dt.date, int], KeptRows] = {}
+    if any(settled(m, today) for m in months):
+        found = db.execute(
+            select(
+                StatisticMonth.month, StatisticMonth.unit_id, StatisticMonth.figures[TOTAL]
+            ).where(StatisticMonth.month.between(start, end), StatisticMonth.unit_id.in_(units))
+        )
+        older: list[tuple[dt.date, int]] = []
+        for month, unit, line in found:
+            if line is None:
+                older.append((month, unit))
+            else:
+                lines[(month, unit)] = [line]
+        for month, unit in older:
+            kept = db.get_one(StatisticMonth, (month, unit))
+            line = _total_of(kept.figures["rows"])
+            kept.figures = {**kept.figures, TOTAL: line}
+            lines[(month, unit)] = [line]
+    for m in months:
+        # Read whole only where no line is kept: the month running now, one not kept yet.
+        missing = [unit for unit in units if (m, unit) not in lines]
+        if missing:
+            last = month_bounds(m.strftime("%Y-%m"))[1]
+            for unit, [(_m, rows)] in unit_months(db, m, last, today, missing).items():
+                lines[(m, unit)] = [_total_of(rows)]
+    return {unit: [(m, lines[(m, unit)]) for m in months] for unit in units}
 
 
 def _by_category(rows: dict[Key, Row]) -> dict[str, list[int]]:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from intake.domain import units
 from intake.domain.models import Bureau, Unit
 from intake.domain.oversight import settled_months
-from intake.domain.oversight.statistics import Sums, Table, add_sum, tabulate
+from intake.domain.oversight.statistics import ALL, Sums, Table, add_sum, tabulate
 
 
 @dataclass
@@ -73,3 +73,22 @@ def roll_up(db: Session, unit: Unit, start: dt.date, end: dt.date, today: dt.dat
                 target = by_unit.setdefault((below.code, category, channel), ({}, {}))
                 add_sum(target, counts, days)
         return RollUp(unit, sections, tabulate(start, end, by_unit))
+
+
+def roll_up_lines(db: Session, unit: Unit, start: dt.date, end: dt.date, today: dt.date) -> RollUp:
+    """`roll_up` with each unit's figures added up into one line: each section is the unit's
+    one-line table, and the total a line per unit. What a province's page shows of a year,
+    from each kept unit-month's line (settled_months.unit_totals), not its every row.
+
+    May keep months; the caller commits.
+    """
+    counted = units_counted(db, unit)
+    months = settled_months.unit_totals(db, start, end, today, [u.id for u in counted])
+    sections: list[tuple[Unit, Table]] = []
+    by_unit: Sums = {}
+    for below in counted:
+        sums = settled_months.add_up(start, end, months[below.id])
+        sections.append((below, tabulate(start, end, sums)))
+        for counts, days in sums.values():
+            add_sum(by_unit.setdefault((below.code, ALL, ALL), ({}, {})), counts, days)
+    return RollUp(unit, sections, tabulate(start, end, by_unit))
