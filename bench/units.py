@@ -343,10 +343,14 @@ def main() -> None:
 
             return get
 
-        def year() -> None:
-            with app.app_context():
-                unit = db.session().get(Unit, province_unit.id)
-                unit_statistics.roll_up(db.session(), unit, *YEAR, TODAY)
+        def year(make):
+            def run() -> None:
+                with app.app_context():
+                    unit = db.session().get(Unit, province_unit.id)
+                    make(db.session(), unit, *YEAR, TODAY)
+                    db.session().commit()  # what it kept (a line per unit-month) stays
+
+            return run
 
         member = log_in(app, accounts, f"demo-{county}-health")
         supervisor = log_in(app, accounts, f"demo-{county}-supervisor")
@@ -361,9 +365,11 @@ def main() -> None:
             ("交办 board (province supervisor)", page(top, "/admin/hand-downs")),
             ("overdue board (province supervisor)", page(top, "/admin/overdue")),
             ("the same, one county chosen", page(top, f"/admin/overdue?unit={county}")),
+            ("statistics page, a month (city)", page(above, "/admin/stats?month=2026-10")),
             ("statistics page, a month (province)", page(top, "/admin/stats?month=2026-10")),
             ("statistics, the current month (province)", page(top, "/admin/stats?month=2026-11")),
-            ("province year from kept months", year),
+            ("province year, a line per unit", year(unit_statistics.roll_up_lines)),
+            ("province year, every row (exports)", year(unit_statistics.roll_up)),
         ]
         total = args.cases * args.counties
         print(
