@@ -19,7 +19,15 @@ from intake.domain import units
 from intake.domain.cases.casework import Actor
 from intake.domain.codes import Role
 from intake.domain.keys.keyring import bureau_private_key, data_key_for_bureau
-from intake.domain.models import AuditEvent, Bureau, BureauMembership, KeyWrap, Report, StaffMember
+from intake.domain.models import (
+    AuditEvent,
+    Bureau,
+    BureauMembership,
+    KeyWrap,
+    Report,
+    StaffMember,
+    Unit,
+)
 from intake.platform import context, db
 from intake.platform.redirects import local_path
 
@@ -181,6 +189,23 @@ def visible_bureau_ids() -> set[int]:
 def visible_unit_ids() -> set[int]:
     """The member's unit and the units below it."""
     return units.below(db.session(), staff().unit_id)
+
+
+def chosen_unit() -> Unit | None:
+    """The unit a board or table is asked for (`?unit=CODE`), None when none is; 404 for a
+    unit outside the member's tree, as for one that does not exist (docs/design.md, "Units")."""
+    code = request.args.get("unit")
+    if not code:
+        return None
+    unit = units.by_code(db.session(), code)
+    if unit is None or unit.id not in visible_unit_ids():
+        abort(404)
+    return unit
+
+
+def requested_unit() -> Unit:
+    """The unit asked for, else the member's own."""
+    return chosen_unit() or db.session().get_one(Unit, staff().unit_id)
 
 
 def is_member(member: StaffMember, bureau: Bureau) -> bool:

@@ -16,6 +16,7 @@ from admin.console import (
     is_member,
     opened,
     record_audit,
+    requested_unit,
     requires,
     staff,
     visible_unit_ids,
@@ -35,18 +36,6 @@ bp = Blueprint("statistics", __name__)
 #: Exported references listed one by one in the audit record, up to this many.
 AUDITED_REFERENCES = 10_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _unit() -> Unit:
-    """The unit whose 统计表 is asked for (`?unit=CODE`): the member's own by default, else one
-    below it; 404 for any other, as for one that does not exist (docs/design.md, "Units")."""
-    code = request.args.get("unit")
-    if not code:
-        return db.session().get_one(Unit, staff().unit_id)
-    unit = units.by_code(db.session(), code)
-    if unit is None or unit.id not in visible_unit_ids():
-        abort(404)
-    return unit
 
 
 def _units_offered() -> list[tuple[str, str]]:
@@ -75,7 +64,7 @@ def _month() -> tuple[str, dt.date]:
 def stats() -> str:
     """One month of a unit: totals per bureau (per unit, with units below) with a chart drawn
     on the server, then the detail rows."""
-    unit = _unit()
+    unit = requested_unit()
     month, start = _month()
     end = statistics.month_bounds(month)[1]
     # Above a city the page is a line per unit (roll_up.page_parts): only those lines are read.
@@ -105,7 +94,7 @@ def stats_export() -> Response:
     """A month's table, or whole months `month` to `to`, as XLSX or CSV (every row), or as the
     Word or PDF document the upper office receives (docs/rules.md §13), of the unit asked
     for with its units below."""
-    unit = _unit()
+    unit = requested_unit()
     month, start = _month()
     end = statistics.month_bounds(month)[1]
     to = request.args.get("to", "")

@@ -12,14 +12,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from admin.console import actor, record_audit, requires, staff, visible_bureau_ids, visible_unit_ids
+from admin.console import actor, record_audit, requested_unit, requires, staff, visible_bureau_ids
 from admin.supervision.forms import SupervisionEventForm
 from intake.domain import units
 from intake.domain.cases import supervision_answers
 from intake.domain.cases.casework import CaseworkError
 from intake.domain.codes import Role
 from intake.domain.labels import SUPERVISION_KIND_NAMES
-from intake.domain.models import Bureau, Report, Unit
+from intake.domain.models import Bureau, Report
 from intake.domain.oversight import hand_down_board
 from intake.platform import context, db
 
@@ -37,7 +37,7 @@ def board() -> str:
     清零 figure of them all, by unit below when there are units below; of one unit and those
     below it when one is chosen (`?unit=CODE`)."""
     today, database = context.today(), db.session()
-    unit = _unit()
+    unit = requested_unit()
     try:
         number = max(1, min(int(request.args.get("page", "1")), 100_000))
     except ValueError:
@@ -54,18 +54,6 @@ def board() -> str:
         chosen=unit.code if request.args.get("unit") else None,
         today=today,
     )
-
-
-def _unit() -> Unit:
-    """The unit whose board is asked for: the member's own, else one below it; 404 for any
-    other, as for one that does not exist (docs/design.md, "Units")."""
-    code = request.args.get("unit")
-    if not code:
-        return db.session().get_one(Unit, staff().unit_id)
-    unit = units.by_code(db.session(), code)
-    if unit is None or unit.id not in visible_unit_ids():
-        abort(404)
-    return unit
 
 
 @bp.post("/supervision-events")

@@ -20,7 +20,14 @@ from werkzeug.wrappers import Response
 
 from admin import audit
 from admin.cases import document_render
-from admin.console import actor, record_audit, requires, visible_bureau_ids, visible_unit_ids
+from admin.console import (
+    actor,
+    chosen_unit,
+    record_audit,
+    requires,
+    visible_bureau_ids,
+    visible_unit_ids,
+)
 from admin.supervision.forms import SuperviseForm, SupervisionEventForm
 from intake.domain.cases import casework, documents, profiles, supervision_answers
 from intake.domain.cases.deadlines import current_deadline
@@ -93,11 +100,7 @@ def overdue() -> str:
             select(Unit).where(Unit.id.in_(visible_unit_ids())).order_by(Unit.id)
         )
     }
-    unit = None
-    if request.args.get("unit"):
-        unit = next((u for u in seen.values() if u.code == request.args["unit"]), None)
-        if unit is None:
-            abort(404)
+    unit = chosen_unit()
     chosen = None
     if request.args.get("bureau"):
         # A city's supervisor tells its counties' bureaus apart by `unit` (docs/design.md).

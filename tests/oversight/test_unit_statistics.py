@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -212,11 +213,14 @@ def test_above_a_city_the_page_shows_a_line_per_unit_and_the_exports_every_row(
     assert f"<h3>{NAMES[NORTH]}</h3>" not in page
     assert "分地区合计" in page
     table = page.split("分地区合计", 1)[1]
-    for county in (NORTH, SOUTH):
-        cells = table.split(f"<td>{NAMES[county]}</td>", 1)[1].split("</tr>", 1)[0]
-        assert f"<td>{FILED[county]}</td>" in cells  # its total received, before the rest
+    header = re.findall(r'<th scope="col">([^<]*)</th>', table)
+    rows = [re.findall(r"<td>([^<]*)</td>", row) for row in re.findall(r"<tr><td>.*?</tr>", table)]
+    by_unit = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
     # No row of a county's bureau: the units' totals and the grand total only.
-    assert table.count("<tr><td>") == 3
+    assert set(by_unit) == {NAMES[NORTH], NAMES[SOUTH], TOTAL}
+    for county in (NORTH, SOUTH):
+        assert by_unit[NAMES[county]]["已收到"] == str(FILED[county])
+    assert by_unit[TOTAL]["已收到"] == str(FILED[NORTH] + FILED[SOUTH])
     # The spreadsheet still holds every county's rows by bureau.
     header, *lines, total = _sheet(city, f"&unit={CITY}")
     assert {line[0] for line in lines} == {NAMES[NORTH], NAMES[SOUTH]}
