@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import math
 import os
@@ -34,6 +35,15 @@ from intake.domain.oversight import statistics as stats
 from intake.platform import context, db
 from intake.platform.factory import create_app
 from tests.conftest import build_app, make_settings
+
+#: Seeded references count up: 12 random hex digits met a duplicate at 745,000 cases.
+_SERIALS = itertools.count(1)
+
+
+def new_reference() -> str:
+    """A reference no seeded case has yet (the app draws its own: cases/reports.py)."""
+    return f"QF-{next(_SERIALS):012X}"
+
 
 CASES = int(os.environ.get("BENCH_CASES", "1000000"))
 BATCH = 5000
@@ -95,7 +105,7 @@ def seed(app, count: int) -> float:
                 received = today - dt.timedelta(days=rng.randint(0, 730))
                 life = lifecycle(rng, received, today)
                 reports.append({
-                    "id": report_id, "reference": "QF-" + uuid.uuid4().hex[:12].upper(),
+                    "id": report_id, "reference": new_reference(),
                     "lookup_tag": os.urandom(32), "channel": rng.choice(CHANNELS), "source": None,
                     "category": rng.choice(CATEGORIES), "received_on": received,
                     "decision_due": received + dt.timedelta(days=15),

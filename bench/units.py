@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, insert, select
 
-from bench.console import CATEGORIES, CHANNELS, TODAY, lifecycle, settle, timed
+from bench.console import CATEGORIES, CHANNELS, TODAY, lifecycle, new_reference, settle, timed
 from crypto.kdf import RECEIPT_PARAMS, TEST_PARAMS
 from intake.domain import units
 from intake.domain.installation import DemoAccount, install_demo
@@ -133,7 +133,7 @@ def seed_unit(
             life = lifecycle(rng, received, TODAY)
             real_name = rng.random() < 0.1
             row = {
-                "id": report_id, "reference": "QF-" + uuid.uuid4().hex[:12].upper(),
+                "id": report_id, "reference": new_reference(),
                 "lookup_tag": os.urandom(32), "channel": rng.choice(CHANNELS), "source": None,
                 "category": rng.choice(CATEGORIES), "received_on": received,
                 "decision_due": received + dt.timedelta(days=15),

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from crypto.receipts import normalise_receipt
+from intake.domain.cases import reports
 from intake.domain.cases.content import ReportContent
 from intake.domain.cases.reports import (
     Receipt,
@@ -110,3 +111,21 @@ def test_a_clash_in_the_same_transaction_stores_nothing(app: Flask) -> None:
         assert (_count(Report), _count(Event)) == (reports, events)
         assert _count(UsedFormToken) == 1
         assert not form_token_used(db.session(), "form-token-2")
+
+
+def test_a_reference_drawn_twice_is_drawn_again_and_the_report_stored(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a province's million cases a drawn reference is taken now and then; the report
+    must still be stored, under a reference of its own, not fail on the unique index."""
+    with app.test_request_context():
+        first = _submit(app).report.reference
+        drawn = iter([first, first, "QF-TWICE234"])
+        monkeypatch.setattr(reports, "_new_reference", lambda: next(drawn))
+        second = _submit(app, token="form-token-2")
+        assert second.report.reference == "QF-TWICE234"
+    with app.test_request_context():
+        opened = open_with_receipt(db.session(), context.settings(), normalise_receipt(second.code))
+        assert opened.content == CONTENT
+        assert opened.report.reference == "QF-TWICE234"
+        assert _count(Report) == 2

@@ -173,7 +173,7 @@ def submit_report(
     )
     report = Report(
         id=report_id,
-        reference=_new_reference(),
+        reference=_unused_reference(db),
         lookup_tag=keys.lookup_tag,
         channel=submission.channel,
         source=submission.source,
@@ -316,3 +316,13 @@ def open_with_key(report: Report, data_key: bytes) -> OpenedReport:
 def _new_reference() -> str:
     """A short case reference for staff and letters; random, so it says nothing about order."""
     return "QF-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+
+
+def _unused_reference(db: Session) -> str:
+    """A reference no case has. Eight characters of 31 are about 8.5 × 10¹¹: a province's
+    million cases make a draw already taken about one in 850,000, which over a million
+    submissions is likely to happen once; taken, it would fail the whole report."""
+    while True:
+        reference = _new_reference()
+        if db.scalar(select(Report.id).where(Report.reference == reference)) is None:
+            return reference
