@@ -82,6 +82,19 @@ class Report(Base):
         ),
         # The supervisors' board: the few cases under 挂牌 or 联合督办 (cases/grading.py).
         Index("ix_reports_listing", "listing", "destroyed_on", "state", "major"),
+        # A statistics count reads each step's case for its lead bureau (units counted apart,
+        # oversight/statistics.py): from this alone, not a case row per step.
+        Index("ix_reports_id_lead", "id", "lead_bureau_id"),
+        # Rewards per period: the few cases with a reward, by the day of each step.
+        *(
+            Index(
+                f"ix_reports_reward_{step}", f"reward_{step}_on", "lead_bureau_id", "category",
+                "channel", "reward_amount",
+                postgresql_where=text("reward_amount IS NOT NULL"),
+                sqlite_where=text("reward_amount IS NOT NULL"),
+            )
+            for step in ("proposed", "approved", "paid", "lapsed")
+        ),
         # On SQLite a table keyed by text has a hidden rowid counting insertions: none here.
         {"sqlite_with_rowid": False},
     )  # fmt: skip
