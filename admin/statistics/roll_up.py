@@ -23,9 +23,10 @@ from intake.domain.oversight.statistics import Row
 from intake.domain.oversight.unit_statistics import RollUp
 from intake.platform import context, i18n
 
-#: Units whose tables the page shows one after the other (a city and its counties); above
-#: that, a line per unit (page_parts).
-SECTIONS_SHOWN = 20
+#: Units whose tables the page shows one after the other (a city and a few counties); above
+#: that, a line per unit (page_parts). A city of ten busy counties printed 14,000 rows, a page
+#: of 3.4 MB that took 0.9 s to make (bench/README.md): no office reads a month that way.
+SECTIONS_SHOWN = 5
 
 
 def bureau_label(unit: Unit) -> Label:
