@@ -55,7 +55,7 @@ def _by_reference(reference: str) -> Report:
     return report
 
 
-BOARD_PAGE = 100
+BOARD_PAGE = 50
 #: Late feedback listed on a unit's board; the count above it tells how many there are.
 FEEDBACK_SHOWN = 100
 #: 督办 notes awaiting an answer listed on a unit's board, the earliest due first.

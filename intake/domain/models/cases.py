@@ -83,8 +83,9 @@ class Report(Base):
         # The supervisors' board: the few cases under 挂牌 or 联合督办 (cases/grading.py).
         Index("ix_reports_listing", "listing", "destroyed_on", "state", "major"),
         # A statistics count reads each step's case for its lead bureau (units counted apart,
-        # oversight/statistics.py): from this alone, not a case row per step.
-        Index("ix_reports_id_lead", "id", "lead_bureau_id"),
+        # oversight/statistics.py), the 交办 board each order's cases for their bureau and state
+        # (oversight/hand_down_board.py): from this alone, not a case row each.
+        Index("ix_reports_id_lead", "id", "lead_bureau_id", "state", "destroyed_on"),
         # Rewards per period: the few cases with a reward, by the day of each step.
         *(
             Index(
